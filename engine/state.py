@@ -1,0 +1,93 @@
+"""GameState: everything that decides what happens next, as plain data.
+
+Stats, flags, visit counts, the current scene, the detour stack, the RNG and the turn count.
+Nothing else: texts and choices are derived from it and the story. It converts to and from
+plain JSON-ready data exactly (`from_dict(s.to_dict()) == s`), with keys sorted so that the
+same state always serialises to the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Frame = tuple[str, str | None]  # (calling scene, where to continue on return or None = the caller)
+
+
+class StateError(ValueError):
+    """Data that is not a valid game state (for example from a damaged save)."""
+
+
+@dataclass(slots=True)
+class GameState:
+    scene: str
+    stats: dict[str, int]
+    flags: dict[str, bool]
+    visits: dict[str, int]
+    stack: list[Frame]
+    rng: int
+    turn: int = 0
+
+    def copy(self) -> GameState:
+        return GameState(
+            self.scene,
+            dict(self.stats),
+            dict(self.flags),
+            dict(self.visits),
+            list(self.stack),
+            self.rng,
+            self.turn,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scene": self.scene,
+            "stats": dict(sorted(self.stats.items())),
+            "flags": dict(sorted(self.flags.items())),
+            "visits": dict(sorted(self.visits.items())),
+            "stack": [[caller, after] for caller, after in self.stack],
+            "rng": self.rng,
+            "turn": self.turn,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> GameState:
+        """Rebuild a state from `to_dict()` data, checking every field's type."""
+        if not isinstance(data, dict):
+            raise StateError("game state must be a JSON object")
+        try:
+            scene = data["scene"]
+            stats, flags, visits = data["stats"], data["flags"], data["visits"]
+            stack, rng, turn = data["stack"], data["rng"], data["turn"]
+        except KeyError as err:
+            raise StateError(f"game state lacks {err.args[0]!r}") from None
+        _need(isinstance(scene, str), "scene must be text")
+        _need(_int_map(stats), "stats must map names to whole numbers")
+        flags_ok = isinstance(flags, dict) and all(
+            isinstance(k, str) and type(v) is bool for k, v in flags.items()
+        )
+        _need(flags_ok, "flags must map names to true/false")
+        _need(_int_map(visits) and all(v >= 0 for v in visits.values()), "visits must be counts")
+        _need(
+            isinstance(stack, list)
+            and all(
+                isinstance(f, list)
+                and len(f) == 2
+                and isinstance(f[0], str)
+                and (f[1] is None or isinstance(f[1], str))
+                for f in stack
+            ),
+            "stack must be a list of [caller, after] pairs",
+        )
+        _need(type(rng) is int and 0 <= rng < 1 << 64, "rng must be a 64-bit number")
+        _need(type(turn) is int and turn >= 0, "turn must be a count")
+        return cls(scene, dict(stats), dict(flags), dict(visits), [(c, a) for c, a in stack], rng, turn)
+
+
+def _int_map(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and type(v) is int for k, v in value.items())
+
+
+def _need(ok: bool, message: str) -> None:
+    if not ok:
+        raise StateError(message)
