@@ -1,0 +1,71 @@
+"""Load-time benchmarks: a story of N scenes loaded and checked, cold and from the cache.
+
+Each measurement runs in a fresh interpreter, as a player's launch would, and reports the
+median of several runs; imports are outside the timed part. "Cold" parses every file (no
+cache); "cached" has every file's parse already in the cache. Peak memory is the process's
+maximum resident set size, interpreter included.
+
+    uv run python bench/bench_load.py            # 1,000 and 10,000 scenes
+    uv run python bench/bench_load.py 1000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from _common import fmt_ms, in_fresh_process, median
+from gen_story import generate
+
+_PROBE = """
+import json, resource, time
+from engine.loader import load_story
+from engine.cache import ParseCache
+from pathlib import Path
+cache = ParseCache(Path({cache!r})) if {cached!r} else None
+t = time.perf_counter()
+result = load_story({story!r}, cache=cache)
+elapsed = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": elapsed, "rss_mb": rss, "scenes": len(result.story.scenes),
+                  "errors": len(result.errors), "hits": cache.hits if cache else 0}}))
+"""
+
+
+def measure(n: int, runs: int) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="pe-bench-"))
+    story = generate(n, work / f"story-{n}")
+    cache_dir = work / "cache"
+    env = {**os.environ, "POINTE_EDGE_CACHE": "off"}
+    cold = [in_fresh_process(_PROBE.format(cache=str(cache_dir), cached=False, story=str(story)), env)
+            for _ in range(runs)]  # fmt: skip
+    in_fresh_process(_PROBE.format(cache=str(cache_dir), cached=True, story=str(story)), env)  # fill it
+    warm = [in_fresh_process(_PROBE.format(cache=str(cache_dir), cached=True, story=str(story)), env)
+            for _ in range(runs)]  # fmt: skip
+    assert all(r["errors"] == 0 and r["scenes"] == n for r in cold + warm)
+    assert all(r["hits"] > 0 for r in warm)
+    return {
+        "cold_s": median([r["seconds"] for r in cold]),
+        "cached_s": median([r["seconds"] for r in warm]),
+        "cached_rss_mb": max(r["rss_mb"] for r in warm),
+        "cold_rss_mb": max(r["rss_mb"] for r in cold),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    for n in args.sizes:
+        r = measure(n, args.runs)
+        print(
+            f"{n:>6} scenes: cold load+check {fmt_ms(r['cold_s'])} (peak {r['cold_rss_mb']:.0f} MB), "
+            f"from cache {fmt_ms(r['cached_s'])} (peak {r['cached_rss_mb']:.0f} MB)  [median of {args.runs}]"
+        )
+
+
+if __name__ == "__main__":
+    main()
