@@ -169,19 +169,23 @@ def _conditions(scene: Scene) -> Iterator[Expr]:
 def all_expressions(story: Story) -> Iterator[Expr]:
     """Every compiled expression in the story: conditions, chances, effect amounts, texts."""
     for scene in story.scenes.values():
-        if scene.text is not None:
-            yield from scene.text.expressions
+        for template in (scene.text, scene.milestone):
+            if template is not None:
+                yield from template.expressions
         yield from _effect_amounts(scene.effects)
         yield from _conditions(scene)
         for choice in scene.choices:
             yield from choice.text.expressions
+            if choice.milestone is not None:
+                yield from choice.milestone.expressions
             yield from _effect_amounts(choice.effects)
             if choice.chance is not None:
                 yield choice.chance.expr
                 for side in (choice.chance.success, choice.chance.failure):
                     yield from _effect_amounts(side.effects)
-                    if side.text is not None:
-                        yield from side.text.expressions
+                    for template in (side.text, side.milestone):
+                        if template is not None:
+                            yield from template.expressions
 
 
 def all_effects(story: Story) -> Iterator[Effect]:

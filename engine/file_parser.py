@@ -46,13 +46,14 @@ MANIFEST_KEYS = (
 STAT_KEYS = ("label", "start", "min", "max", "help")
 FLAG_KEYS = ("label", "help")
 CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft")
-SCENE_KEYS = ("title", "text", "effects", "choices", "next", "continue", "return", "ending")
+SCENE_KEYS = ("title", "text", "milestone", "effects", "choices", "next", "continue", "return", "ending")
 CHOICE_KEYS = (
     "id",
     "text",
     "if",
     "locked",
     "reason",
+    "milestone",
     "effects",
     "goto",
     "call",
@@ -61,7 +62,7 @@ CHOICE_KEYS = (
     "success",
     "failure",
 )
-OUTCOME_KEYS = ("text", "effects", "goto", "call", "return")
+OUTCOME_KEYS = ("text", "milestone", "effects", "goto", "call", "return")
 BRANCH_KEYS = ("if", "goto", "call", "return")
 ENDING_KEYS = ("title", "tone")
 
@@ -436,6 +437,7 @@ class FileParser:
         for key, value in (
             ("title", self.text(m.get("title"), "scene `title`")),
             ("text", self.template(m.get("text"), "text")),
+            ("milestone", self.template(m.get("milestone"), "milestone")),
             ("effects", self.effects(m.get("effects"))),
             ("continue", self.text(m.get("continue"), "`continue`")),
         ):
@@ -515,6 +517,7 @@ class FileParser:
             "if": self.expression(m.get("if"), "condition") if "if" in m else None,
             "locked": self.flag(m.get("locked"), "`locked`"),
             "reason": self.text(m.get("reason"), "`reason`"),
+            "milestone": self.template(m.get("milestone"), "milestone"),
             "effects": self.effects(m.get("effects")),
             "route": None,
             "chance": None,
@@ -555,6 +558,7 @@ class FileParser:
             return None
         return {
             "text": self.template(v.value.get("text"), f"{side} text"),
+            "milestone": self.template(v.value.get("milestone"), "milestone"),
             "effects": self.effects(v.value.get("effects")),
             "route": route,
             "line": v.line,

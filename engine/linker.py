@@ -382,6 +382,7 @@ class Linker:
             chance,
             Pos(path, ir["line"], ir["col"]),
             graft,
+            self.template(ctx, ir.get("milestone"), "milestone"),
         )
 
     def outcome(self, ctx: _Ctx, ir: dict[str, Any] | None) -> Outcome | None:
@@ -392,7 +393,8 @@ class Linker:
         effects = self.effects(ctx, ir.get("effects"))
         if route is None:
             return None
-        return Outcome(effects, route, text, Pos(ctx.file.path, ir["line"], ir["col"]))
+        milestone = self.template(ctx, ir.get("milestone"), "milestone")
+        return Outcome(effects, route, text, Pos(ctx.file.path, ir["line"], ir["col"]), milestone)
 
     def grafts(self) -> dict[str, list[tuple[_Ctx, dict[str, Any]]]]:
         """Grafted choices by target scene, in file order; conflicts are reported here."""
@@ -495,6 +497,7 @@ class Linker:
             ir.get("continue") or "Continue",
             ending,
             Pos(path, ir["line"], ir["col"]),
+            self.template(ctx, ir.get("milestone"), "milestone"),
         )
 
 

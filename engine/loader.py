@@ -108,6 +108,26 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
             sources.append(SourceFile(shown, rel, "", ir))
             continue
         digest = content_hash(data)
+        if path.name == MANIFEST and not manifest:
+            ir = {
+                "v": 0,
+                "manifest": None,
+                "chapter": None,
+                "scenes": [],
+                "grafts": [],
+                "problems": [
+                    [
+                        "E027",
+                        "story.yaml belongs at the top of the story folder, not in a sub-folder",
+                        1,
+                        1,
+                        None,
+                        "rename this file, or move it up",
+                    ]
+                ],
+            }
+            sources.append(SourceFile(shown, rel, digest, ir))
+            continue
         ir = None
         if cache is not None:
             key = cache.key(digest, manifest)

@@ -96,6 +96,7 @@ class Outcome:
     route: Route
     text: Template | None
     pos: Pos
+    milestone: Template | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class Choice:
     chance: Chance | None
     pos: Pos
     graft: str | None = None  # the file that grafted this choice on, if any
+    milestone: Template | None = None  # a line for the career's record when chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,7 @@ class Scene:
     continue_label: str
     ending: Ending | None
     pos: Pos
+    milestone: Template | None = None  # a line for the career's record, on each entry
 
     @property
     def is_router(self) -> bool:

@@ -77,6 +77,8 @@ class PlainGame:
             self.say(f"  {roll.chance}% chance: rolled {roll.roll + 1} of 100, {verdict}.")
         if result.outcome:
             self.wrap(tpl.to_plain(result.outcome), indent="  ")
+        for line in result.milestones:
+            self.say(f"  ★ {line}")
         changes = [f"{c.label} {c.before} → {c.after} ({c.delta:+d})" for c in result.changes]
         flags = self.flag_words(result.flags)
         if changes or flags:
@@ -131,6 +133,10 @@ class PlainGame:
                 assert ending is not None
                 self.say(f"The end: {ending.title} ({ending.tone.replace('_', ' ')}).")
                 self.say(self.stats_line())
+                if s.milestones:
+                    self.say("Your career:")
+                    for line in s.milestones:
+                        self.say(f"  ★ {line}")
                 return 0
             if s.stuck:
                 self.say(f"The story cannot go on here ({s.stuck}). This is a fault in the story, not yours.")

@@ -92,6 +92,7 @@ class StepResult:
     flags: tuple[tuple[str, bool], ...]  # flags that changed, with their new value
     outcome: tpl.Rendered | None  # the text of a chance's success or failure
     scene: str  # where play is now
+    milestones: tuple[str, ...] = ()  # recorded during this step
 
 
 class Session:
@@ -172,6 +173,11 @@ class Session:
         return tuple(self._journal)
 
     @property
+    def milestones(self) -> tuple[str, ...]:
+        """The career's record so far: the milestones of the scenes, choices and rolls played."""
+        return tuple(self.state.milestones)
+
+    @property
     def can_undo(self) -> bool:
         return bool(self._history)
 
@@ -230,6 +236,7 @@ class Session:
             self._history.append((state.copy(), self.fault))
         before_stats = dict(state.stats)
         before_flags = dict(state.flags)
+        recorded = len(state.milestones)
         roll: Roll | None = None
         outcome_text: tpl.Rendered | None = None
         state.turn += 1
@@ -244,13 +251,16 @@ class Session:
                 state.rng = rng.state
                 roll = Roll(percent, rolled, rolled < percent)
                 self._apply(choice.effects)
+                self._record(choice.milestone)
                 outcome = choice.chance.success if roll.success else choice.chance.failure
                 self._apply(outcome.effects)
+                self._record(outcome.milestone)
                 if outcome.text is not None:
                     outcome_text = outcome.text.render(state)
                 route = outcome.route
             else:
                 self._apply(choice.effects)
+                self._record(choice.milestone)
                 route = choice.route
         step = Step(scene.id, choice_id, roll)
         self._journal.append(step)
@@ -265,7 +275,8 @@ class Session:
             if state.stats[sid] != old
         )
         flags = tuple((fid, state.flags[fid]) for fid, old in before_flags.items() if state.flags[fid] != old)
-        return StepResult(step, changes, flags, outcome_text, state.scene)
+        new = tuple(state.milestones[recorded:])
+        return StepResult(step, changes, flags, outcome_text, state.scene, new)
 
     def undo(self, steps: int = 1) -> int:
         """Step back up to `steps` choices; returns how many were undone."""
@@ -335,7 +346,13 @@ class Session:
         state.visits[scene_id] = state.visits.get(scene_id, 0) + 1
         if scene.effects:
             self._apply(scene.effects)
+        if scene.milestone is not None:
+            self._record(scene.milestone)
         return scene
+
+    def _record(self, milestone: tpl.Template | None) -> None:
+        if milestone is not None:
+            self.state.milestones.append(tpl.to_plain(milestone.render(self.state)))
 
     def _apply(self, effects: Sequence[Effect]) -> None:
         state = self.state

@@ -1,14 +1,15 @@
 """GameState: everything that decides what happens next, as plain data.
 
-Stats, flags, visit counts, the current scene, the detour stack, the RNG and the turn count.
-Nothing else: texts and choices are derived from it and the story. It converts to and from
-plain JSON-ready data exactly (`from_dict(s.to_dict()) == s`), with keys sorted so that the
-same state always serialises to the same bytes.
+Stats, flags, visit counts, the current scene, the detour stack, the RNG, the turn count and
+the milestones recorded so far (the career's own record, kept as written at the time so it
+reads the same after the story changes). Texts and choices are derived from it and the story.
+It converts to and from plain JSON-ready data exactly (`from_dict(s.to_dict()) == s`), with
+keys sorted so that the same state always serialises to the same bytes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Frame = tuple[str, str | None]  # (calling scene, where to continue on return or None = the caller)
@@ -27,6 +28,7 @@ class GameState:
     stack: list[Frame]
     rng: int
     turn: int = 0
+    milestones: list[str] = field(default_factory=list)  # the career's record, as it was written
 
     def copy(self) -> GameState:
         return GameState(
@@ -37,6 +39,7 @@ class GameState:
             list(self.stack),
             self.rng,
             self.turn,
+            list(self.milestones),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +51,7 @@ class GameState:
             "stack": [[caller, after] for caller, after in self.stack],
             "rng": self.rng,
             "turn": self.turn,
+            "milestones": list(self.milestones),
         }
 
     @classmethod
@@ -59,6 +63,7 @@ class GameState:
             scene = data["scene"]
             stats, flags, visits = data["stats"], data["flags"], data["visits"]
             stack, rng, turn = data["stack"], data["rng"], data["turn"]
+            milestones = data["milestones"]
         except KeyError as err:
             raise StateError(f"game state lacks {err.args[0]!r}") from None
         _need(isinstance(scene, str), "scene must be text")
@@ -81,7 +86,12 @@ class GameState:
         )
         _need(type(rng) is int and 0 <= rng < 1 << 64, "rng must be a 64-bit number")
         _need(type(turn) is int and turn >= 0, "turn must be a count")
-        return cls(scene, dict(stats), dict(flags), dict(visits), [(c, a) for c, a in stack], rng, turn)
+        _need(
+            isinstance(milestones, list) and all(isinstance(m, str) for m in milestones),
+            "milestones must be texts",
+        )
+        frames = [(c, a) for c, a in stack]
+        return cls(scene, dict(stats), dict(flags), dict(visits), frames, rng, turn, list(milestones))
 
 
 def _int_map(value: Any) -> bool:
