@@ -27,13 +27,12 @@ def analyse(story: Story, has_errors: bool = False) -> list[Diagnostic]:
     # file or choice that failed to load is missing from the story, and they would blame the
     # wrong places.
     whole = not has_errors
-    if whole and not any(s.ending for s in scenes.values()):
-        report("W110", "this story has no ending", Pos(story.root, 0, 0), None, "give a scene an `ending`")
 
     if story.start in scenes:
         graph = StoryGraph(story)
         _returns_without_caller(story, graph, report)
         _router_loops(story, report)
+        whole = whole and not out  # the two checks above report errors only
         if whole:
             _reachability(story, graph, report)
 
@@ -71,6 +70,10 @@ def analyse(story: Story, has_errors: bool = False) -> list[Diagnostic]:
                 )
 
     if whole:
+        if not any(s.ending for s in scenes.values()):
+            report(
+                "W110", "this story has no ending", Pos(story.root, 0, 0), None, "give a scene an `ending`"
+            )
         _usage(story, report)
     return out
 

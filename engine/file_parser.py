@@ -101,6 +101,8 @@ class FileParser:
 
     def mapping(self, v: Value, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> bool:
         """True when `v` is a mapping; unknown and missing keys are reported."""
+        if v.kind == "bad":
+            return False
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
@@ -116,7 +118,7 @@ class FileParser:
         return True
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
-        if v is None:
+        if v is None or v.kind == "bad":
             return None
         if v.surprise:
             code, message, hint = surprise_message(v, "text")
@@ -132,7 +134,7 @@ class FileParser:
         return None
 
     def number(self, v: Value | None, what: str) -> int | None:
-        if v is None:
+        if v is None or v.kind == "bad":
             return None
         if v.surprise:
             code, message, hint = surprise_message(v, "number")
@@ -146,7 +148,7 @@ class FileParser:
         return None
 
     def flag(self, v: Value | None, what: str) -> bool:
-        if v is None:
+        if v is None or v.kind == "bad":
             return False
         if v.kind == "bool":
             return bool(v.value)
@@ -170,7 +172,7 @@ class FileParser:
 
     def expression(self, v: Value | None, what: str) -> tuple[Any, ...] | None:
         """`(source, line, col, tree)` for an expression written as a YAML scalar."""
-        if v is None:
+        if v is None or v.kind == "bad":
             return None
         if v.kind in ("int", "float", "bool") and not v.surprise:
             return (v.raw, v.line, v.col, ("bool", v.value) if v.kind == "bool" else ("num", v.value))
@@ -223,7 +225,7 @@ class FileParser:
 
     def effects(self, v: Value | None) -> list[tuple[Any, ...]]:
         """`(op, target, amount, flag value, line, col)` each; a constant amount is the number."""
-        if v is None:
+        if v is None or v.kind == "bad":
             return []
         if v.kind != "map":
             self.problem("E022", f"effects must be a mapping such as `{{technique: +5}}`, not {_kind(v)}", v)
@@ -247,6 +249,8 @@ class FileParser:
         return out
 
     def effect_amount(self, stat: str, v: Value) -> tuple[Any, ...] | None:
+        if v.kind == "bad":
+            return None
         if v.kind in ("int", "float") and not v.surprise:
             return ("add", stat, v.value)
         if v.kind != "str":
@@ -342,8 +346,8 @@ class FileParser:
                 high = _or(self.number(s.get("max"), "`max`"), 100)
             else:
                 start = self.number(spec, f"stat `{sid}`")
-            if start is None:
-                continue
+            if start is None:  # reported; keep the stat so its uses do not cascade into errors
+                start = low
             if low >= high:
                 self.problem("E023", f"stat `{sid}`: min {low} is not below max {high}", spec)
                 continue
@@ -492,6 +496,8 @@ class FileParser:
         return {"title": title or "", "tone": tone or "", "line": v.line, "col": v.col}
 
     def choices(self, v: Value) -> list[dict[str, Any]]:
+        if v.kind == "bad":
+            return []
         if v.kind != "seq":
             self.problem("E022", f"`choices` must be a list (lines starting with `- `), not {_kind(v)}", v)
             return []
@@ -567,6 +573,8 @@ class FileParser:
 
     def next_(self, v: Value) -> list[tuple[Any, ...]]:
         """`(condition, route, line, col)` for each branch, in order."""
+        if v.kind == "bad":
+            return []
         if v.kind in ("str", "int", "float") or v.surprise:
             target = self.ref(v, "`next`")
             if target is None:
@@ -615,6 +623,7 @@ def _kind(v: Value) -> str:
         "float": "a number",
         "bool": "true/false",
         "null": "nothing",
+        "bad": "an invalid value",
     }[v.kind]
 
 
@@ -636,7 +645,7 @@ def parse_file(data: bytes, manifest: bool) -> dict[str, Any]:
         parser.problems.append([p.code, p.message, p.line, p.col, None, p.hint])
     ir: dict[str, Any] = {"v": IR_VERSION, "manifest": None, "chapter": None, "scenes": [], "grafts": []}
     root = result.root
-    if root is not None:
+    if root is not None and root.kind != "bad":  # a bad root was reported when it was read
         if root.kind != "map":
             parser.problem(
                 "E004", f"the top level must be a mapping of `key: value` lines, not {_kind(root)}", root

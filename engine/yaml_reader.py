@@ -48,7 +48,7 @@ class Value:
     value: Any
     line: int
     col: int
-    kind: str  # str | int | float | bool | null | seq | map
+    kind: str  # str | int | float | bool | null | seq | map | bad (already reported: stay silent)
     raw: str = ""
     surprise: str | None = None
     style: str | None = None
@@ -176,7 +176,10 @@ def read(data: bytes) -> ReadResult:
         return ReadResult(
             None, [Problem("E003", "file is empty", 1, 1, "remove it or give it content")], source
         )
-    root = _Converter(problems).convert(node, 0)
+    converter = _Converter(problems)
+    root = converter.convert(node, 0)
+    if converter.too_deep:  # the file's shape is lost: report the depth alone
+        return ReadResult(None, [p for p in problems if p.code == "E010"][:1], source)
     return ReadResult(root, problems, source)
 
 
@@ -236,6 +239,7 @@ class _Converter:
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         self.seen: set[int] = set()
+        self.too_deep = False
 
     def problem(self, code: str, message: str, node: Any, hint: str | None = None) -> None:
         mark = node.start_mark
@@ -246,27 +250,28 @@ class _Converter:
         mark = node.start_mark
         line, col = mark.line + 1, mark.column + 1
         if id(node) in self.seen:
+            at = user or node
             self.problem(
-                "E011",
-                "anchors and aliases (`&name`, `*name`) are not supported",
-                user or node,
-                "write it out",
+                "E011", "anchors and aliases (`&name`, `*name`) are not supported", at, "write it out"
             )
-            return Value(None, line, col, "null")
+            return Value(None, at.start_mark.line + 1, at.start_mark.column + 1, "bad")
         self.seen.add(id(node))
         if depth > MAX_NESTING:
             self.problem("E010", f"YAML nests more than {MAX_NESTING} levels deep", node)
-            return Value(None, line, col, "null")
+            self.too_deep = True
+            return Value(None, line, col, "bad")
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, line, col)
         if isinstance(node, yaml.SequenceNode):
             if tag != _T + "seq":
                 self.bad_tag(node)
+                return Value(None, line, col, "bad")
             items = [self.convert(child, depth + 1, node) for child in node.value]
             return Value(items, line, col, "seq", start=mark.index, end=node.end_mark.index)
         if tag != _T + "map":
             self.bad_tag(node)
+            return Value(None, line, col, "bad")
         mapping: dict[str, Value] = {}
         key_pos: dict[str, tuple[int, int]] = {}
         for key_node, value_node in node.value:
@@ -320,7 +325,7 @@ class _Converter:
                 node,
                 "split it into several scenes",
             )
-            return Value("", line, col, "str", **common)
+            return Value(None, line, col, "bad")
         if tag == _T + "str" or tag == _T + "value" or tag == _T + "merge":
             text = raw
             if has_unsafe(text):
@@ -351,7 +356,7 @@ class _Converter:
         if tag == _T + "timestamp":
             return Value(raw, line, col, "str", surprise="date", **common)
         self.bad_tag(node)
-        return Value(raw, line, col, "str", **common)
+        return Value(None, line, col, "bad")
 
 
 def _int_surprise(raw: str) -> str:
