@@ -278,6 +278,14 @@ class Session:
         new = tuple(state.milestones[recorded:])
         return StepResult(step, changes, flags, outcome_text, state.scene, new)
 
+    def restore(self, state: GameState, journal: Sequence[Step] = ()) -> None:
+        """Go on from the given state (a loaded save, an author's warp). Undo starts afresh."""
+        self.state = state.copy()
+        self._journal = list(journal)
+        self._history = []
+        self.fault = None
+        self._cache = None
+
     def undo(self, steps: int = 1) -> int:
         """Step back up to `steps` choices; returns how many were undone."""
         done = 0
