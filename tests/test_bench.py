@@ -1,0 +1,51 @@
+"""Smoke runs of the benchmarks, so they keep working; the timed runs are in bench/README.md."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parent.parent / "bench"
+
+
+@pytest.fixture(scope="module")
+def bench_modules():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(BENCH))
+    try:
+        import bench_runtime
+
+        import gen_story
+
+        yield gen_story, bench_runtime
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_the_generated_story_has_the_benchmark_shape(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
+    from engine.graph import StoryGraph
+    from engine.loader import load_story
+
+    gen_story, _ = bench_modules
+    folder = gen_story.generate(300, tmp_path / "story")
+    result = load_story(folder, cache=False)
+    assert result.errors == []
+    story = result.story
+    assert len(story.scenes) == 300 and len(story.stats) == 6 and len(story.endings) == 10
+    choices = [c for s in story.scenes.values() for c in s.choices]
+    assert len(choices) == 3 * (300 - 10)
+    assert round(sum(c.condition is not None for c in choices) / len(choices), 2) == 0.33
+    assert sum(c.chance is not None for c in choices) == 29  # one roll in ten scenes
+    assert all(len(s.text.expressions) == 2 for s in story.scenes.values())  # type: ignore[union-attr]
+    assert len(StoryGraph(story).reachable()) > 200
+
+
+def test_the_runtime_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
+    from engine.loader import load_story
+
+    gen_story, bench_runtime = bench_modules
+    story = load_story(gen_story.generate(100, tmp_path / "story"), cache=False).story
+    times = bench_runtime.step_times(story, careers=5)
+    assert len(times) >= 5 * 10 and all(t > 0 for t in times)
+    assert bench_runtime.condition_time("technique >= 60 and not injured", runs=100) > 0

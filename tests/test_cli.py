@@ -1,0 +1,260 @@
+"""The command line and plain mode: playing, checking, and never showing a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import engine.cli as cli
+from engine.loader import bundled_stories
+from engine.runtime import Session
+
+ROOT = Path(__file__).parent.parent
+BAD = Path(__file__).parent / "data" / "bad_stories"
+# A path through the demo that reaches an ending with seed 1 (see test_demo_plays_to_an_ending).
+DEMO_PATH = "1,1,2,2,1"
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.main(list(argv), out=out, inp=io.StringIO(stdin))
+    return code, out.getvalue()
+
+
+# -- play --plain ------------------------------------------------------------------------------
+
+
+def test_the_demo_plays_to_an_ending() -> None:
+    code, out = run("play", "demo", "--plain", "--seed", "1", "--choices", DEMO_PATH)
+    assert code == 0, out
+    assert out.startswith("The Club Cup — You, twelve, at an Almaty rink\nSeed 1.")
+    assert "── Six in the Morning · training ──" in out
+    assert "  1. Drill the double salchow until it sticks (60% chance)" in out
+    assert "60% chance: rolled" in out
+    assert "The end: " in out and "Your career:" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("choices", "ending"),
+    [
+        ("1,1,2,1,1", "Fourth by a Point (bittersweet)"),
+        ("2,4,1,2,1,1", "Bronze at the Club Cup (triumph)"),
+        ("3,1,2,2,2,1", "A First Lesson (bittersweet)"),
+    ],
+)
+def test_scripted_careers_reach_their_endings(choices: str, ending: str) -> None:
+    code, out = run("play", "demo", "--plain", "--seed", "1", "--choices", choices)
+    assert code == 0 and f"The end: {ending}." in out, out[-800:]
+
+
+def test_stats_are_printed_after_each_change() -> None:
+    _, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "2")
+    assert "Artistry 35 → 45 (+10) · Stamina 40 → 32 (-8)" in out
+
+
+def test_locked_choices_keep_their_number_and_say_why() -> None:
+    _, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "1,1", stdin="1\n")
+    flowing = " ".join(out.split())  # plain mode wraps long lines at the terminal's width
+    assert (
+        "1. Try the double axel once, in front of everyone [locked: needs Technique 55 (you have 49)]"
+        in flowing
+    )
+    assert "That choice is locked: needs Technique 55 (you have 49)." in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("x\n", "“x” is not a choice."),
+        ("9\n", "There is no choice 9; type a number from 1 to 3."),
+        ("0\n", "There is no choice 0; type a number from 1 to 3."),
+        ("-1\n", "“-1” is not a choice."),
+        ("\n", "> > "),  # an empty line just asks again
+        ("?\n", "Type a choice's number."),
+        ("s\n", "Technique 40 · Artistry 35 · Nerve 50 · Stamina 40"),
+        ("h\n", "No choices made yet."),
+        ("u\n", "Nothing to undo yet."),
+    ],
+)
+def test_anything_typed_gets_a_one_line_answer(typed: str, answer: str) -> None:
+    code, out = run("play", "demo", "--plain", "--seed", "1", stdin=typed)
+    assert code == 0 and answer in out
+    assert out.endswith("Goodbye.\n") and "Traceback" not in out
+
+
+def test_undo_and_history_in_plain_mode() -> None:
+    _, out = run("play", "demo", "--plain", "--seed", "1", stdin="2\nh\nu\nh\nq\n")
+    assert "  1. Early Ice: run_program" in out
+    assert "Undone." in out and out.count("Early Ice\n\nThe ice resurfacer") == 2
+    assert out.endswith("Goodbye.\n")
+
+
+def test_end_of_input_is_a_clean_goodbye() -> None:
+    code, out = run("play", "demo", "--plain", stdin="")
+    assert code == 0 and out.endswith("> \nGoodbye.\n")
+
+
+def test_an_unplayable_scripted_choice_is_a_clear_error() -> None:
+    code, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "1,7")
+    assert code == 2 and "error: --choices: There is no choice 7" in out
+
+
+def test_choices_can_be_given_by_id() -> None:
+    code, out = run(
+        "play", "demo", "--plain", "--seed", "1", "--choices", "ask_coach,continue,rest", stdin="q\n"
+    )
+    assert code == 0 and "» Ask Coach Saule what the judges will want" in out and "» Rest, stretch" in out
+
+
+def test_an_unknown_story_lists_the_bundled_ones() -> None:
+    code, out = run("play", "nowhere", "--plain")
+    assert code == 2 and "error: no story called 'nowhere' (bundled stories: " in out and "demo" in out
+
+
+def test_a_broken_story_shows_its_errors_instead_of_playing() -> None:
+    code, out = run("play", str(BAD / "unknown_stat"), "--plain")
+    assert code == 1
+    assert out.splitlines()[0] == "This story cannot be played: it has 1 error."
+    assert "extra.yaml:5:15: error E031: unknown stat `tecnique`" in out
+
+
+def test_play_without_plain_and_no_command_explain_what_to_do() -> None:
+    code, out = run()
+    assert code == 0 and "uv run main.py play demo --plain" in out
+    code, out = run("play", "demo")
+    assert code == 2 and "uv run main.py play demo --plain" in out
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def boom(self, choice_id):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the ice cracked")
+
+    monkeypatch.setattr(Session, "choose", boom)
+    monkeypatch.delenv("POINTE_EDGE_DEBUG", raising=False)
+    code, out = run("play", "demo", "--plain", "--choices", "1")
+    assert code == 70
+    assert "Something went wrong inside the game: RuntimeError: the ice cracked" in out
+    assert "Traceback" not in out
+
+
+def test_ctrl_c_in_the_middle_of_a_game(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    class Interrupting(io.StringIO):
+        def readline(self, *args):  # type: ignore[no-untyped-def]
+            raise KeyboardInterrupt
+
+    out = io.StringIO()
+    code = cli.main(["play", "demo", "--plain"], out=out, inp=Interrupting())
+    assert code == 130 and out.getvalue().endswith("\nInterrupted. Goodbye.\n")
+
+
+# -- check -------------------------------------------------------------------------------------
+
+
+def test_check_is_quiet_and_succeeds_on_a_clean_story() -> None:
+    code, out = run("check", "demo")
+    assert code == 0
+    assert out == "checked 1 story, 14 scenes: 0 errors, 0 warnings\n"
+
+
+def test_check_prints_one_line_per_problem_and_fails_on_errors() -> None:
+    code, out = run("check", str(BAD / "unknown_name"), str(BAD / "unreachable_scene"), "--no-cache")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].endswith(
+        "unknown_name/extra.yaml:7:13: error E041: condition: unknown name `artistry`: not a stat or flag"
+        " of this story [extra.x]"
+    )
+    assert (
+        "unreachable_scene/extra.yaml:3:3: warning W100: no path from the start reaches this scene"
+        in lines[1]
+    )
+    assert lines[-1] == "checked 2 stories, 6 scenes: 1 error, 1 warning"
+
+
+def test_check_warnings_alone_do_not_fail() -> None:
+    code, _ = run("check", str(BAD / "unreachable_scene"))
+    assert code == 0
+
+
+def test_check_json_is_one_document_for_tools() -> None:
+    code, out = run("check", str(BAD / "unknown_stat"), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["errors"] == 1 and doc["warnings"] == 0
+    (story,) = doc["stories"]
+    (d,) = story["diagnostics"]
+    assert {k: d[k] for k in ("line", "col", "severity", "code", "scene")} == {
+        "line": 5,
+        "col": 15,
+        "severity": "error",
+        "code": "E031",
+        "scene": "extra.x",
+    }
+    assert d["hint"] == "did you mean `technique`?" and d["file"].endswith("unknown_stat/extra.yaml")
+
+
+def test_check_with_no_story_checks_every_bundled_one() -> None:
+    _, out = run("check")
+    count = len(bundled_stories())
+    assert count >= 1
+    assert out.splitlines()[-1].startswith(f"checked {count} stor")
+
+
+def test_stories_lists_the_bundled_careers() -> None:
+    code, out = run("stories")
+    assert code == 0
+    assert (
+        "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating (14 scenes, 5 endings)"
+        in out
+    )
+
+
+# -- as a real process ---------------------------------------------------------------------------
+
+
+def _main(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True, **kwargs
+    )
+
+
+def test_main_py_plays_the_demo_as_a_process() -> None:
+    done = _main("play", "demo", "--plain", "--seed", "1", "--choices", DEMO_PATH)
+    assert done.returncode == 0 and "The end: " in done.stdout and done.stderr == ""
+
+
+def test_help_lists_every_subcommand() -> None:
+    done = _main("--help")
+    assert done.returncode == 0
+    for name in ("play", "check", "stories"):
+        assert name in done.stdout
+
+
+def test_ctrl_c_at_the_prompt_exits_cleanly() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "main.py", "play", "demo", "--plain"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    seen = ""
+    deadline = time.monotonic() + 20
+    while "> " not in seen and time.monotonic() < deadline:
+        seen += proc.stdout.read(1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "Interrupted. Goodbye." in out and "Traceback" not in err + out

@@ -1,0 +1,146 @@
+"""Text: paragraphs, emphasis, interpolation, escapes, and that nothing can steer the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import expr as ex
+from engine import template as tpl
+from engine.loader import load_story
+from engine.runtime import Session
+from engine.textsafe import clean, clean_line, has_unsafe
+
+SCOPE = ex.Scope({"nerve": 0}, {"hurt": False}, lambda r: None)
+
+
+class _Compiled:
+    def __init__(self, piece):  # type: ignore[no-untyped-def]
+        self.fn = ex.compile_node(piece[2], SCOPE)
+
+
+def render(text: str, nerve: int = 60, hurt: bool = False) -> tpl.Rendered:
+    paragraphs, problems = tpl.parse(text)
+    assert problems == []
+    # tpl.parse gives [style, str] or [style, [source, offset, tree]]: link as the linker does
+    linked = tpl.link(paragraphs, iter(_Compiled(p) for p in tpl.expression_pieces(paragraphs)))
+    return linked.render(SimpleNamespace(stats={"nerve": nerve}, flags={"hurt": hurt}, visits={}, turn=0))
+
+
+def test_single_line_breaks_fold_and_blank_lines_make_paragraphs() -> None:
+    out = render("The ice steams\nunder the lights.\n\n\nCoach Saule   waits.\n")
+    assert tpl.to_plain(out) == "The ice steams under the lights.\n\nCoach Saule waits."
+
+
+def test_emphasis_becomes_styled_spans_not_markup() -> None:
+    out = render("You feel *light* and **sure**, ***both***.")
+    assert out == (
+        (
+            ("You feel ", tpl.PLAIN),
+            ("light", tpl.ITALIC),
+            (" and ", tpl.PLAIN),
+            ("sure", tpl.BOLD),
+            (", ", tpl.PLAIN),
+            ("both", tpl.BOLD | tpl.ITALIC),
+            (".", tpl.PLAIN),
+        ),
+    )
+    assert tpl.to_markdownish(out) == "You feel *light* and **sure**, ***both***."
+
+
+def test_interpolation_and_conditional_fragments() -> None:
+    text = 'Nerve {nerve}. You feel {if nerve > 50 then "calm" else "tense"}.{if hurt then " It hurts."}'
+    assert tpl.to_plain(render(text)) == "Nerve 60. You feel calm."
+    assert tpl.to_plain(render(text, nerve=10, hurt=True)) == "Nerve 10. You feel tense. It hurts."
+
+
+def test_interpolation_keeps_the_surrounding_style() -> None:
+    assert render("*now {nerve}*") == ((("now 60", tpl.ITALIC),),)
+
+
+def test_escapes_for_braces_and_asterisks() -> None:
+    assert tpl.to_plain(render("{{literal}} and 5 \\* 3")) == "{literal} and 5 * 3"
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "message"),
+    [
+        ("You have {nerve points.", 9, "`{` is not closed"),
+        ("a } b", 2, "`}` without `{`"),
+        ("You feel *so tired.", 9, "`*` is not closed in this paragraph"),
+        ("**bold\n\nnext", 0, "`**` is not closed in this paragraph"),
+    ],
+)
+def test_template_errors_have_offsets(text: str, offset: int, message: str) -> None:
+    _, problems = tpl.parse(text)
+    assert len(problems) == 1
+    (err,) = problems
+    assert isinstance(err, tpl.TemplateError)
+    assert (err.offset, err.message) == (offset, message)
+
+
+def test_expression_errors_inside_text_are_located() -> None:
+    _, problems = tpl.parse("Start {nerve >} end")
+    ((err, start),) = problems
+    assert isinstance(err, ex.ExprError)
+    assert start + err.offset == len("Start {nerve >")
+
+
+@given(st.text(max_size=200))
+def test_parsing_any_text_never_raises(text: str) -> None:
+    paragraphs, problems = tpl.parse(text)
+    assert isinstance(paragraphs, list)
+    for p in problems:
+        offset = p.offset if isinstance(p, tpl.TemplateError) else p[1] + p[0].offset
+        assert 0 <= offset <= len(text)
+
+
+# -- terminal safety ------------------------------------------------------------------------------
+
+ATTACKS = [
+    "\x1b[2J\x1b[H",  # clear the screen
+    "\x1b]0;pwned\x07",  # set the window title
+    "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\",  # a hyperlink
+    "\x9b31m",  # a C1 control sequence introducer
+    "\u202eevil\u202c",  # right-to-left override
+    "bell\x07 and backspace\x08",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_control_sequences_are_removed(attack: str) -> None:
+    out = clean("before " + attack + " after")
+    assert not has_unsafe(out)
+    assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
+    assert out.startswith("before ") and out.endswith(" after")
+
+
+def test_clean_keeps_ordinary_text_untouched() -> None:
+    text = "Bożena's first Giselle — «браво!» 🩰\nNext line."
+    assert clean(text) == text
+
+
+@given(st.text())
+def test_cleaned_text_is_always_safe(text: str) -> None:
+    assert not has_unsafe(clean(text))
+    line = clean_line(text)
+    assert "\n" not in line and len(line) <= 200 and not has_unsafe(line)
+
+
+def test_a_story_cannot_inject_escape_sequences_or_markup(tmp_path: Path) -> None:
+    (tmp_path / "story.yaml").write_text("id: x\ntitle: T\nstart: a.one\nstats:\n  nerve: 50\n")
+    (tmp_path / "a.yaml").write_text(
+        "chapter: a\nscenes:\n  one:\n"
+        '    text: "Clear \\e[2J the screen, [bold red]markup[/] and {nerve}"\n'
+        '    ending: {title: "End \\e]0;title\\a", tone: triumph}\n'
+    )
+    result = load_story(tmp_path, cache=False)
+    assert {d.code for d in result.diagnostics} == {"E012"}  # reported to the author...
+    session = Session(result.story, 1)  # type: ignore[arg-type]
+    text = tpl.to_plain(session.text)
+    assert "\x1b" not in text and "\x1b" not in session.ending.title  # type: ignore[union-attr]
+    assert "[bold red]markup[/]" in text  # ...and shown literally, never interpreted as markup
