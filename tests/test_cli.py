@@ -47,7 +47,7 @@ def test_the_demo_plays_to_an_ending() -> None:
     ("choices", "ending"),
     [
         ("1,1,2,1,1", "Fourth by a Point (bittersweet)"),
-        ("2,4,1,2,1,1", "Bronze at the Club Cup (triumph)"),
+        ("2,6,1,2,1,1", "Bronze at the Club Cup (triumph)"),
         ("3,1,2,2,2,1", "A First Lesson (bittersweet)"),
     ],
 )
@@ -162,7 +162,7 @@ def test_ctrl_c_in_the_middle_of_a_game(monkeypatch) -> None:  # type: ignore[no
 def test_check_is_quiet_and_succeeds_on_a_clean_story() -> None:
     code, out = run("check", "demo")
     assert code == 0
-    assert out == "checked 1 story, 14 scenes: 0 errors, 0 warnings\n"
+    assert out == "checked 1 story, 17 scenes: 0 errors, 0 warnings\n"
 
 
 def test_check_prints_one_line_per_problem_and_fails_on_errors() -> None:
@@ -212,7 +212,7 @@ def test_stories_lists_the_bundled_careers() -> None:
     code, out = run("stories")
     assert code == 0
     assert (
-        "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating (14 scenes, 5 endings)"
+        "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating (17 scenes, 6 endings)"
         in out
     )
 

@@ -181,6 +181,22 @@ def test_a_router_passes_straight_on_by_its_first_true_branch(rules) -> None:  #
     assert s.state.scene == "main.ending"
 
 
+def test_random_play_of_the_demo_reaches_every_scene_and_ending(demo) -> None:  # type: ignore[no-untyped-def]
+    from tests.playtest import survey
+
+    result = survey(demo, 1500)
+    assert result.stuck == []
+    assert set(demo.scenes) - result.visited == set()
+    assert {e.id for e in demo.endings} == set(result.endings)
+    assert {e.ending.tone for e in demo.endings} == {
+        "triumph",
+        "bittersweet",
+        "tragic",
+        "farewell",
+        "new_path",
+    }
+
+
 # -- undo, journal, state ------------------------------------------------------------------------
 
 
