@@ -188,7 +188,7 @@ class FileParser:
             tree = ex.parse(source.strip())
         except ex.ExprError as err:
             eline, ecol = self.source.locate(v, offset + lead + err.offset)
-            self.problem(err.code, f"{what}: {err.message}", (eline, ecol), err.hint)
+            self.problem(err.code, _at_column(what, err, source.strip()), (eline, ecol), err.hint)
             return None
         return (source.strip(), line, col, tree)
 
@@ -203,9 +203,9 @@ class FileParser:
             if isinstance(p, tpl.TemplateError):
                 self.problem(p.code, f"{what}: {p.message}", self.source.locate(v, p.offset), p.hint)
             else:
-                err, start = p
+                err, start, source = p
                 where = self.source.locate(v, start + err.offset)
-                self.problem(err.code, f"{what}: {err.message}", where, err.hint)
+                self.problem(err.code, _at_column(what, err, source), where, err.hint)
         out: list[Any] = []
         for para in pieces:
             if len(para) == 1 and para[0][0] == tpl.PLAIN and isinstance(para[0][1], str):
@@ -605,6 +605,12 @@ class FileParser:
             out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
             self.scene = None
         return out
+
+
+def _at_column(what: str, err: ex.ExprError, source: str) -> str:
+    """`what`: message, at column N of `the expression` (shortened when long)."""
+    shown = source if len(source) <= 48 else source[:45] + "..."
+    return f"{what}: {err.message}, at column {err.offset + 1} of `{shown}`"
 
 
 _EFFECT_HINT = 'write +5, -5, "=50" (set), "%+20" or "%-20" (fairmath)'

@@ -56,13 +56,16 @@ def _expression_end(text: str, start: int) -> int:
     )
 
 
-def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | tuple[ex.ExprError, int]]]:
+ExprProblem = tuple[ex.ExprError, int, str]  # the error, where its expression starts, its source
+
+
+def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | ExprProblem]]:
     """Parse text into paragraphs of `[style, str]` and `[style, [source, offset, tree]]` pieces.
 
     Returns the pieces and the problems found (all of them, not just the first). Expression
-    errors come back as `(ExprError, offset of the expression in the text)`.
+    errors come back as `(ExprError, offset of the expression in the text, its source)`.
     """
-    problems: list[TemplateError | tuple[ex.ExprError, int]] = []
+    problems: list[TemplateError | ExprProblem] = []
     paragraphs: list[list[list[Any]]] = []
     pieces: list[list[Any]] = []
     buf: list[str] = []
@@ -120,7 +123,7 @@ def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | tuple[
                 tree = ex.parse(source.strip())
             except ex.ExprError as err:
                 lead = len(source) - len(source.lstrip())
-                problems.append((err, i + 1 + lead))
+                problems.append((err, i + 1 + lead, source.strip()))
                 tree = None
             if tree is not None:
                 lead = len(source) - len(source.lstrip())

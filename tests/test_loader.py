@@ -256,3 +256,13 @@ def test_yaml_shaped_noise_gives_problems_never_exceptions(parts: list[str]) -> 
     data = "".join(parts).encode()
     parse_file(data, manifest=False)
     parse_file(data, manifest=True)
+
+
+def test_an_expression_error_names_its_column_inside_the_expression_and_in_the_file() -> None:
+    bad = Path(__file__).parent / "data" / "bad_stories"
+    (d,) = load_story(bad / "expression_syntax", cache=False).diagnostics
+    assert (d.line, d.col) == (7, 25)  # `if: technique >=` : the end of the expression
+    assert d.message == "condition: expression ends too soon, at column 13 of `technique >=`"
+    (d,) = load_story(bad / "old_ternary", cache=False).diagnostics
+    assert (d.line, d.col) == (5, 32)  # the `?` inside the text block
+    assert d.message.endswith('at column 16 of `technique > 50 ? "ready" : "small"`')

@@ -85,8 +85,8 @@ def test_template_errors_have_offsets(text: str, offset: int, message: str) -> N
 
 def test_expression_errors_inside_text_are_located() -> None:
     _, problems = tpl.parse("Start {nerve >} end")
-    ((err, start),) = problems
-    assert isinstance(err, ex.ExprError)
+    ((err, start, source),) = problems
+    assert isinstance(err, ex.ExprError) and source == "nerve >"
     assert start + err.offset == len("Start {nerve >")
 
 
