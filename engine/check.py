@@ -8,242 +8,219 @@ are found earlier, by the file parser and the linker; all arrive in one list.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from engine import expr as ex
+from engine import walk
 from engine.diagnostics import Diagnostic
 from engine.graph import StoryGraph, routes
-from engine.model import Effect, Expr, Pos, Scene, Story
+from engine.model import CHANCE_MAX, CHANCE_MIN, Pos, Story
 
 
 def analyse(story: Story, has_errors: bool = False) -> list[Diagnostic]:
-    out: list[Diagnostic] = []
+    """Every graph-level problem of a story. `has_errors`: the linker already found errors."""
+    return _Analysis(story).run(has_errors)
 
-    def report(code: str, message: str, pos: Pos, scene: str | None, hint: str | None = None) -> None:
-        out.append(Diagnostic(code, message, pos.file, pos.line, pos.col, scene, hint))
 
-    scenes = story.scenes
-    # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
-    # file or choice that failed to load is missing from the story, and they would blame the
-    # wrong places.
-    whole = not has_errors
+class _Analysis:
+    def __init__(self, story: Story):
+        self.story = story
+        self.out: list[Diagnostic] = []
 
-    if story.start in scenes:
-        graph = StoryGraph(story)
-        _returns_without_caller(story, graph, report)
-        _router_loops(story, report)
-        whole = whole and not out  # the two checks above report errors only
-        if whole:
-            _reachability(story, graph, report)
+    def report(self, code: str, message: str, pos: Pos, scene: str | None, hint: str | None = None) -> None:
+        self.out.append(Diagnostic(code, message, pos.file, pos.line, pos.col, scene, hint))
 
-    for scene in scenes.values():
-        if scene.choices and all(c.condition is not None for c in scene.choices):
-            report(
-                "W106",
-                "every choice here has an `if`; when none holds, the player is stuck",
-                scene.pos,
-                scene.id,
-                "add one choice without `if` as a way through",
-            )
-        if len(scene.next) > 1 or (scene.next and scene.next[-1].condition is not None):
-            last = scene.next[-1]
-            if last.condition is not None:
-                report(
+    def run(self, has_errors: bool) -> list[Diagnostic]:
+        graph = StoryGraph(self.story) if self.story.start in self.story.scenes else None
+        if graph is not None:
+            self.returns_without_caller(graph)
+            self.router_loops()
+        self.scene_warnings()
+        # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
+        # file or choice that failed to load is missing from the story, and they would blame
+        # the wrong places.
+        if not has_errors and not any(d.is_error for d in self.out):
+            if graph is not None:
+                self.reachability(graph)
+            self.usage()
+        return self.out
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def returns_without_caller(self, graph: StoryGraph) -> None:
+        main = graph.reachable(into_calls=False)
+        for sid, scene in self.story.scenes.items():
+            if sid not in main:
+                continue
+            for route in routes(scene):
+                if route.kind == "return":
+                    self.report(
+                        "E056",
+                        "`return` here has no caller: this scene is reached without a `call`",
+                        route.pos,
+                        sid,
+                        "reach it with `call:`, or use `goto:` instead of `return`",
+                    )
+
+    def router_loops(self) -> None:
+        """Text-less scenes that always pass on to each other would loop forever."""
+        scenes = self.story.scenes
+        step: dict[str, str] = {}
+        for scene in scenes.values():
+            if scene.is_router and scene.next[0].condition is None:
+                r = scene.next[0].route
+                if (
+                    r.kind == "goto"
+                    and r.target is not None
+                    and r.target in scenes
+                    and scenes[r.target].is_router
+                ):
+                    step[scene.id] = r.target
+        order = {sid: i for i, sid in enumerate(scenes)}
+        reported: set[str] = set()
+        for first in step:
+            seen: list[str] = []
+            at: str | None = first
+            while at in step and at not in seen:
+                seen.append(at)
+                at = step[at]
+            if at in seen:
+                loop = seen[seen.index(at) :]
+                if not reported.intersection(loop):
+                    reported.update(loop)
+                    scene = scenes[min(loop, key=order.__getitem__)]
+                    self.report(
+                        "E059",
+                        "scenes without text pass to each other forever: " + " -> ".join([*loop, loop[0]]),
+                        scene.pos,
+                        scene.id,
+                        "give one of them text and a choice, or a condition",
+                    )
+
+    # -- warnings about one scene -------------------------------------------------------------
+
+    def scene_warnings(self) -> None:
+        for scene in self.story.scenes.values():
+            if scene.choices and all(c.condition is not None for c in scene.choices):
+                self.report(
+                    "W106",
+                    "every choice here has an `if`; when none holds, the player is stuck",
+                    scene.pos,
+                    scene.id,
+                    "add one choice without `if` as a way through",
+                )
+            if scene.next and scene.next[-1].condition is not None:
+                self.report(
                     "W107",
                     "no branch of `next` is taken when every condition fails",
-                    last.pos,
+                    scene.next[-1].pos,
                     scene.id,
                     "end the list with a branch that has no `if`",
                 )
-        for expr in _conditions(scene):
-            if expr.tree[0] == "bool":
-                report("W109", f"condition is always {ex.format_value(expr.tree[1])}", expr.pos, scene.id)
-        for choice in scene.choices:
-            k = choice.chance.expr.constant if choice.chance else None
-            if isinstance(k, (int, float)) and not isinstance(k, bool) and not 5 < k < 95:
-                report(
-                    "W108",
-                    f"chance {ex.format_value(k)}% is always clamped to {5 if k <= 5 else 95}%",
-                    choice.chance.expr.pos,
-                    scene.id,
-                    "chances run from 5 to 95",
-                )
+            for expr in walk.conditions(scene):
+                if expr.tree[0] == "bool":
+                    self.report(
+                        "W109", f"condition is always {ex.format_value(expr.tree[1])}", expr.pos, scene.id
+                    )
+            for choice in scene.choices:
+                if choice.chance is None:
+                    continue
+                k = choice.chance.expr.constant
+                if (
+                    isinstance(k, (int, float))
+                    and not isinstance(k, bool)
+                    and not CHANCE_MIN < k < CHANCE_MAX
+                ):
+                    clamped = CHANCE_MIN if k <= CHANCE_MIN else CHANCE_MAX
+                    self.report(
+                        "W108",
+                        f"chance {ex.format_value(k)}% is always clamped to {clamped}%",
+                        choice.chance.expr.pos,
+                        scene.id,
+                        f"chances run from {CHANCE_MIN} to {CHANCE_MAX}",
+                    )
 
-    if whole:
-        if not any(s.ending for s in scenes.values()):
-            report(
-                "W110", "this story has no ending", Pos(story.root, 0, 0), None, "give a scene an `ending`"
-            )
-        _usage(story, report)
-    return out
+    # -- warnings about the whole story --------------------------------------------------------
 
-
-def _returns_without_caller(story: Story, graph: StoryGraph, report) -> None:  # type: ignore[no-untyped-def]
-    main = graph.reachable(into_calls=False)
-    for sid, scene in story.scenes.items():
-        if sid not in main:
-            continue
-        for route in routes(scene):
-            if route.kind == "return":
-                report(
-                    "E056",
-                    "`return` here has no caller: this scene is reached without a `call`",
-                    route.pos,
-                    sid,
-                    "reach it with `call:`, or use `goto:` instead of `return`",
-                )
-
-
-def _router_loops(story: Story, report) -> None:  # type: ignore[no-untyped-def]
-    """Text-less scenes that always pass on to each other would loop forever."""
-    step: dict[str, str] = {}
-    for scene in story.scenes.values():
-        if scene.is_router and scene.next[0].condition is None:
-            r = scene.next[0].route
-            if r.kind == "goto" and r.target in story.scenes and story.scenes[r.target].is_router:
-                step[scene.id] = r.target
-    reported: set[str] = set()
-    for first in step:
-        seen: list[str] = []
-        at: str | None = first
-        while at is not None and at in step and at not in seen:
-            seen.append(at)
-            at = step[at]
-        if at is not None and at in seen:
-            loop = seen[seen.index(at) :]
-            if not reported.intersection(loop):
-                reported.update(loop)
-                order = list(story.scenes)
-                scene = story.scenes[min(loop, key=order.index)]
-                report(
-                    "E059",
-                    "scenes without text pass to each other forever: " + " -> ".join([*loop, loop[0]]),
-                    scene.pos,
-                    scene.id,
-                    "give one of them text and a choice, or a condition",
-                )
-
-
-def _reachability(story: Story, graph: StoryGraph, report) -> None:  # type: ignore[no-untyped-def]
-    seen = graph.reachable()
-    preds = graph.predecessors()
-    finish = graph.can_finish(preds)
-    for scene in story.scenes.values():
-        if scene.id not in seen:
-            if scene.ending is not None:
-                report(
-                    "W101",
-                    f"ending “{scene.ending.title}” can never be reached",
-                    scene.pos,
-                    scene.id,
-                    "send a choice to it with `goto`",
-                )
-            else:
-                report(
-                    "W100",
-                    "no path from the start reaches this scene",
-                    scene.pos,
-                    scene.id,
-                    "send a choice to it with `goto`, or remove it",
-                )
-        elif scene.id not in finish:
-            entered_from_good = scene.id == story.start or any(
-                p in finish for p in preds[scene.id] if p in seen
-            )
-            if entered_from_good:
-                report(
+    def reachability(self, graph: StoryGraph) -> None:
+        story = self.story
+        seen = graph.reachable()
+        preds = graph.predecessors()
+        finish = graph.can_finish(preds)
+        for scene in story.scenes.values():
+            if scene.id not in seen:
+                if scene.ending is not None:
+                    self.report(
+                        "W101",
+                        f"ending “{scene.ending.title}” can never be reached",
+                        scene.pos,
+                        scene.id,
+                        "send a choice to it with `goto`",
+                    )
+                else:
+                    self.report(
+                        "W100",
+                        "no path from the start reaches this scene",
+                        scene.pos,
+                        scene.id,
+                        "send a choice to it with `goto`, or remove it",
+                    )
+            # A trap is reported where it is entered, not at every scene inside it.
+            elif scene.id not in finish and (
+                scene.id == story.start or any(p in finish for p in preds[scene.id] if p in seen)
+            ):
+                self.report(
                     "W105",
                     "once here, no ending can ever be reached",
                     scene.pos,
                     scene.id,
                     "every path from here loops back without reaching an `ending`",
                 )
-
-
-def _conditions(scene: Scene) -> Iterator[Expr]:
-    for choice in scene.choices:
-        if choice.condition is not None:
-            yield choice.condition
-    for branch in scene.next:
-        if branch.condition is not None:
-            yield branch.condition
-
-
-def all_expressions(story: Story) -> Iterator[Expr]:
-    """Every compiled expression in the story: conditions, chances, effect amounts, texts."""
-    for scene in story.scenes.values():
-        for template in (scene.text, scene.milestone):
-            if template is not None:
-                yield from template.expressions
-        yield from _effect_amounts(scene.effects)
-        yield from _conditions(scene)
-        for choice in scene.choices:
-            yield from choice.text.expressions
-            if choice.milestone is not None:
-                yield from choice.milestone.expressions
-            yield from _effect_amounts(choice.effects)
-            if choice.chance is not None:
-                yield choice.chance.expr
-                for side in (choice.chance.success, choice.chance.failure):
-                    yield from _effect_amounts(side.effects)
-                    for template in (side.text, side.milestone):
-                        if template is not None:
-                            yield from template.expressions
-
-
-def all_effects(story: Story) -> Iterator[Effect]:
-    for scene in story.scenes.values():
-        yield from scene.effects
-        for choice in scene.choices:
-            yield from choice.effects
-            if choice.chance is not None:
-                yield from choice.chance.success.effects
-                yield from choice.chance.failure.effects
-
-
-def _effect_amounts(effects: tuple[Effect, ...]) -> Iterator[Expr]:
-    for e in effects:
-        if isinstance(e.amount, Expr):
-            yield e.amount
-
-
-def _usage(story: Story, report) -> None:  # type: ignore[no-untyped-def]
-    read: set[str] = set()
-    for tree in {expr.tree for expr in all_expressions(story)}:
-        read.update(ex.names_in(tree))
-    changed: set[str] = set()
-    raised: set[str] = set()
-    for effect in all_effects(story):
-        changed.add(effect.target)
-        if effect.op == "flag" and effect.value:
-            raised.add(effect.target)
-    for stat in story.stats:
-        if stat.id not in read and stat.id not in changed:
-            report(
-                "W102",
-                f"stat `{stat.id}` is never used",
-                stat.pos,
-                None,
-                "use it in a condition, or remove it",
+        if not story.endings:
+            self.report(
+                "W110", "this story has no ending", Pos(story.root, 0, 0), None, "give a scene an `ending`"
             )
-        elif stat.id not in read:
-            report(
-                "W102",
-                f"stat `{stat.id}` changes but never decides anything",
-                stat.pos,
-                None,
-                "read it in an `if`, a `chance` or the text",
-            )
-    for flag in story.flags:
-        if flag.id not in read:
-            report(
-                "W103", f"flag `{flag.id}` is never read", flag.pos, None, "test it in an `if`, or remove it"
-            )
-        elif flag.id not in raised:
-            report(
-                "W104",
-                f"flag `{flag.id}` is read but never set",
-                flag.pos,
-                None,
-                f"add `set: [{flag.id}]` to an effect",
-            )
+
+    def usage(self) -> None:
+        story = self.story
+        read: set[str] = set()
+        for tree in {e.tree for e in walk.expressions(story)}:
+            read.update(ex.names_in(tree))
+        changed: set[str] = set()
+        raised: set[str] = set()
+        for effect in walk.effects(story):
+            changed.add(effect.target)
+            if effect.op == "flag" and effect.value:
+                raised.add(effect.target)
+        for stat in story.stats:
+            if stat.id not in read and stat.id not in changed:
+                self.report(
+                    "W102",
+                    f"stat `{stat.id}` is never used",
+                    stat.pos,
+                    None,
+                    "use it in a condition, or remove it",
+                )
+            elif stat.id not in read:
+                self.report(
+                    "W102",
+                    f"stat `{stat.id}` changes but never decides anything",
+                    stat.pos,
+                    None,
+                    "read it in an `if`, a `chance` or the text",
+                )
+        for flag in story.flags:
+            if flag.id not in read:
+                self.report(
+                    "W103",
+                    f"flag `{flag.id}` is never read",
+                    flag.pos,
+                    None,
+                    "test it in an `if`, or remove it",
+                )
+            elif flag.id not in raised:
+                self.report(
+                    "W104",
+                    f"flag `{flag.id}` is read but never set",
+                    flag.pos,
+                    None,
+                    f"add `set: [{flag.id}]` to an effect",
+                )

@@ -43,12 +43,13 @@ class StoryGraph:
             flow: list[str] = []
             calls: list[str] = []
             for route in routes(scene):
+                target = route.target
                 if route.kind == "goto":
-                    if route.target in scenes:
-                        flow.append(route.target)  # type: ignore[arg-type]
+                    if target is not None and target in scenes:
+                        flow.append(target)
                 elif route.kind == "call":
-                    if route.target in scenes:
-                        calls.append(route.target)  # type: ignore[arg-type]
+                    if target is not None and target in scenes:
+                        calls.append(target)
                     flow.append(route.after or sid)
                 else:
                     self.returns.add(sid)

@@ -236,7 +236,7 @@ class Linker:
         path = ctx.file.path
         for p in problems:
             self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint)
-        if problems:
+        if problems or fn is None:
             return None
         if want != ex.ANY and got not in (want, ex.ANY):
             hint = "compare it, for example `technique >= 50`" if want == ex.BOOL else None
@@ -264,14 +264,14 @@ class Linker:
         for op, target, amount_ir, value, line, col in irs:
             if op == "flag":
                 if target not in self.flags:
-                    hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
-                    self.report("E032", f"unknown flag `{target}`", path, line, col, ctx.scene, hint)
+                    flag_hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
+                    self.report("E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint)
                     continue
                 out.append(Effect("flag", target, None, value, Pos(path, line, col)))
                 continue
             stat = self.stats.get(target)
             if stat is None:
-                hint = did_you_mean(target, self.stats) or did_you_mean(target, self.flags)
+                hint: str | None = did_you_mean(target, self.stats) or did_you_mean(target, self.flags)
                 if target in self.flags:
                     hint = f"`{target}` is a flag: use `set: [{target}]` or `clear: [{target}]`"
                 self.report(

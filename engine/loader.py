@@ -12,6 +12,7 @@ import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.cache import ParseCache, default_dir
 from engine.diagnostics import Diagnostic, sort_key
@@ -97,38 +98,19 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
         try:
             data = path.read_bytes()
         except OSError as err:
-            ir = {
-                "v": 0,
-                "manifest": None,
-                "chapter": None,
-                "scenes": [],
-                "grafts": [],
-                "problems": [["E002", f"cannot read the file: {err.strerror or err}", 0, 0, None, None]],
-            }
-            sources.append(SourceFile(shown, rel, "", ir))
+            problem = f"cannot read the file: {err.strerror or err}"
+            sources.append(SourceFile(shown, rel, "", _one_problem("E002", problem, None)))
             continue
         digest = content_hash(data)
         if path.name == MANIFEST and not manifest:
-            ir = {
-                "v": 0,
-                "manifest": None,
-                "chapter": None,
-                "scenes": [],
-                "grafts": [],
-                "problems": [
-                    [
-                        "E027",
-                        "story.yaml belongs at the top of the story folder, not in a sub-folder",
-                        1,
-                        1,
-                        None,
-                        "rename this file, or move it up",
-                    ]
-                ],
-            }
-            sources.append(SourceFile(shown, rel, digest, ir))
+            problem = "story.yaml belongs at the top of the story folder, not in a sub-folder"
+            sources.append(
+                SourceFile(
+                    shown, rel, digest, _one_problem("E027", problem, "rename this file, or move it up")
+                )
+            )
             continue
-        ir = None
+        ir: dict[str, Any] | None = None
         if cache is not None:
             key = cache.key(digest, manifest)
             ir = cache.get(key)
@@ -138,6 +120,18 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
                 cache.put(key, ir)
         sources.append(SourceFile(shown, rel, digest, ir))
     return sources
+
+
+def _one_problem(code: str, message: str, hint: str | None) -> dict[str, Any]:
+    """The IR of a file that could not be read at all: nothing but its problem."""
+    return {
+        "v": 0,
+        "manifest": None,
+        "chapter": None,
+        "scenes": [],
+        "grafts": [],
+        "problems": [[code, message, 1, 1, None, hint]],
+    }
 
 
 def load_story(

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from engine import expr as ex
+from engine import walk
 from engine.model import Scene, Story
 from engine.template import Template
 
@@ -52,10 +53,7 @@ def stat_deciders(story: Story) -> dict[str, int]:
     """How many conditions and chances read each stat (text interpolations do not count)."""
     counts = {s.id: 0 for s in story.stats}
     for scene in story.scenes.values():
-        exprs = [c.condition for c in scene.choices if c.condition is not None]
-        exprs += [c.chance.expr for c in scene.choices if c.chance is not None]
-        exprs += [b.condition for b in scene.next if b.condition is not None]
-        for e in exprs:
+        for e in walk.decisions(scene):
             for name in set(ex.names_in(e.tree)):
                 if name in counts:
                     counts[name] += 1

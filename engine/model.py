@@ -17,6 +17,7 @@ from engine.template import Template
 PHASES = ("training", "audition", "competition", "performance", "setback", "finale")
 TONES = ("triumph", "bittersweet", "tragic", "farewell", "new_path")
 CONTINUE = "continue"  # the choice id of a scene's single "Continue"
+CHANCE_MIN, CHANCE_MAX = 5, 95  # a chance is kept within these percents: nothing certain, nothing hopeless
 
 
 @dataclass(frozen=True, slots=True)

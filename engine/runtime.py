@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 from engine import expr as ex
 from engine import template as tpl
-from engine.model import CONTINUE, Choice, Effect, Ending, Route, Scene, Story
+from engine.model import CHANCE_MAX, CHANCE_MIN, CONTINUE, Choice, Effect, Ending, Expr, Route, Scene, Story
 from engine.reasons import explain
 from engine.rng import SplitMix64, seed_state
 from engine.state import GameState
 
-CHANCE_MIN, CHANCE_MAX = 5, 95
 MAX_STACK = 32  # detours inside detours
 MAX_HOPS = 256  # text-less scenes passed through in one step
 
@@ -200,12 +199,13 @@ class Session:
             return (ChoiceView(CONTINUE, 1, label, False, None, None),)
         views: list[ChoiceView] = []
         for choice in scene.choices:
-            locked = choice.condition is not None and not choice.condition.fn(state)
+            condition = choice.condition
+            locked = condition is not None and not condition.fn(state)
             if locked and not choice.show_locked:
                 continue
             reason = None
-            if locked:
-                reason = choice.reason or explain(choice.condition.tree, state, self.story, scene.chapter)  # type: ignore[union-attr]
+            if locked and condition is not None:
+                reason = choice.reason or explain(condition.tree, state, self.story, scene.chapter)
             chance = self._chance(choice) if choice.chance is not None else None
             views.append(
                 ChoiceView(choice.id, len(views) + 1, choice.text.render(state), locked, reason, chance)
@@ -370,9 +370,9 @@ class Session:
                 state.flags[e.target] = e.value
                 continue
             d = self._stat_defs[e.target]
-            amount = e.amount
-            if not isinstance(amount, (int, float)):
-                amount = amount.fn(state)  # type: ignore[union-attr]
+            amount = e.amount.fn(state) if isinstance(e.amount, Expr) else e.amount
+            if amount is None:  # pragma: no cover - only flag effects lack an amount
+                continue
             old = stats[e.target]
             if e.op == "add":
                 new = old + amount
