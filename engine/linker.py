@@ -316,36 +316,32 @@ class Linker:
             return Route("return", None, None, pos)
         if target_ir is None:
             return None
-        target = self.resolve(target_ir[0], ctx.chapter)
+        target = self.target(ctx, target_ir, "call" if kind == "call" else "goto")
         if target is None:
-            code = "E051" if kind == "call" else "E050"
-            verb = "call" if kind == "call" else "goto"
-            self.report(
-                code,
-                f"{verb} target `{target_ir[0]}` does not exist",
-                path,
-                target_ir[1],
-                target_ir[2],
-                ctx.scene,
-                self.target_hint(target_ir[0], ctx.chapter),
-            )
             return None
         after = None
         if after_ir:
-            a = after_ir
-            after = self.resolve(a[0], ctx.chapter)
+            after = self.target(ctx, after_ir, "goto")
             if after is None:
-                self.report(
-                    "E050",
-                    f"goto target `{a[0]}` does not exist",
-                    path,
-                    a[1],
-                    a[2],
-                    ctx.scene,
-                    self.target_hint(a[0], ctx.chapter),
-                )
                 return None
         return Route(kind, target, after, pos)
+
+    def target(self, ctx: _Ctx, ref: Sequence[Any], verb: str) -> str | None:
+        """The scene id a `goto`/`call` names, or None after reporting that it does not exist."""
+        name, line, col = ref
+        found = self.resolve(name, ctx.chapter)
+        if found is None:
+            code = "E051" if verb == "call" else "E050"
+            self.report(
+                code,
+                f"{verb} target `{name}` does not exist",
+                ctx.file.path,
+                line,
+                col,
+                ctx.scene,
+                self.target_hint(name, ctx.chapter),
+            )
+        return found
 
     def choice(self, ctx: _Ctx, ir: dict[str, Any], graft: str | None = None) -> Choice | None:
         path = ctx.file.path
