@@ -14,10 +14,13 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from engine.diagnostics import Diagnostic, summary
-from engine.loader import LoadResult, StoryNotFound, bundled_stories, load_story
+from engine.loader import LoadResult, StoryNotFound, bundled_stories, find_story, load_story
+from engine.saves import ENV as SAVES_ENV
+from engine.saves import Career, SaveError, SaveStore
 
 PROG = "main.py"
 
@@ -45,6 +48,34 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
 
     sub.add_parser("stories", help="list the bundled stories")
+
+    saves = sub.add_parser("saves", help="list, show, export, import or delete saved careers")
+    actions = saves.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="saved careers, most recent first")
+    listing.add_argument("--story", help="only the careers of this story")
+    show = actions.add_parser("show", help="one career in detail")
+    show.add_argument("save", help="a save id (or the start of one)")
+    export = actions.add_parser("export", help="write a career to one portable JSON file")
+    export.add_argument("save")
+    export.add_argument("--out", default=".", help="a file, or a folder to write it in (default: here)")
+    imp = actions.add_parser("import", help="store a career from an exported file")
+    imp.add_argument("file")
+    delete = actions.add_parser("delete", help="delete a saved career")
+    delete.add_argument("save")
+    delete.add_argument("--yes", action="store_true", help="do not ask first")
+
+    replay = sub.add_parser("replay", help="replay a saved career step by step, in plain text")
+    replay.add_argument("save", help="a save id (or the start of one)")
+    replay.add_argument("--all", action="store_true", help="print every step and the chart, then stop")
+    replay.add_argument("--story", help="the story folder, when it is not a bundled one")
+
+    for parser in (p, play, saves, replay, listing, show, export, imp, delete):
+        parser.add_argument(
+            "--saves",
+            metavar="DIR",
+            default=argparse.SUPPRESS if parser is not p else None,
+            help=f"the save folder (default: ${SAVES_ENV} or saves/)",
+        )
     return p
 
 
@@ -87,6 +118,10 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         if not args.plain:
             return _no_tui(out, args.story)
         return _play_plain(args, out, inp)
+    if args.command == "saves":
+        return _saves(args, out, inp)
+    if args.command == "replay":
+        return _replay(args, out, inp)
     raise AssertionError(args.command)  # pragma: no cover
 
 
@@ -181,3 +216,105 @@ def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     except ScriptError as err:
         out.write(f"error: --choices: {err}\n")
         return 2
+
+
+# -- saved careers -----------------------------------------------------------------------------
+
+
+def _store(args: argparse.Namespace) -> SaveStore:
+    return SaveStore.default(getattr(args, "saves", None))
+
+
+def _notices(store: SaveStore, out: TextIO) -> None:
+    for line in store.take_notices():
+        out.write(f"note: {line}\n")
+
+
+def _saves(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    store = _store(args)
+    try:
+        code = _saves_action(store, args, out, inp)
+    except SaveError as err:
+        _notices(store, out)
+        out.write(f"error: {err}\n")
+        return 2
+    _notices(store, out)
+    return code
+
+
+def _saves_action(store: SaveStore, args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    if args.action == "list":
+        infos = store.list(args.story)
+        if not infos:
+            out.write(f"No saved careers in {store.folder}.\n")
+            return 0
+        out.write(f"{'id':<10} {'story':<14} {'save':<16} {'choices':>7}  {'where':<28} updated\n")
+        for i in infos:
+            where = f"ended: {i.ending['title']}" if i.ending else i.scene_title
+            out.write(
+                f"{i.id[:8]:<10} {i.story_id[:14]:<14} {i.name[:16]:<16} {i.steps:>7}  "
+                f"{where[:28]:<28} {i.updated[:16].replace('T', ' ')}\n"
+            )
+        return 0
+    if args.action == "show":
+        _show(store.load(args.save), out)
+        return 0
+    if args.action == "export":
+        path = store.export(args.save, Path(args.out))
+        out.write(f"Exported to {path}\n")
+        return 0
+    if args.action == "import":
+        career = store.import_(Path(args.file), known_story=lambda sid: sid in bundled_stories())
+        out.write(f"Imported {career.label} as {career.id[:8]}.\n")
+        return 0
+    if args.action == "delete":
+        career = store.load(args.save)
+        if not args.yes:
+            out.write(f"Delete {career.label} ({career.id[:8]})? [y/N] ")
+            out.flush()
+            if inp.readline().strip().lower() not in ("y", "yes"):
+                out.write("Kept.\n")
+                return 0
+        store.delete(career.id)
+        out.write(f"Deleted {career.id[:8]}.\n")
+        return 0
+    raise AssertionError(args.action)  # pragma: no cover
+
+
+def _show(career: Career, out: TextIO) -> None:
+    out.write(f"{career.label}\n")
+    out.write(f"  id {career.id} · seed {career.seed} · story {career.story_id} {career.story_version}\n")
+    out.write(f"  created {career.created} · updated {career.updated}\n")
+    if career.ending:
+        out.write(f"  ended: {career.ending['title']} ({career.ending['tone'].replace('_', ' ')})\n")
+    else:
+        out.write(f"  now at: {career.scene_title or career.state.scene}\n")
+    out.write("  stats: " + " · ".join(f"{k} {v}" for k, v in career.state.stats.items()) + "\n")
+    for line in career.state.milestones:
+        out.write(f"  ★ {line}\n")
+    for n, step in enumerate(career.steps, 1):
+        roll = f" ({'success' if step.roll['success'] else 'failure'})" if step.roll else ""
+        out.write(f"  {n:>3}. {step.scene}: {step.choice}{roll}\n")
+
+
+def _replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    from engine.plain_replay import PlainReplay
+    from engine.replay import Replay
+
+    store = _store(args)
+    try:
+        career = store.load(args.save)
+    except SaveError as err:
+        _notices(store, out)
+        out.write(f"error: {err}\n")
+        return 2
+    try:
+        folder = find_story(args.story or career.story_id)
+    except StoryNotFound:
+        out.write(f"error: the story “{career.story_id}” of this career is not here; pass --story FOLDER\n")
+        return 2
+    result = load_story(folder)
+    if not result.ok or result.story is None:
+        out.write(f"error: the story “{career.story_id}” has errors: run `{PROG} check {career.story_id}`\n")
+        return 1
+    return PlainReplay(Replay(result.story, career), out, inp).run(show_all=args.all)

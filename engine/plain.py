@@ -73,8 +73,7 @@ class PlainGame:
         self.say(f"» {view.label}")
         roll = result.step.roll
         if roll is not None:
-            verdict = "success" if roll.success else "failure"
-            self.say(f"  {roll.chance}% chance: rolled {roll.roll + 1} of 100, {verdict}.")
+            self.say(f"  {roll.describe()}.")
         if result.outcome:
             self.wrap(tpl.to_plain(result.outcome), indent="  ")
         for line in result.milestones:

@@ -55,6 +55,11 @@ class Roll:
     def to_dict(self) -> dict[str, object]:
         return {"chance": self.chance, "roll": self.roll, "success": self.success}
 
+    def describe(self) -> str:
+        """The roll told honestly: "62% chance: rolled 30 of 100, success"."""
+        verdict = "success" if self.success else "failure"
+        return f"{self.chance}% chance: rolled {self.roll + 1} of 100, {verdict}"
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -95,8 +100,13 @@ class StepResult:
 
 
 class Session:
-    def __init__(self, story: Story, seed: int | None = None, *, history: bool = True):
-        """Start a career at the story's start scene. `history=False` disables undo (faster)."""
+    def __init__(
+        self, story: Story, seed: int | None = None, *, history: bool = True, state: GameState | None = None
+    ):
+        """Start a career at the story's start scene, or go on from `state` (a replay's frame).
+
+        `history=False` disables undo and the trail (faster: the simulator plays that way).
+        """
         self.story = story
         self.seed = secrets.randbits(63) if seed is None else seed
         self.keep_history = history
@@ -113,7 +123,10 @@ class Session:
         self._history: list[tuple[GameState, str | None]] = []
         self.fault: str | None = None  # why play cannot go on, when the story itself is at fault
         self._cache: tuple[tpl.Rendered, tuple[ChoiceView, ...]] | None = None
-        self._start()
+        if state is None:
+            self._start()
+        else:
+            self.state = state.copy()
 
     @classmethod
     def replay(cls, story: Story, seed: int, choices: Iterable[str], *, history: bool = True) -> Session:
@@ -179,6 +192,25 @@ class Session:
     @property
     def can_undo(self) -> bool:
         return bool(self._history)
+
+    @property
+    def start_state(self) -> GameState:
+        """The state before the first choice of the journal."""
+        return self._history[0][0] if self._history else self.state
+
+    @property
+    def trail(self) -> tuple[GameState, ...]:
+        """The state after each step of the journal, oldest first (needs `history=True`).
+
+        The undo history holds the state before each step, so the state after step i is the
+        one saved before step i + 1, and the live state for the last. Read them; do not change
+        them.
+        """
+        if not self.keep_history:
+            raise RuntimeError("a session without history keeps no trail")
+        if not self._journal:
+            return ()
+        return (*(state for state, _ in self._history[1:]), self.state)
 
     def stat(self, stat_id: str) -> int:
         return self.state.stats[stat_id]
@@ -278,10 +310,11 @@ class Session:
         new = tuple(state.milestones[recorded:])
         return StepResult(step, changes, flags, outcome_text, state.scene, new)
 
-    def restore(self, state: GameState, journal: Sequence[Step] = ()) -> None:
-        """Go on from the given state (a loaded save, an author's warp). Undo starts afresh."""
+    def restore(self, state: GameState) -> None:
+        """Go on from the given state (an author's warp, a test). The journal and undo start
+        afresh; to resume a saved career with its journal, use `Session.replay`."""
         self.state = state.copy()
-        self._journal = list(journal)
+        self._journal = []
         self._history = []
         self.fault = None
         self._cache = None
