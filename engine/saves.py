@@ -38,6 +38,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from engine.state import GameState, StateError
 from engine.textsafe import clean_line
@@ -99,7 +100,7 @@ class AtomicJSONStorage(Storage):
             return None
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as err:
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
             raise UnreadableFile(f"{self.path.name} is not valid JSON") from err
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise UnreadableFile(f"{self.path.name} is not a save index")
@@ -184,10 +185,8 @@ class Career:
             "story_title": self.story_title,
             "slot": self.slot,
             "autosave": self.autosave,
-            "created": self.created,
             "updated": self.updated,
             "steps": len(self.steps),
-            "scene": self.state.scene,
             "scene_title": self.scene_title,
             "ending": self.ending,
         }
@@ -207,10 +206,8 @@ class SaveInfo:
     story_title: str
     slot: str | None
     autosave: bool
-    created: str
     updated: str
     steps: int
-    scene: str
     scene_title: str
     ending: dict[str, str] | None
 
@@ -322,6 +319,18 @@ def _parse_step(s: Any) -> StepRecord:
     return StepRecord(s["scene"], s["choice"], roll, dict(s["stats"]), s["digest"])
 
 
+def _doc_id(career_id: str) -> int:
+    """The index document of a career is keyed by its id, so updates need no search."""
+    return int(career_id, 16)
+
+
+def _remove(table: Any, career_ids: list[str]) -> None:
+    ids = [_doc_id(c) for c in career_ids if _ID.match(c)]
+    present = [i for i in ids if table.contains(doc_id=i)]
+    if present:
+        table.remove(doc_ids=present)
+
+
 def _int_map(value: Any) -> bool:
     return (
         isinstance(value, dict)
@@ -344,6 +353,7 @@ class SaveStore:
 
     folder: Path
     notices: list[str] = field(default_factory=list)  # one-line reports of files set aside
+    _swept: bool = field(default=False, repr=False)
 
     @classmethod
     def default(cls, folder: str | Path | None = None) -> SaveStore:
@@ -375,7 +385,9 @@ class SaveStore:
         lock = FileLock(str(self.folder / ".lock"), timeout=LOCK_TIMEOUT)
         try:
             with lock:
-                self._sweep_temporaries()
+                if not self._swept:  # leftovers of a writer that died; once per store is enough
+                    self._sweep_temporaries()
+                    self._swept = True
                 yield
         except Timeout:
             raise SaveError("the save folder is busy: is another copy of the game stuck?") from None
@@ -425,7 +437,7 @@ class SaveStore:
         for path in sorted(self.careers_dir.glob("*.json")):
             career = self._read_career(path)
             if career is not None:
-                careers.insert(career.summary())
+                careers.upsert(Document(career.summary(), doc_id=_doc_id(career.id)))
 
     def _read_career(self, path: Path) -> Career | None:
         try:
@@ -439,7 +451,7 @@ class SaveStore:
             if path.stem != career.id:
                 raise SaveError("the file's name does not match the career inside")
             return career
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             self._set_aside(path, "it is not valid JSON")
         except SaveError as err:
             self._set_aside(path, str(err))
@@ -453,7 +465,7 @@ class SaveStore:
         with self._locked():
             atomic_write(self.career_path(career.id), data)
             with self._index() as db:
-                db.table("careers").upsert(career.summary(), Query().id == career.id)
+                db.table("careers").upsert(Document(career.summary(), doc_id=_doc_id(career.id)))
                 if career.ending is not None:
                     self._discover(db, career.story_id, career.ending["scene"])
 
@@ -463,7 +475,7 @@ class SaveStore:
             career = self._read_career(path)
             if career is None:
                 with self._index() as db:
-                    db.table("careers").remove(Query().id == path.stem)
+                    _remove(db.table("careers"), [path.stem])
                 raise SaveError(self.notices[-1] if self.notices else f"no saved career {career_id!r}")
             return career
 
@@ -481,10 +493,10 @@ class SaveStore:
             for stray in sorted(on_disk - indexed):
                 career = self._read_career(self.career_path(stray))
                 if career is not None:
-                    table.insert(career.summary())
+                    table.upsert(Document(career.summary(), doc_id=_doc_id(career.id)))
             gone = indexed - on_disk
             if gone:
-                table.remove(Query().id.one_of(sorted(g for g in gone if isinstance(g, str))))
+                _remove(table, [g for g in gone if isinstance(g, str)])
             if gone or on_disk - indexed:
                 docs = table.all()
         infos = [SaveInfo.from_summary(d) for d in docs]
@@ -502,7 +514,7 @@ class SaveStore:
             with contextlib.suppress(FileNotFoundError):
                 self.career_path(cid).unlink()
             with self._index() as db:
-                db.table("careers").remove(Query().id == cid)
+                _remove(db.table("careers"), [cid])
 
     def resolve(self, prefix: str) -> str:
         """The full id of the one career whose id starts with `prefix`."""
@@ -560,8 +572,10 @@ class SaveStore:
             raise SaveError(f"{source.name} is {size / 1e6:.1f} MB, more than any career")
         try:
             data = json.loads(source.read_bytes())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise SaveError(f"{source.name} is not valid JSON") from None
+        except OSError as err:
+            raise SaveError(f"cannot read {source}: {err.strerror or err}") from None
         if isinstance(data, dict):
             data.pop("pointe_edge_export", None)
         career = parse_career(data)

@@ -49,3 +49,15 @@ def test_the_runtime_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # t
     times = bench_runtime.step_times(story, careers=5)
     assert len(times) >= 5 * 10 and all(t > 0 for t in times)
     assert bench_runtime.condition_time("technique >= 60 and not injured", runs=100) > 0
+
+
+def test_the_save_and_replay_benchmarks_run(bench_modules, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import bench_replay
+    import bench_saves
+
+    monkeypatch.setattr("sys.argv", ["bench_saves.py", "--careers", "5", "--steps", "20", "--runs", "5"])
+    bench_saves.main()
+    monkeypatch.setattr("sys.argv", ["bench_replay.py", "--steps", "50"])
+    bench_replay.main()
+    out = capsys.readouterr().out
+    assert "autosave of a 20-step career" in out and "a 50-step career: open the replay" in out

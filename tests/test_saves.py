@@ -1,0 +1,480 @@
+"""Saved careers: the format, crash safety, two processes, bad files, import and export."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import random
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.career import Recorder, resume
+from engine.cli import main as cli_main
+from engine.loader import load_story
+from engine.runtime import Session
+from engine.saves import SAVE_FORMAT, Career, SaveError, SaveStore, StepRecord, new_id, now, parse_career
+from engine.state import GameState
+
+DEMO_PATH = ["run_program", "rest", "save_legs", "double_salchow", "continue"]
+
+
+@pytest.fixture(scope="module")
+def demo():  # type: ignore[no-untyped-def]
+    return load_story("demo", cache=False).story
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SaveStore:
+    return SaveStore(tmp_path / "saves")
+
+
+def played(demo, seed: int = 5, path: list[str] = DEMO_PATH) -> Recorder:  # type: ignore[no-untyped-def]
+    recorder = Recorder(Session(demo, seed))
+    for cid in path:
+        recorder.session.choose(cid)
+    return recorder
+
+
+def synthetic(steps: int, career_id: str | None = None) -> Career:
+    """A career of any length without a story behind it (the store does not need one)."""
+    records = tuple(
+        StepRecord(
+            f"c.s{i}",
+            f"choice-{i}",
+            {"chance": 50, "roll": i % 100, "success": i % 2 == 0},
+            {"technique": i % 100, "artistry": 50},
+            f"{i:020x}",
+        )
+        for i in range(steps)
+    )
+    state = GameState(
+        f"c.s{steps}", {"technique": 1, "artistry": 50}, {"injured": False}, {"c.s0": 1}, [], 7, steps
+    )
+    return Career(
+        career_id or new_id(),
+        "bench",
+        "Bench",
+        "1",
+        "f" * 32,
+        42,
+        None,
+        True,
+        now(),
+        now(),
+        {"technique": 0, "artistry": 50},
+        records,
+        state,
+        "Somewhere",
+    )
+
+
+# -- the format ----------------------------------------------------------------------------
+
+
+def test_every_field_of_a_save_round_trips(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    recorder = played(demo)
+    autosave = recorder.career()
+    named = recorder.career(slot="before the scores", autosave=False)
+    store.save(autosave)
+    store.save(named)
+    for career in (autosave, named):
+        loaded = store.load(career.id)
+        assert loaded == career
+        for field in Career.__slots__:
+            assert getattr(loaded, field) == getattr(career, field), field
+    assert autosave.ending == {
+        "scene": "competition.fourth",
+        "title": "Fourth by a Point",
+        "tone": "bittersweet",
+    }
+    assert named.slot == "before the scores" and not named.autosave and named.id != autosave.id
+    assert [s.choice for s in autosave.steps] == DEMO_PATH
+    assert autosave.steps[3].roll == {"chance": 65, "roll": 17, "success": True}
+    assert autosave.start_stats == {"technique": 40, "artistry": 35, "nerve": 50, "stamina": 40}
+    assert autosave.state.milestones == ["Landed the double salchow in competition."]
+
+
+def test_the_save_file_is_plain_versioned_json(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    store.save(career)
+    data = json.loads((store.careers_dir / f"{career.id}.json").read_text())
+    assert data["kind"] == "pointe-edge-career" and data["format"] == SAVE_FORMAT
+    assert data["story"] == {
+        "id": "demo",
+        "title": "The Club Cup",
+        "version": "1.0.0",
+        "fingerprint": demo.fingerprint,
+    }
+    assert data["seed"] == 5 and data["steps"][0]["scene"] == "training.early_ice"
+
+
+def test_an_autosave_overwrites_its_own_record_and_nothing_else(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    recorder = Recorder(Session(demo, 5))
+    for cid in DEMO_PATH:
+        recorder.session.choose(cid)
+        store.save(recorder.career())
+    (info,) = store.list()
+    assert info.steps == 5 and info.autosave and info.ending is not None
+    assert store.discovered("demo") == {"competition.fourth"}
+
+
+def test_undo_then_other_choices_recompute_the_steps(demo) -> None:  # type: ignore[no-untyped-def]
+    recorder = played(demo)
+    first = recorder.career()
+    recorder.session.undo(2)
+    recorder.session.choose("single_salchow")
+    recorder.session.choose("continue")
+    second = recorder.career()
+    assert [s.choice for s in second.steps] == [*DEMO_PATH[:3], "single_salchow", "continue"]
+    assert second.steps[:3] == first.steps[:3] and second.steps[3] != first.steps[3]
+    assert second.steps[-1].stats == second.state.stats
+
+
+def test_latest_autosave_is_the_most_recent_unfinished_one(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    finished = played(demo).career()
+    store.save(finished)
+    assert store.latest_autosave() is None
+    ongoing = played(demo, 7, DEMO_PATH[:2]).career()
+    store.save(ongoing)
+    assert store.latest_autosave().id == ongoing.id  # type: ignore[union-attr]
+
+
+# -- load, resume, undo ----------------------------------------------------------------------------
+
+
+def test_loading_restores_the_exact_state_and_undo_still_works(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    recorder = played(demo, 5, DEMO_PATH[:4])
+    store.save(recorder.career())
+    resumed = resume(demo, store.load(recorder.id))
+    assert resumed.complete and resumed.valid_steps == 4
+    assert resumed.session.state == recorder.session.state
+    assert resumed.session.journal == recorder.session.journal
+    assert resumed.session.undo(4) == 4
+    assert resumed.session.state == Session(demo, 5).state
+
+
+def test_an_edit_off_the_path_still_resumes(demo, store: SaveStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder = tmp_path / "story"
+    shutil.copytree(Path("stories/demo"), folder)
+    original = load_story(folder, cache=False).story
+    recorder = played(original)
+    career = recorder.career()
+    setback = folder / "setback.yaml"
+    setback.write_text(setback.read_text().replace("Ice and Tape", "Ice, Tape and Tears"))
+    edited = load_story(folder, cache=False).story
+    assert edited.fingerprint != career.fingerprint
+    resumed = resume(edited, career)
+    assert resumed.complete and resumed.session.state.scene == "competition.fourth"
+
+
+def test_an_edit_that_removes_a_visited_scene_is_reported_at_its_step(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "story"
+    shutil.copytree(Path("stories/demo"), folder)
+    career = played(load_story(folder, cache=False).story).career()
+    comp = folder / "competition.yaml"
+    comp.write_text(
+        comp.read_text().replace(
+            "goto: short_program\n      - text: Find Coach", "goto: scores\n      - text: Find Coach"
+        )
+    )
+    text = comp.read_text()
+    comp.write_text(text.replace("        goto: short_program", "        goto: scores"))
+    edited = load_story(folder, cache=False)
+    assert edited.ok, [d.format() for d in edited.diagnostics if d.is_error]
+    resumed = resume(edited.story, career)  # type: ignore[arg-type]
+    assert resumed.valid_steps == 3
+    assert (
+        resumed.problem
+        == "step 4: the story now leads to “The Kiss and Cry” instead of “competition.short_program”"
+    )
+    assert resumed.session.state.scene == "competition.scores"
+
+
+def test_a_tampered_step_is_reported_not_hidden(demo) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    steps = list(career.steps)
+    steps[2] = replace(steps[2], digest="0" * 20)
+    resumed = resume(demo, replace(career, steps=tuple(steps)))
+    assert resumed.valid_steps == 2 and resumed.problem == "step 3: the game state differs from the one saved"
+    assert len(resumed.session.journal) == 2
+
+
+# -- crash safety ------------------------------------------------------------------------------------
+
+
+def _writer(folder: Path, ack_fd: int, seed: int) -> None:
+    """Save as fast as possible: one career growing step by step, and new ones now and then.
+    After each save returns, report it on the pipe."""
+    store = SaveStore(folder)
+    rng = random.Random(seed)
+    career_id = new_id()
+    steps = rng.randint(200, 300)
+    while True:
+        if rng.random() < 0.2:
+            career_id, steps = new_id(), rng.randint(200, 300)
+        steps += 1
+        store.save(synthetic(steps, career_id))
+        os.write(ack_fd, f"{career_id} {steps}\n".encode())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to kill a writer mid-write")
+def test_every_acknowledged_save_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
+    folder = tmp_path / "saves"
+    SaveStore(folder).save(synthetic(250))
+    rng = random.Random(2026)
+    acked: dict[str, int] = {}
+    interrupted = 0
+    kills = 120
+    for round_ in range(kills):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: write until killed
+            os.close(read_fd)
+            try:
+                _writer(folder, write_fd, round_)
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        time.sleep(rng.uniform(0.002, 0.06))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        with os.fdopen(read_fd) as pipe:
+            for line in pipe.read().splitlines():
+                parts = line.split()
+                if len(parts) == 2:
+                    acked[parts[0]] = max(acked.get(parts[0], 0), int(parts[1]))
+        strays = list(folder.glob(".*.tmp-*")) + list((folder / "careers").glob(".*.tmp-*"))
+        interrupted += bool(strays)
+    store = SaveStore(folder)
+    listed = {i.id: i.steps for i in store.list()}
+    for career_id, steps in acked.items():
+        assert listed.get(career_id, 0) >= steps, career_id
+        assert len(store.load(career_id).steps) >= steps
+    assert store.take_notices() == []  # nothing was ever unreadable
+    assert not list(folder.glob(".*.tmp-*")) and not list((folder / "careers").glob(".*.tmp-*"))
+    assert len(acked) > 20
+    assert interrupted > 10, "the kills should land mid-write often, or this test proves nothing"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork for two writers")
+def test_two_processes_on_one_folder_lose_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "saves"
+    per_process = 30
+    pids = []
+    for writer in range(2):
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                store = SaveStore(folder)
+                for i in range(per_process):
+                    store.save(synthetic(20 + i, f"{writer:02x}{i:014x}"))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    for pid in pids:
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    infos = SaveStore(folder).list()
+    assert len(infos) == 2 * per_process
+    assert {i.id for i in infos} == {f"{w:02x}{i:014x}" for w in range(2) for i in range(per_process)}
+
+
+# -- bad files ---------------------------------------------------------------------------------------
+
+
+def test_a_corrupt_index_is_set_aside_and_rebuilt_from_the_careers(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    store.save(career)
+    store.index_path.write_text('{"careers": {"1": {"id": ')
+    (info,) = store.list()
+    assert info.id == career.id
+    (notice,) = store.take_notices()
+    assert notice.startswith(
+        "A save file could not be read (index.json is not valid JSON); it was kept aside as"
+    )
+    (aside,) = store.folder.glob("index.json.corrupt-*")
+    assert aside.read_text() == '{"careers": {"1": {"id": '  # kept as it was, never overwritten
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda b: b[: len(b) // 2], "it is not valid JSON"),
+        (lambda b: b"", "it is not valid JSON"),
+        (lambda b: b"\xff\xfe\x00garbage", "it is not valid JSON"),
+        (lambda b: b"[" * 100_000, "it is not valid JSON"),
+        (lambda b: b'{"hello": "world"}', "not a Pointe & Edge career"),
+        (lambda b: b.replace(b'"format":1', b'"format":99'), "saved by a newer version of the game"),
+        (lambda b: b.replace(b'"seed":5', b'"seed":"five"'), "the save's seed is malformed"),
+        (lambda b: b.replace(b'"turn":5', b'"turn":4'), "the save's state turn is malformed"),
+    ],
+)
+def test_a_bad_career_file_is_set_aside_and_reported_in_one_line(demo, store: SaveStore, damage, why) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    other = played(demo, 9, DEMO_PATH[:1]).career()
+    store.save(career)
+    store.save(other)
+    path = store.careers_dir / f"{career.id}.json"
+    bad = damage(path.read_bytes())
+    path.write_bytes(bad)
+    with pytest.raises(SaveError, match="could not be read"):
+        store.load(career.id)
+    (notice,) = store.take_notices()
+    assert why in notice and "\n" not in notice
+    (aside,) = store.careers_dir.glob(f"{career.id}.json.corrupt-*")
+    assert aside.read_bytes() == bad
+    assert [i.id for i in store.list()] == [other.id]  # the game goes on with the rest
+
+
+def test_a_career_under_the_wrong_file_name_is_set_aside(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    store.save(career)
+    stranger = new_id()
+    os.replace(store.careers_dir / f"{career.id}.json", store.careers_dir / f"{stranger}.json")
+    assert store.list() == []
+    assert "does not match the career inside" in store.take_notices()[0]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_any_json_is_a_career_or_a_save_error(data) -> None:  # type: ignore[no-untyped-def]
+    with contextlib.suppress(SaveError):
+        parse_career(data)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["seed", "slot", "autosave", "created", "start_stats", "steps", "state", "id", "story"]),
+    st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.integers(), max_size=3)),
+)
+def test_a_damaged_field_is_a_save_error(field: str, value: object) -> None:
+    data = synthetic(3).to_json()
+    data[field] = value
+    with contextlib.suppress(SaveError):
+        parse_career(data)
+
+
+# -- export and import ---------------------------------------------------------------------------
+
+
+def test_export_then_import_gives_the_same_career_under_a_new_id(
+    demo, store: SaveStore, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    store.save(career)
+    exported = store.export(career.id, tmp_path)
+    assert exported.parent == tmp_path and json.loads(exported.read_text())["pointe_edge_export"] == 1
+    other = SaveStore(tmp_path / "elsewhere")
+    imported = other.import_(exported, known_story=lambda sid: sid == "demo")
+    assert imported.id != career.id and imported.slot == "imported" and not imported.autosave
+    assert replace(imported, id=career.id, slot=None, autosave=True) == career
+    assert resume(demo, other.load(imported.id)).complete
+
+
+def _write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda c: "not json", "is not valid JSON"),
+        (lambda c: "[" * 200_000, "is not valid JSON"),
+        (lambda c: {**c, "id": "../../../../tmp/pwned"}, "the save's id is malformed"),
+        (lambda c: {**c, "story": {**c["story"], "id": "../../etc"}}, "the save's story id is malformed"),
+        (lambda c: {**c, "story": {**c["story"], "id": "elsewhere"}}, "a story this game does not have"),
+        (
+            lambda c: {
+                **c,
+                "steps": [{"scene": "x/../../y", "choice": "a", "roll": None, "stats": {}, "digest": ""}],
+            },
+            "the save's a step's scene is malformed",
+        ),
+        (lambda c: {**c, "slot": "x" * 300}, "the save's slot is malformed"),
+    ],
+)
+def test_a_crafted_import_is_refused_and_writes_nothing(
+    demo, store: SaveStore, tmp_path: Path, make, message
+) -> None:  # type: ignore[no-untyped-def]
+    good = played(demo).career().to_json()
+    source = _write(tmp_path / "crafted.json", make(good))
+    before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    with pytest.raises(SaveError, match=message):
+        store.import_(source, known_story=lambda sid: sid == "demo")
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file() and ".lock" not in p.name) == before
+    assert store.list() == []
+
+
+def test_import_cleans_control_characters_from_names(demo, store: SaveStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = played(demo).career().to_json()
+    data["slot"] = "evil\x1b[2J\x1b]0;title\x07 name"
+    imported = store.import_(_write(tmp_path / "x.json", data), known_story=lambda sid: True)
+    assert imported.slot == "evil name"
+
+
+# -- the commands ----------------------------------------------------------------------------------
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    return cli_main(list(argv), out=out, inp=io.StringIO(stdin)), out.getvalue()
+
+
+def test_saves_commands_list_show_export_import_delete(demo, store: SaveStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    d = str(store.folder)
+    code, out = run("saves", "list", "--saves", d)
+    assert code == 0 and out == f"No saved careers in {store.folder}.\n"
+    career = played(demo).career()
+    store.save(career)
+    code, out = run("saves", "list", "--saves", d)
+    assert code == 0 and career.id[:8] in out and "ended: Fourth by a Point" in out
+    code, out = run("saves", "show", career.id[:4], "--saves", d)
+    assert code == 0 and "4. competition.short_program: double_salchow (success)" in out
+    code, out = run("saves", "export", career.id[:6], "--out", str(tmp_path), "--saves", d)
+    exported = Path(out.split("Exported to ", 1)[1].strip())
+    assert code == 0 and exported.is_file()
+    code, out = run("saves", "import", str(exported), "--saves", d)
+    assert code == 0 and out.startswith("Imported The Club Cup: “imported”, 5 choices as ")
+    code, out = run("saves", "delete", career.id[:6], "--saves", d, stdin="n\n")
+    assert "Kept." in out and len(store.list()) == 2
+    code, out = run("saves", "delete", career.id[:6], "--saves", d, stdin="y\n")
+    assert code == 0 and f"Deleted {career.id[:8]}." in out and len(store.list()) == 1
+
+
+def test_saves_commands_explain_problems_in_one_line(store: SaveStore) -> None:
+    code, out = run("saves", "show", "nothing-like-an-id", "--saves", str(store.folder))
+    assert code == 2 and out == "error: no saved career 'nothing-like-an-id'\n"
+    store.save(synthetic(3, "ab" + "0" * 14))
+    store.save(synthetic(3, "ab" + "1" * 14))
+    code, out = run("saves", "show", "ab", "--saves", str(store.folder))
+    assert code == 2 and out == "error: 2 saved careers start with 'ab': give more of the id\n"
+
+
+def test_the_save_folder_comes_from_the_environment(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("POINTE_EDGE_SAVES", str(tmp_path / "from-env"))
+    assert SaveStore.default().folder == tmp_path / "from-env"
+    assert SaveStore.default(tmp_path / "flag").folder == tmp_path / "flag"
+    SaveStore.default().list()
+    assert (tmp_path / "from-env" / "careers").is_dir()  # created on first use
