@@ -252,7 +252,11 @@ class Session:
     # -- making choices --------------------------------------------------------------------
 
     def choose(self, choice_id: str) -> StepResult:
-        """Make a choice by id. Raises ChoiceError if it is unknown, locked or the career is over."""
+        """Make a choice by id. Raises ChoiceError if it is unknown, locked or the career is over.
+
+        With history on (the game), a step is a transaction: if anything raises while it is made,
+        the session is left exactly as it was before the choice.
+        """
         scene = self.scene
         view = next((c for c in self.choices if c.id == choice_id), None)
         if view is None:
@@ -263,9 +267,21 @@ class Session:
             raise ChoiceError(f"no choice {choice_id!r} here")
         if view.locked:
             raise ChoiceError(f"that choice is locked: {view.reason}")
+        if not self.keep_history:
+            return self._make(scene, choice_id)
+        before, fault, steps = self.state.copy(), self.fault, len(self._journal)
+        try:
+            result = self._make(scene, choice_id)
+        except BaseException:
+            self.state, self.fault = before, fault
+            del self._journal[steps:]
+            self._cache = None
+            raise
+        self._history.append((before, fault))
+        return result
+
+    def _make(self, scene: Scene, choice_id: str) -> StepResult:
         state = self.state
-        if self.keep_history:
-            self._history.append((state.copy(), self.fault))
         before_stats = dict(state.stats)
         before_flags = dict(state.flags)
         recorded = len(state.milestones)

@@ -299,6 +299,22 @@ def test_a_story_fault_stops_play_with_a_reason_instead_of_crashing(tmp_path: Pa
     assert s.stuck is None
 
 
+def test_a_step_that_fails_midway_leaves_the_session_as_it_was(demo, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    s = Session.replay(demo, 5, ["run_program"])
+    before = (s.state.to_dict(), s.journal, s.can_undo, s.text, s.choices)
+
+    def broken(self, effects):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug in the middle of a step")
+
+    monkeypatch.setattr(Session, "_apply", broken)
+    with pytest.raises(RuntimeError):
+        s.choose("evening_session")
+    assert (s.state.to_dict(), s.journal, s.can_undo, s.text, s.choices) == before
+    monkeypatch.undo()
+    s.choose("evening_session")  # and play goes on
+    assert s.state.scene == "competition.warmup" and len(s.journal) == 2
+
+
 # -- determinism ---------------------------------------------------------------------------------
 
 _CAREERS = """
