@@ -12,6 +12,7 @@ markup, so nothing in a story can be mistaken for terminal or Rich markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,8 @@ def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | ExprPr
                 j += 1
             if text.count("\n", i, j) >= 2:
                 end_paragraph(i)
+            elif buf and buf[-1] == "-" and i >= 2 and text[i - 2].isalpha() and j < n and text[j].isalpha():
+                pass  # a word hyphenated at the end of a line ("twenty-\nfour") stays one word
             else:
                 buf.append(" ")
             i = j
@@ -200,12 +203,39 @@ class Template:
                     spans[-1] = (spans[-1][0] + text, style)
                 else:
                     spans.append((text, style))
+            spans = _close_gaps(spans)
             if spans:
                 out.append(tuple(spans))
         return tuple(out)
 
     def plain(self, state: Any) -> str:
         return to_plain(self.render(state))
+
+
+def _close_gaps(spans: list[Span]) -> list[Span]:
+    """Spaces the way prose wants them after an interpolation came out empty.
+
+    `A. {if x then "B."} C.` is written with a space on each side of the fragment; when it
+    renders empty, those become two spaces (or a space at the start or end of the paragraph).
+    """
+    out: list[Span] = []
+    for text, style in spans:
+        if "  " in text:
+            text = _SPACES.sub(" ", text)
+        if out and out[-1][0].endswith(" ") and text.startswith(" "):
+            text = text[1:]
+        if not out:
+            text = text.lstrip(" ")
+        if text:
+            out.append((text, style))
+    if out:
+        last, style = out[-1]
+        last = last.rstrip(" ")
+        out[-1:] = [(last, style)] if last else []
+    return out
+
+
+_SPACES = re.compile(" {2,}")
 
 
 def _value_text(value: Any) -> str:

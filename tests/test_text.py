@@ -144,3 +144,16 @@ def test_a_story_cannot_inject_escape_sequences_or_markup(tmp_path: Path) -> Non
     text = tpl.to_plain(session.text)
     assert "\x1b" not in text and "\x1b" not in session.ending.title  # type: ignore[union-attr]
     assert "[bold red]markup[/]" in text  # ...and shown literally, never interpreted as markup
+
+
+def test_an_empty_fragment_leaves_no_double_space_and_no_stray_edge() -> None:
+    text = 'A. {if hurt then "B."} C. {if hurt then "D."}\n\n{if hurt then "E."} F.'
+    assert tpl.to_plain(render(text)) == "A. C.\n\nF."
+    assert tpl.to_plain(render(text, hurt=True)) == "A. B. C. D.\n\nE. F."
+    assert render('*{if hurt then "x"}* y') == ((("y", tpl.PLAIN),),)
+
+
+def test_a_word_hyphenated_at_a_line_break_stays_one_word() -> None:
+    assert tpl.to_plain(render("twenty-\nfour skaters, a half -\ndozen coaches")) == (
+        "twenty-four skaters, a half - dozen coaches"
+    )
