@@ -109,14 +109,19 @@ def _tolerant(stream: TextIO) -> None:
 def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
-        return _no_tui(out)
+        return _tui(out, saves=args.saves)
     if args.command == "stories":
         return _stories(out)
     if args.command == "check":
         return _check(args.stories, args.format, not args.no_cache, out)
     if args.command == "play":
         if not args.plain:
-            return _no_tui(out, args.story)
+            try:
+                find_story(args.story)
+            except StoryNotFound as err:
+                out.write(f"error: {err}\n")
+                return 2
+            return _tui(out, story=args.story, saves=getattr(args, "saves", None), seed=args.seed)
         return _play_plain(args, out, inp)
     if args.command == "saves":
         return _saves(args, out, inp)
@@ -125,12 +130,15 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
     raise AssertionError(args.command)  # pragma: no cover
 
 
-def _no_tui(out: TextIO, story: str | None = None) -> int:
-    out.write("The full-screen game is not built yet. Play in plain text for now:\n")
-    names = [story] if story else bundled_stories() or ["demo"]
-    for name in names:
-        out.write(f"  uv run {PROG} play {name} --plain\n")
-    return 0 if story is None else 2
+def _tui(out: TextIO, **options: object) -> int:
+    """The full-screen game. Textual is imported only here, so every other command stays light."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("POINTE_EDGE_FORCE_TUI"):
+        out.write("The full-screen game needs a terminal. Without one, play in plain text:\n")
+        out.write(f"  uv run {PROG} play {options.get('story') or 'demo'} --plain\n")
+        return 2
+    from engine.tui import run
+
+    return run(**options)  # type: ignore[arg-type]
 
 
 def _stories(out: TextIO) -> int:

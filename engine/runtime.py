@@ -193,6 +193,18 @@ class Session:
     def can_undo(self) -> bool:
         return bool(self._history)
 
+    def step_label(self, index: int) -> str:
+        """The words of the choice made at step `index` of the journal, as they read then."""
+        step = self._journal[index]
+        scene = self.story.scenes[step.scene]
+        if step.choice == CONTINUE:
+            return scene.continue_label
+        choice = next((c for c in scene.choices if c.id == step.choice), None)
+        if choice is None:  # pragma: no cover - the journal only holds choices that were made
+            return step.choice
+        before = self._history[index][0] if self.keep_history else self.state
+        return tpl.to_plain(choice.text.render(before))
+
     @property
     def start_state(self) -> GameState:
         """The state before the first choice of the journal."""

@@ -127,11 +127,13 @@ def test_a_broken_story_shows_its_errors_instead_of_playing() -> None:
     assert "extra.yaml:5:15: error E031: unknown stat `tecnique`" in out
 
 
-def test_play_without_plain_and_no_command_explain_what_to_do() -> None:
-    code, out = run()
-    assert code == 0 and "uv run main.py play demo --plain" in out
+def test_the_full_screen_game_without_a_terminal_points_to_plain_mode() -> None:
+    code, out = run()  # the tests' stdin and stdout are not a terminal
+    assert code == 2 and "needs a terminal" in out and "uv run main.py play demo --plain" in out
     code, out = run("play", "demo")
     assert code == 2 and "uv run main.py play demo --plain" in out
+    code, out = run("play", "nowhere")
+    assert code == 2 and out.startswith("error: no story called 'nowhere'")
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch) -> None:  # type: ignore[no-untyped-def]

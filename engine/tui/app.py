@@ -1,0 +1,406 @@
+"""The app: its screens, the stories, the saves, settings, and what happens when things go wrong.
+
+Every rule of the game lives in the engine's Session; the app only moves between screens and
+hands careers to the save store. Stories that fail to load are shown with their errors, a save
+that cannot be read is reported in one line, and an unexpected error never becomes a traceback
+on the player's screen: it is written to a log, and the career is kept as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from engine.autosave import Autosaver
+from engine.career import Recorder, resume
+from engine.diagnostics import Diagnostic
+from engine.loader import STORIES_DIR, LoadResult, bundled_stories, load_story
+from engine.model import Story
+from engine.replay import Replay
+from engine.runtime import Session
+from engine.saves import Career, SaveError, SaveInfo, SaveStore
+from engine.tui.screens.dialogs import (
+    ChangedStoryScreen,
+    ConfirmScreen,
+    HelpScreen,
+    MessageScreen,
+    SaveNameScreen,
+    SettingsScreen,
+    story_errors,
+)
+from engine.tui.screens.ending import EndingScreen
+from engine.tui.screens.play import PlayScreen
+from engine.tui.screens.replay import ReplayScreen
+from engine.tui.screens.saves import SavesScreen
+from engine.tui.screens.title import TitleScreen
+from engine.tui.settings import Settings, default_path
+
+FIRST_FRAME_ENV = "POINTE_EDGE_EXIT_AFTER_FIRST_FRAME"  # for bench/bench_tui.py
+
+
+class PointeEdgeApp(App[int]):
+    TITLE = "Pointe & Edge"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit_game", "Quit", priority=True),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        start_story: str | None = None,
+        saves_dir: str | Path | None = None,
+        seed: int | None = None,
+        stories_dir: Path = STORIES_DIR,
+        saving: bool = True,
+        settings: Settings | None = None,
+    ) -> None:
+        super().__init__()
+        self.start_story = start_story
+        self.seed = seed
+        self.stories_dir = stories_dir
+        self.settings = settings if settings is not None else Settings.load(default_path())
+        self.store: SaveStore | None = SaveStore.default(saves_dir) if saving else None
+        self.autosaver: Autosaver | None = None
+        self.catalog: dict[str, LoadResult] = {}
+
+    # -- starting and stopping ---------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.catalog = self.load_catalog()
+        if self.store is not None:
+            self.autosaver = Autosaver(self.store, on_error=self.autosave_failed)
+        self.push_screen(TitleScreen())
+        if self.start_story is not None:
+            self.start_career(self.start_story, self.seed)
+        self.show_notices()
+        if os.environ.get(FIRST_FRAME_ENV):
+            self.call_after_refresh(self.exit)
+
+    def load_catalog(self) -> dict[str, LoadResult]:
+        """Every bundled story, the careers first and the demo last."""
+        ids = bundled_stories(self.stories_dir)
+        ids = sorted(ids, key=lambda sid: (sid == "demo", sid))
+        if self.start_story is not None and self.start_story not in ids:
+            ids.append(self.start_story)
+        catalog: dict[str, LoadResult] = {}
+        for sid in ids:
+            path = self.stories_dir / sid if (self.stories_dir / sid).is_dir() else Path(sid)
+            try:
+                catalog[sid] = load_story(path)
+            except Exception as err:  # a missing folder, an unreadable tree: shown, never fatal
+                problem = Diagnostic("E027", f"cannot open the story: {err}", sid)
+                catalog[sid] = LoadResult(None, [problem], None)
+        return catalog
+
+    def on_unmount(self) -> None:
+        if self.autosaver is not None:
+            self.autosaver.close()
+
+    # -- the saves ---------------------------------------------------------------------------
+
+    def show_notices(self) -> None:
+        if self.store is not None:
+            for line in self.store.take_notices():
+                self.notify(line, severity="warning", timeout=12)
+
+    def discovered(self, story_id: str) -> set[str]:
+        if self.store is None:
+            return set()
+        try:
+            return self.store.discovered(story_id)
+        except SaveError as err:
+            self.notify(str(err), severity="error")
+            return set()
+
+    def list_saves(self) -> list[SaveInfo]:
+        if self.store is None:
+            return []
+        try:
+            return self.store.list()
+        except SaveError as err:
+            self.notify(str(err), severity="error")
+            return []
+        finally:
+            self.show_notices()
+
+    def latest_autosave(self) -> SaveInfo | None:
+        autos = [
+            i for i in self.list_saves() if i.autosave and i.ending is None and i.story_id in self.catalog
+        ]
+        return autos[0] if autos else None
+
+    def delete_save(self, save_id: str) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.delete(save_id)
+        except SaveError as err:
+            self.notify(str(err), severity="error")
+
+    def autosave(self, recorder: Recorder) -> None:
+        if self.autosaver is not None:
+            self.autosaver.submit(recorder.career())
+
+    def autosave_failed(self, message: str) -> None:
+        self.call_from_thread(self.notify, message, severity="error", timeout=10)
+
+    def unsaved(self, recorder: Recorder) -> bool:
+        """Whether choices of this career would be lost by quitting now."""
+        steps = len(recorder.session.journal)
+        if self.autosaver is None:
+            return steps > 0
+        self.autosaver.flush(timeout=2)
+        return not self.autosaver.saved(recorder.id, steps) and steps > 0
+
+    def save_named(self, recorder: Recorder) -> None:
+        if self.store is None:
+            self.notify("Saving is off: no save folder.", severity="warning")
+            return
+        store = self.store
+        suggestion = f"{recorder.session.scene.title}, choice {len(recorder.session.journal)}"
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                store.save(recorder.career(slot=name, autosave=False))
+            except SaveError as err:
+                self.notify(f"Could not save: {err}", severity="error")
+                return
+            self.notify(f"Saved as “{name}”.")
+
+        self.push_screen(SaveNameScreen(suggestion), named)
+
+    # -- moving between screens -----------------------------------------------------------------
+
+    def to_title(self) -> None:
+        while len(self.screen_stack) > 2:  # the default screen, then the title
+            self.pop_screen()
+
+    def story(self, story_id: str) -> Session | None:
+        """A playable story of the catalog, or None after showing why it cannot be played."""
+        result = self.catalog.get(story_id)
+        if result is None:
+            self.push_screen(MessageScreen("Unknown story", [f"There is no story “{story_id}” here."]))
+            return None
+        if not result.ok or result.story is None:
+            self.push_screen(story_errors(story_id, result.diagnostics))
+            return None
+        return Session(result.story, self.seed if story_id == self.start_story else None)
+
+    def start_career(self, story_id: str, seed: int | None = None) -> None:
+        session = self.story(story_id)
+        if session is None:
+            return
+        if seed is not None and session.seed != seed:
+            session = Session(session.story, seed)
+        self.play(session, Recorder(session))
+
+    def play(self, session: Session, recorder: Recorder) -> None:
+        self.to_title()
+        self.push_screen(PlayScreen(session, recorder))
+
+    def show_ending(self, session: Session, recorder: Recorder) -> None:
+        self.to_title()
+        self.push_screen(EndingScreen(session, recorder))
+
+    def open_saves(self, mode: str) -> None:
+        if self.store is None:
+            self.notify("Saving is off: no save folder.", severity="warning")
+            return
+        self.push_screen(SavesScreen(mode))
+
+    def load_career(self, save_id: str) -> tuple[Career, Story] | None:
+        """A saved career and its story, or None after saying why not."""
+        if self.store is None:
+            return None
+        try:
+            career = self.store.load(save_id)
+        except SaveError as err:
+            self.show_notices()
+            self.notify(str(err), severity="error", timeout=10)
+            return None
+        result = self.catalog.get(career.story_id)
+        if result is None or result.story is None or not result.ok:
+            self.push_screen(
+                MessageScreen(
+                    "Cannot open this career",
+                    [f"It is a career of “{career.story_id}”, which is not here or does not load."],
+                )
+            )
+            return None
+        return career, result.story
+
+    def resume_career(self, save_id: str) -> None:
+        loaded = self.load_career(save_id)
+        if loaded is None:
+            return
+        career, story = loaded
+        resumed = resume(story, career)
+        if resumed.complete:
+            # An autosave goes on under its own id; a named save stays as it is: play on as new.
+            recorder = Recorder(resumed.session, career.id, career.created) if career.autosave else None
+            session = resumed.session
+            if session.ended:
+                self.show_ending(session, recorder or Recorder(session))
+            else:
+                self.play(session, recorder or Recorder(session))
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == "continue":
+                recorder = Recorder(resumed.session)
+                self.play(resumed.session, recorder)
+                self.autosave(recorder)
+            elif answer == "read-only":
+                self.push_screen(ReplayScreen(Replay(story, career)))
+
+        self.push_screen(ChangedStoryScreen(resumed.problem or "", resumed.valid_steps), decided)
+
+    def open_replay(self, save_id: str) -> None:
+        loaded = self.load_career(save_id)
+        if loaded is not None:
+            career, story = loaded
+            self.push_screen(ReplayScreen(Replay(story, career)))
+
+    def replay_recorded(self, recorder: Recorder) -> None:
+        self.push_screen(ReplayScreen(Replay(recorder.session.story, recorder.career())))
+
+    def play_on_from(self, replay: Replay, index: int) -> None:
+        session = replay.branch(index)
+        recorder = Recorder(session)
+        self.play(session, recorder)
+        self.autosave(recorder)
+        self.notify(f"A new career, from step {index} of the replay.")
+
+    # -- keys, help, settings, the command palette ------------------------------------------
+
+    def action_quit_game(self) -> None:
+        screen = self.screen
+        if isinstance(screen, PlayScreen) and screen.unsaved:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.exit()
+
+            self.push_screen(
+                ConfirmScreen("Some choices are not saved. Quit anyway?", "Quit", "Stay"), answered
+            )
+            return
+        self.exit()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.key_help(self.screen)))
+
+    def key_help(self, screen: Screen) -> list[tuple[str, str]]:
+        """Every key of `screen` and of the app, from their bindings."""
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        if isinstance(screen, PlayScreen):
+            rows.append(("1-9", "choose that choice"))
+        for binding in [*type(screen).BINDINGS, *type(self).BINDINGS]:
+            if (
+                not isinstance(binding, Binding)
+                or not binding.description
+                or binding.action.startswith("choose_")
+            ):
+                continue
+            keys = " / ".join(
+                self.get_key_display(Binding(k, binding.action)) for k in binding.key.split(",")
+            )
+            if binding.description not in seen:
+                seen.add(binding.description)
+                rows.append((keys, binding.description))
+        rows.append(
+            (self.get_key_display(Binding("ctrl+p", "command_palette")), "command palette: every action")
+        )
+        rows.append(("Arrows, Enter", "move and pick; the mouse works too"))
+        return rows
+
+    def action_settings(self) -> None:
+        self.push_screen(SettingsScreen(sorted(self.available_themes)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Every key, and how to play", self.action_help)
+        yield SystemCommand("Settings", "Theme, text speed, locked choices", self.action_settings)
+        if self.store is not None:
+            yield SystemCommand(
+                "Load a career", "Play on from a saved career", lambda: self.open_saves("load")
+            )
+            yield SystemCommand(
+                "Replay a career", "Watch a saved career step by step", lambda: self.open_saves("replay")
+            )
+        if isinstance(screen, PlayScreen):
+            yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
+            yield SystemCommand("Save", "Save this moment under a name", screen.action_save)
+            yield SystemCommand("History", "Show or hide the path so far", screen.action_toggle_history)
+        for sid, result in self.catalog.items():
+            if result.ok and result.story is not None:
+                who = result.story.protagonist or sid
+                start = lambda sid=sid: self.start_career(sid)
+                yield SystemCommand(f"New career: {result.story.title}", f"Start {who}'s career", start)
+
+    # -- when things go wrong ---------------------------------------------------------------
+
+    def report_bug(self, error: BaseException) -> None:
+        """An error in a game action: logged, shown in words, and play goes on from where it was."""
+        log = write_crash_log(error)
+        self.push_screen(
+            MessageScreen(
+                "Something went wrong",
+                [
+                    f"{type(error).__name__}: {error}",
+                    "",
+                    "This is a bug in the game, not your doing. Your career is as it was before that choice.",
+                    f"The details are in {log}." if log else "",
+                ],
+            )
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a full traceback on exit; a player gets one line and a log instead.
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        if self.autosaver is not None:
+            self.autosaver.flush(timeout=2)
+        log = write_crash_log(error)
+        where = f" Details: {log}" if log else ""
+        self.panic(
+            Text(
+                f"Pointe & Edge stopped on an unexpected error ({type(error).__name__}: {error}). "
+                f"Your career was saved after your last choice.{where}"
+            )
+        )
+
+
+def write_crash_log(error: BaseException) -> str | None:
+    """The traceback in a file the player can send; its path, or None if nothing could be written."""
+    from engine.cache import default_dir
+
+    folder = default_dir() or Path(tempfile.gettempdir()) / "pointe-edge"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+    except OSError:
+        return None

@@ -1,0 +1,235 @@
+"""Small modal screens: confirmations, naming a save, errors, help, settings, a changed story."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from engine.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from engine.tui.app import PointeEdgeApp
+from engine.tui.settings import REVEAL_SPEEDS
+
+HOW_TO_PLAY = (
+    "You live a career one scene at a time. Read the scene, then choose what to do: pick a choice "
+    "with its number, with the arrows and Enter, or with the mouse.\n\n"
+    "Your stats rise and fall with every choice, and they open or close what you can do next. A "
+    "dimmed choice is locked, and says what it needs. A choice with a chance rolls the dice: the "
+    "percent you see is the chance you get. Setbacks can strike at any time; they pass, and the "
+    "career goes on.\n\n"
+    "The game saves itself after every choice. Undo as far back as you like, save a moment under "
+    "a name of its own, and replay any finished career step by step."
+)
+
+
+class Dialog(ModalScreen):
+    """A modal box; Escape closes it (with None)."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close")]
+
+    @property
+    def game(self) -> PointeEdgeApp:
+        return self.app  # type: ignore[return-value]
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(Dialog):
+    """A yes/no question; dismisses with True or False."""
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, id="yes", variant="error")
+                yield Button(self.no, id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def answer(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(False)
+
+
+class SaveNameScreen(Dialog):
+    """Ask for a save's name; dismisses with the name, or None."""
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Save this moment of your career as:", classes="question")
+            yield Input(value=self.suggestion, max_length=60, id="name")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        self.dismiss(name or self.suggestion)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MessageScreen(Dialog):
+    """A title, lines of text (never read as markup), and an OK button."""
+
+    def __init__(self, title: str, lines: Iterable[str], button: str = "OK") -> None:
+        super().__init__()
+        self.title_text, self.lines, self.button = title, list(lines), button
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Text(self.title_text, style="bold"), classes="question")
+            with VerticalScroll(classes="lines"):
+                yield Static(Text("\n".join(self.lines)))
+            with Horizontal(classes="buttons"):
+                yield Button(self.button, id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    def ok(self) -> None:
+        self.dismiss(None)
+
+
+def story_errors(story: str, diagnostics: Sequence[Diagnostic]) -> MessageScreen:
+    errors = [d for d in diagnostics if d.is_error]
+    lines = [f"{d.file}:{d.line}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in errors[:200]]
+    if len(errors) > 200:
+        lines.append(f"... and {len(errors) - 200} more")
+    lines += ["", f"Fix them, then run `uv run main.py check {story}` to be sure."]
+    return MessageScreen(f"“{story}” cannot be played: {len(errors)} error{'s' * (len(errors) != 1)}", lines)
+
+
+class ChangedStoryScreen(Dialog):
+    """A saved career whose story changed: continue from the last step that holds, or look only."""
+
+    def __init__(self, problem: str, valid_steps: int) -> None:
+        super().__init__()
+        self.problem, self.valid_steps = problem, valid_steps
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(
+                Text("The story has changed since this career was saved", style="bold"), classes="question"
+            )
+            yield Static(Text(f"It no longer replays at {self.problem}."))
+            yield Static(
+                Text(
+                    f"You can go on from step {self.valid_steps}, the last that still holds, as a new save "
+                    "(the old one is kept), or look at the career without playing it."
+                )
+            )
+            with Horizontal(classes="buttons"):
+                yield Button(f"Go on from step {self.valid_steps}", id="continue", variant="primary")
+                yield Button("Look only", id="read-only")
+                yield Button("Back", id="back")
+
+    @on(Button.Pressed)
+    def choose(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "back" else event.button.id)
+
+
+class HelpScreen(Dialog):
+    """Every key of the screen underneath, generated from its bindings, and how to play."""
+
+    def __init__(self, bindings: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.bindings_shown = bindings
+
+    def compose(self) -> ComposeResult:
+        keys = Text()
+        for i, (key, description) in enumerate(self.bindings_shown):
+            if i:
+                keys.append("\n")
+            keys.append(f"{key:<16}", style="bold")
+            keys.append(description)
+        with Vertical(classes="dialog wide", id="help"):
+            yield Static(Text("Help", style="bold"), classes="question")
+            with VerticalScroll(classes="lines"):
+                yield Static(keys, id="keys")
+                yield Static(Text("\nHow to play", style="bold"))
+                yield Static(Text(HOW_TO_PLAY), id="how-to-play")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    def ok(self) -> None:
+        self.dismiss(None)
+
+
+class SettingsScreen(Dialog):
+    """Theme, text speed and locked choices; every change applies at once and is remembered."""
+
+    def __init__(self, themes: Sequence[str]) -> None:
+        super().__init__()
+        self.themes = themes
+
+    def compose(self) -> ComposeResult:
+        settings = self.game.settings
+        with Vertical(classes="dialog wide", id="settings"):
+            yield Static(Text("Settings", style="bold"), classes="question")
+            yield Label("Theme")
+            yield Select([(t, t) for t in self.themes], value=settings.theme, allow_blank=False, id="theme")
+            yield Label("Text appears")
+            yield Select(
+                [
+                    ("all at once", "off"),
+                    ("quickly, letter by letter", "fast"),
+                    ("slowly, letter by letter", "slow"),
+                ],
+                value=settings.reveal,
+                allow_blank=False,
+                id="reveal",
+            )
+            with Horizontal(classes="switch-row"):
+                yield Switch(value=settings.show_locked, id="show-locked")
+                yield Label("Show locked choices, with what they need")
+            with Horizontal(classes="buttons"):
+                yield Button("Done", id="ok", variant="primary")
+
+    @on(Select.Changed, "#theme")
+    def theme(self, event: Select.Changed) -> None:
+        self.app.theme = str(event.value)
+        self._remember("theme", str(event.value))
+
+    @on(Select.Changed, "#reveal")
+    def reveal(self, event: Select.Changed) -> None:
+        if event.value in REVEAL_SPEEDS:
+            self._remember("reveal", str(event.value))
+
+    @on(Switch.Changed, "#show-locked")
+    def show_locked(self, event: Switch.Changed) -> None:
+        self._remember("show_locked", event.value)
+
+    def _remember(self, name: str, value: object) -> None:
+        settings = self.game.settings
+        setattr(settings, name, value)
+        settings.save()
+
+    @on(Button.Pressed, "#ok")
+    def ok(self) -> None:
+        self.dismiss(None)

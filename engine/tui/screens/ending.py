@@ -1,0 +1,120 @@
+"""The ending: its title and tone, the career in review, and where to go next."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Static
+
+from engine.career import Recorder
+from engine.runtime import Session
+from engine.tui.widgets.chart import StatChart
+from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.text import rendered_text
+
+TONE_WORDS = {
+    "triumph": "a triumph",
+    "bittersweet": "bittersweet",
+    "tragic": "a career cut short",
+    "farewell": "a farewell",
+    "new_path": "a new path",
+}
+
+
+class EndingScreen(GuardedScreen):
+    BINDINGS = [
+        Binding("r", "replay", "Replay this career"),
+        Binding("n", "again", "Start again"),
+        Binding("escape,b", "back", "Back to the title"),
+    ]
+
+    def __init__(self, session: Session, recorder: Recorder) -> None:
+        super().__init__()
+        self.session = session
+        self.recorder = recorder
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        ending = s.ending
+        assert ending is not None
+        with VerticalScroll(id="ending-page"):
+            yield Static(Text(ending.title, style="bold"), id="ending-title")
+            tone = TONE_WORDS.get(ending.tone, ending.tone)
+            yield Static(Text(f"{s.story.title} — {tone}", style="italic"), id="ending-tone")
+            yield Static(rendered_text(s.text), id="ending-text")
+            with Horizontal(id="ending-review"):
+                with Vertical(id="record"):
+                    yield Static(Text("Your career", style="bold"))
+                    yield Static(self.record_text(), id="milestones")
+                with Vertical(id="final"):
+                    yield Static(Text("Final stats", style="bold"))
+                    yield Static(self.stats_text(), id="final-stats")
+            yield Static(Text("Over the career", style="bold"))
+            yield StatChart(id="chart")
+            yield Static(Text("Endings of this story", style="bold"))
+            yield Static(self.endings_text(), id="endings")
+            with Horizontal(classes="buttons"):
+                yield Button("Replay this career", id="replay", variant="primary")
+                yield Button("Start again", id="again")
+                yield Button("Back", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steps = self.recorder.records()
+        start = self.session.start_state.stats
+        series = {st.id: [start[st.id]] + [r.stats[st.id] for r in steps] for st in self.session.story.stats}
+        self.query_one(StatChart).show(
+            self.session.story, series, width=min(50, max(10, self.size.width - 30))
+        )
+        self.query_one("#replay", Button).disabled = self.game.store is None
+
+    def record_text(self) -> Text:
+        lines = self.session.milestones
+        if not lines:
+            return Text(
+                f"{len(self.session.journal)} choices, and no milestone written down.", style="italic"
+            )
+        return Text("\n".join(f"★ {line}" for line in lines))
+
+    def stats_text(self) -> Text:
+        state = self.session.state
+        return Text("\n".join(f"{st.label:<14}{state.stats[st.id]:>4}" for st in self.session.story.stats))
+
+    def endings_text(self) -> Text:
+        story = self.session.story
+        found = self.game.discovered(story.id) | {self.session.state.scene}
+        text = Text()
+        for i, scene in enumerate(story.endings):
+            if i:
+                text.append("\n")
+            assert scene.ending is not None
+            if scene.id in found:
+                here = "  ← this career" if scene.id == self.session.state.scene else ""
+                text.append(f"✓ {scene.ending.title}", style="bold")
+                text.append(
+                    f" ({TONE_WORDS.get(scene.ending.tone, scene.ending.tone)}){here}", style="italic"
+                )
+            else:
+                text.append("· not yet found", style="dim")
+        count = sum(1 for e in story.endings if e.id in found)
+        text.append(f"\n{count} of {len(story.endings)} found", style="dim")
+        return text
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        {"replay": self.action_replay, "again": self.action_again, "back": self.action_back}[
+            event.button.id or ""
+        ]()
+
+    def action_replay(self) -> None:
+        if self.game.store is not None:
+            self.game.replay_recorded(self.recorder)
+
+    def action_again(self) -> None:
+        self.game.start_career(self.session.story.id)
+
+    def action_back(self) -> None:
+        self.game.to_title()

@@ -1,0 +1,183 @@
+"""The play screen: the scene, its choices, the stats, the path so far.
+
+No rule of the game lives here: the screen shows what the Session says and hands it the choices.
+After every choice the career is autosaved in the background.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+
+from engine.career import Recorder
+from engine.runtime import ChoiceError, Session, StepResult
+from engine.tui.widgets.choices import ChoiceList
+from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.prose import Prose
+from engine.tui.widgets.stats import StatsPanel
+from engine.tui.widgets.text import rendered_text
+
+
+class PlayScreen(GuardedScreen):
+    BINDINGS = [
+        *[Binding(str(n), f"choose_number({n})", f"Choose {n}", show=False) for n in range(1, 10)],
+        Binding("u", "undo", "Undo"),
+        Binding("s", "save", "Save"),
+        Binding("l", "load", "Load"),
+        Binding("h", "toggle_history", "History"),
+        Binding("q", "quit_game", "Quit"),
+        Binding("space", "finish_text", "Show all text", show=False),
+    ]
+
+    def __init__(self, session: Session, recorder: Recorder) -> None:
+        super().__init__()
+        self.session = session
+        self.recorder = recorder
+        self.last: StepResult | None = None
+
+    def compose(self) -> ComposeResult:
+        story = self.session.story
+        yield Static("", id="where")
+        with Horizontal(id="main"):
+            with Vertical(id="story-pane"):
+                yield Static("", id="outcome")
+                with VerticalScroll(id="prose-scroll"):
+                    yield Static("", id="scene-title")
+                    yield Prose(id="prose")
+            with Vertical(id="sidebar"):
+                yield StatsPanel(story, id="stats")
+                with VerticalScroll(id="history"):
+                    yield Static("", id="history-text")
+        yield ChoiceList(id="choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history").display = False
+        self.show_scene()
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def show_scene(self, result: StepResult | None = None) -> None:
+        s = self.session
+        story = s.story
+        self.last = result
+        self.query_one("#where", Static).update(
+            Text.assemble((story.title, "bold"), f"  ·  {s.chapter_title}  ·  {s.phase}")
+        )
+        self.query_one("#scene-title", Static).update(Text(s.scene.title, style="bold"))
+        self.query_one("#outcome", Static).update(self.outcome_text(result))
+        self.query_one("#outcome").display = result is not None and bool(self.outcome_text(result))
+        self.query_one(Prose).show(rendered_text(s.text), self.game.settings.reveal_cps)
+        self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
+        self.query_one(StatsPanel).show(s.state, result.changes if result else ())
+        choices = self.query_one(ChoiceList)
+        choices.set_choices(s.choices, self.game.settings.show_locked)
+        choices.focus()
+        self.show_history()
+        if s.stuck:
+            self.notify(
+                f"The story cannot go on here ({s.stuck}). Undo, or report it to its author.",
+                severity="error",
+                timeout=10,
+            )
+
+    def outcome_text(self, result: StepResult | None) -> Text:
+        if result is None:
+            return Text()
+        text = Text()
+        roll = result.step.roll
+        if roll is not None:
+            text.append(roll.describe() + ".", style="bold green" if roll.success else "bold red")
+        if result.outcome:
+            if text:
+                text.append("\n")
+            text.append_text(rendered_text(result.outcome))
+        for line in result.milestones:
+            if text:
+                text.append("\n")
+            text.append(f"★ {line}", style="bold")
+        return text
+
+    def show_history(self) -> None:
+        s = self.session
+        lines = Text()
+        if not s.journal:
+            lines.append("No choices made yet.", style="italic")
+        for i, step in enumerate(s.journal, 1):
+            title = s.story.scenes[step.scene].title
+            label = s.step_label(i - 1)
+            if i > 1:
+                lines.append("\n")
+            lines.append(f"{i:>3}. ", style="dim")
+            lines.append(f"{title}: ", style="bold")
+            lines.append(label)
+            if step.roll is not None:
+                lines.append(" (success)" if step.roll.success else " (failure)", style="italic")
+        self.query_one("#history-text", Static).update(lines)
+
+    # -- choosing ----------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#choices")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.choose(event.option.id)
+
+    def action_choose_number(self, number: int) -> None:
+        for view in self.session.choices:
+            if view.number == number:
+                if view.locked:
+                    self.notify(f"Locked: {view.reason}.", severity="warning")
+                else:
+                    self.choose(view.id)
+                return
+
+    def choose(self, choice_id: str) -> None:
+        if self.query_one(Prose).finish():
+            return  # the first key only finishes the reveal, so nothing is chosen unread
+        s = self.session
+        try:
+            result = s.choose(choice_id)
+        except ChoiceError as err:
+            self.notify(str(err).capitalize() + ".", severity="warning")
+            return
+        except Exception as err:  # a bug, not the player's doing: the session rolled back
+            self.game.report_bug(err)
+            return
+        self.game.autosave(self.recorder)
+        if s.ended:
+            self.game.show_ending(s, self.recorder)
+            return
+        self.show_scene(result)
+
+    def action_finish_text(self) -> None:
+        self.query_one(Prose).finish()
+
+    def action_undo(self) -> None:
+        if not self.session.undo():
+            self.notify("Nothing to undo yet.")
+            return
+        self.game.autosave(self.recorder)
+        self.show_scene()
+        self.notify("Undone.", timeout=2)
+
+    def action_save(self) -> None:
+        self.game.save_named(self.recorder)
+
+    def action_load(self) -> None:
+        self.game.open_saves("load")
+
+    def action_toggle_history(self) -> None:
+        history = self.query_one("#history")
+        history.display = not history.display
+        self.query_one(StatsPanel).display = not history.display
+
+    def action_quit_game(self) -> None:
+        self.game.action_quit_game()
+
+    @property
+    def unsaved(self) -> bool:
+        return self.game.unsaved(self.recorder)

@@ -1,0 +1,96 @@
+"""The saved careers: pick one to load or replay, or delete one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine.saves import SaveInfo
+from engine.tui.screens.dialogs import ConfirmScreen
+from engine.tui.widgets.guard import GuardedScreen
+
+
+def save_line(info: SaveInfo) -> Text:
+    where = f"ended: {info.ending['title']}" if info.ending else info.scene_title
+    when = info.updated[:16].replace("T", " ")
+    return Text.assemble(
+        (f"{info.story_title}", "bold"),
+        f"  ·  {info.name}  ·  {info.steps} choices\n",
+        (f"   {where}  ·  {when}", "italic"),
+    )
+
+
+class SavesScreen(GuardedScreen):
+    """`mode` is "load" (play on) or "replay" (watch again)."""
+
+    BINDINGS = [
+        Binding("d,delete", "delete", "Delete"),
+        Binding("escape,b", "back", "Back"),
+    ]
+
+    def __init__(self, mode: str) -> None:
+        super().__init__()
+        self.mode = mode
+        self.infos: list[SaveInfo] = []
+
+    def compose(self) -> ComposeResult:
+        heading = "Load a career" if self.mode == "load" else "Replay a career"
+        with Vertical(id="saves-page"):
+            yield Static(Text(heading, style="bold"), id="saves-title")
+            yield Static("", id="saves-empty")
+            yield OptionList(id="saves")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        self.infos = self.game.list_saves()
+        if self.mode == "replay":
+            self.infos = [i for i in self.infos if i.steps > 0]
+        listing = self.query_one("#saves", OptionList)
+        listing.clear_options()
+        listing.add_options(Option(save_line(i), id=i.id) for i in self.infos)
+        empty = self.query_one("#saves-empty", Static)
+        empty.update(
+            Text("No saved careers yet: play one, and it is saved after every choice.", style="italic")
+        )
+        empty.display = not self.infos
+        if self.infos:
+            listing.highlighted = 0
+            listing.focus()
+
+    @on(OptionList.OptionSelected, "#saves")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        if self.mode == "load":
+            self.game.resume_career(event.option.id)
+        else:
+            self.game.open_replay(event.option.id)
+
+    def action_delete(self) -> None:
+        listing = self.query_one("#saves", OptionList)
+        if listing.highlighted is None or not self.infos:
+            return
+        info = self.infos[listing.highlighted]
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.game.delete_save(info.id)
+                self.refresh_list()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {info.story_title}: {info.name}, {info.steps} choices?", yes="Delete", no="Keep"
+            ),
+            done,
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

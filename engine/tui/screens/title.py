@@ -1,0 +1,125 @@
+"""The title screen: the careers as cards, and Continue, Load, Replay, Settings, Quit."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Footer, Static
+
+from engine.tui.widgets.cards import StoryCard
+from engine.tui.widgets.guard import GuardedScreen
+
+LOGO = "P O I N T E   &   E D G E"
+
+
+def card_id(story_id: str) -> str:
+    """A widget id for a story's card (a story opened by path has slashes in its name)."""
+    return "card-" + re.sub(r"[^A-Za-z0-9_-]", "-", story_id)
+
+
+TAGLINE = "careers on the ice and on the stage"
+
+
+class TitleScreen(GuardedScreen):
+    BINDINGS = [
+        Binding("c", "continue_career", "Continue"),
+        Binding("l", "load", "Load"),
+        Binding("r", "replay", "Replay"),
+        Binding("comma", "settings", "Settings"),
+        Binding("q", "quit_game", "Quit"),
+        Binding("down,right", "app.focus_next", "Next", show=False),
+        Binding("up,left", "app.focus_previous", "Previous", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="title-page"):
+            yield Static(Text(LOGO, style="bold"), id="logo")
+            yield Static(Text(TAGLINE, style="italic"), id="tagline")
+            with Grid(id="cards"):
+                for story_id in self.game.catalog:
+                    yield StoryCard(story_id, self.card_text(story_id), id=card_id(story_id), classes="card")
+            with Horizontal(id="menu"):
+                yield Button("Continue", id="continue", variant="primary")
+                yield Button("Load", id="load")
+                yield Button("Replay", id="replay")
+                yield Button("Settings", id="settings")
+                yield Button("Quit", id="quit")
+        yield Footer()
+
+    def card_text(self, story_id: str) -> Text:
+        app = self.game
+        result = app.catalog[story_id]
+        story = result.story
+        if story is None or not result.ok:
+            errors = len(result.errors)
+            return Text.assemble(
+                (story_id, "bold"), "\n", (f"does not load: {errors} error{'s' * (errors != 1)}", "red")
+            )
+        found = len(app.discovered(story_id) & {e.id for e in story.endings})
+        who = " · ".join(x for x in (story.protagonist, story.discipline) if x)
+        return Text.assemble(
+            (story.title, "bold"),
+            "\n",
+            (who, "italic"),
+            "\n",
+            (f"Endings found: {found} of {len(story.endings)}", "dim"),
+            "\n\n",
+            story.blurb,
+        )
+
+    def on_mount(self) -> None:
+        self.refresh_menu()
+        cards = list(self.query(StoryCard))
+        if cards:
+            cards[0].focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_menu()
+        for card in self.query(StoryCard):
+            card.update(self.card_text(card.story_id))
+
+    def refresh_menu(self) -> None:
+        app = self.game
+        has_store = app.store is not None
+        self.query_one("#continue", Button).disabled = app.latest_autosave() is None
+        self.query_one("#load", Button).disabled = not has_store
+        self.query_one("#replay", Button).disabled = not has_store
+
+    @on(StoryCard.Chosen)
+    def start(self, event: StoryCard.Chosen) -> None:
+        self.game.start_career(event.story_id)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "continue": self.action_continue_career,
+            "load": self.action_load,
+            "replay": self.action_replay,
+            "settings": self.action_settings,
+            "quit": self.action_quit_game,
+        }
+        actions[event.button.id or ""]()
+
+    def action_continue_career(self) -> None:
+        info = self.game.latest_autosave()
+        if info is None:
+            self.notify("No career to continue yet: choose one to start.")
+            return
+        self.game.resume_career(info.id)
+
+    def action_load(self) -> None:
+        self.game.open_saves("load")
+
+    def action_replay(self) -> None:
+        self.game.open_saves("replay")
+
+    def action_settings(self) -> None:
+        self.game.action_settings()
+
+    def action_quit_game(self) -> None:
+        self.app.exit()

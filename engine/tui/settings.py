@@ -1,0 +1,73 @@
+"""Player settings, remembered between runs: theme, text reveal speed, locked choices shown."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.saves import atomic_write
+
+ENV = "POINTE_EDGE_CONFIG"
+REVEAL_SPEEDS = {"off": 0, "fast": 240, "slow": 60}  # characters a second
+DEFAULT_THEME = "textual-dark"
+
+
+def default_path() -> Path | None:
+    """`$POINTE_EDGE_CONFIG` (a file, or `off`), else the platform's user config directory."""
+    configured = os.environ.get(ENV)
+    if configured:
+        return None if configured.lower() in ("off", "0", "none") else Path(configured)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "pointe-edge" / "settings.json"
+
+
+@dataclass
+class Settings:
+    theme: str = DEFAULT_THEME
+    reveal: str = "fast"  # off | fast | slow
+    show_locked: bool = True
+    path: Path | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, path: Path | None) -> Settings:
+        """The settings in `path`; anything missing or unreadable falls back to the default."""
+        settings = cls(path=path)
+        if path is None:
+            return settings
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return settings
+        if not isinstance(data, dict):
+            return settings
+        if isinstance(data.get("theme"), str) and len(data["theme"]) < 100:
+            settings.theme = data["theme"]
+        if data.get("reveal") in REVEAL_SPEEDS:
+            settings.reveal = data["reveal"]
+        if isinstance(data.get("show_locked"), bool):
+            settings.show_locked = data["show_locked"]
+        return settings
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        data = {k: v for k, v in asdict(self).items() if k != "path"}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps(data, indent=2).encode())
+        except OSError:
+            pass  # settings are a comfort, never worth an error
+
+    @property
+    def reveal_cps(self) -> int:
+        if os.environ.get("TEXTUAL_ANIMATIONS", "").lower() == "none":
+            return 0
+        return REVEAL_SPEEDS[self.reveal]

@@ -1,0 +1,57 @@
+"""The stats sidebar: a labelled bar per stat, each change highlighted for a moment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from engine.model import Story
+from engine.runtime import StatChange
+from engine.state import GameState
+
+BAR = 20
+HIGHLIGHT_SECONDS = 2.5
+
+
+def stat_bar(value: int, low: int, high: int, width: int = BAR) -> str:
+    filled = round((value - low) / (high - low) * width) if high > low else 0
+    filled = max(0, min(width, filled))
+    return "█" * filled + "░" * (width - filled)
+
+
+class StatRow(Static):
+    def show(self, label: str, value: int, low: int, high: int, delta: int = 0) -> None:
+        head = Text(f"{label:<14}", style="bold")
+        head.append(f"{value:>4}")
+        if delta:
+            head.append(f" {delta:+d}", style="bold green" if delta > 0 else "bold red")
+        self.update(Text.assemble(head, "\n", (stat_bar(value, low, high), "")))
+        self.set_class(delta > 0, "-up")
+        self.set_class(delta < 0, "-down")
+
+
+class StatsPanel(Vertical):
+    def __init__(self, story: Story, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.story = story
+
+    def compose(self) -> ComposeResult:
+        yield Static("Career", classes="panel-title")
+        for stat in self.story.stats:
+            yield StatRow(id=f"stat-{stat.id}", classes="stat")
+        yield Static("", id="flags")
+
+    def show(self, state: GameState, changes: Sequence[StatChange] = ()) -> None:
+        deltas = {c.stat: c.delta for c in changes}
+        for stat in self.story.stats:
+            row = self.query_one(f"#stat-{stat.id}", StatRow)
+            row.show(stat.label, state.stats[stat.id], stat.min, stat.max, deltas.get(stat.id, 0))
+        on = [f.label for f in self.story.flags if state.flags.get(f.id)]
+        self.query_one("#flags", Static).update(Text("\n".join(f"• {label}" for label in on), style="italic"))
+        if deltas:
+            self.set_timer(HIGHLIGHT_SECONDS, lambda: self.show(state))

@@ -1,0 +1,559 @@
+"""The Textual app, driven with Pilot: every screen and binding, saves, replay, and failures.
+
+Most steps call the screens' actions directly (a key press costs ~60 ms); the binding tests press
+the real keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, OptionList, Select, Static
+
+from engine.saves import SaveStore
+from engine.tui.app import PointeEdgeApp
+from engine.tui.screens.dialogs import (
+    ChangedStoryScreen,
+    ConfirmScreen,
+    HelpScreen,
+    MessageScreen,
+    SaveNameScreen,
+    SettingsScreen,
+)
+from engine.tui.screens.ending import EndingScreen
+from engine.tui.screens.play import PlayScreen
+from engine.tui.screens.replay import ReplayScreen
+from engine.tui.screens.saves import SavesScreen
+from engine.tui.screens.title import TitleScreen
+from engine.tui.settings import Settings
+from engine.tui.widgets.chart import StatChart
+from engine.tui.widgets.choices import ChoiceList
+from engine.tui.widgets.prose import Prose
+
+BAD = Path(__file__).parent / "data" / "bad_stories"
+DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
+
+Steps = Callable[[PointeEdgeApp, Pilot], Awaitable[None]]
+
+
+def drive(steps: Steps, tmp_path: Path, size: tuple[int, int] = (100, 32), **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-def]
+    settings = kwargs.pop("settings", Settings(reveal="off"))
+    kwargs.setdefault("saves_dir", tmp_path / "saves")
+    app = PointeEdgeApp(settings=settings, **kwargs)
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await steps(app, pilot)
+
+    asyncio.run(main())
+    return app
+
+
+def play(app: PointeEdgeApp) -> PlayScreen:
+    screen = app.screen
+    assert isinstance(screen, PlayScreen), type(screen).__name__
+    return screen
+
+
+async def choose_all(app: PointeEdgeApp, pilot: Pilot, ids: list[str]) -> None:
+    for cid in ids:
+        play(app).choose(cid)
+        await pilot.pause()
+
+
+# -- the title --------------------------------------------------------------------------------
+
+
+def test_the_title_shows_every_career_as_a_card(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert isinstance(app.screen, TitleScreen)
+        cards = {c.story_id: str(c.render()) for c in app.screen.query("StoryCard")}
+        assert list(cards)[-1] == "demo"
+        assert (
+            "The Club Cup" in cards["demo"]
+            and "You, twelve, at an Almaty rink · figure skating" in cards["demo"]
+        )
+        assert "Endings found: 0 of 6" in cards["demo"] and "One week before your first club" in cards["demo"]
+        assert app.screen.query_one("#continue", Button).disabled  # nothing saved yet
+
+    drive(steps, tmp_path)
+
+
+def test_a_card_starts_a_career_and_the_title_counts_endings_found(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.screen.query_one("#card-demo").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert play(app).session.story.id == "demo"
+        play(app).session = play(app).session.__class__(play(app).session.story, 5)
+        play(app).recorder.session = play(app).session
+        await choose_all(app, pilot, DEMO_FOURTH)
+        assert isinstance(app.screen, EndingScreen)
+        app.autosaver.flush()  # type: ignore[union-attr]
+        app.screen.action_back()
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+        assert "Endings found: 1 of 6" in str(app.screen.query_one("#card-demo").render())
+
+    drive(steps, tmp_path)
+
+
+# -- playing ----------------------------------------------------------------------------------
+
+
+def test_number_keys_arrows_and_enter_choose(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("2")  # "Run the whole program to the music instead"
+        await pilot.pause()
+        s = play(app).session
+        assert [j.choice for j in s.journal] == ["run_program"]
+        await pilot.press("down", "enter")  # from "Go back for the evening session" to "Rest..."
+        await pilot.pause()
+        assert [j.choice for j in s.journal] == ["run_program", "rest"]
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_a_mouse_click_chooses(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.click(ChoiceList, offset=(6, 1 + 2))  # under the top border, the third option
+        await pilot.pause()
+        assert [j.choice for j in play(app).session.journal] == ["ask_coach"]
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_locked_choices_are_shown_dimmed_with_their_reason_and_cannot_be_chosen(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        choices = app.screen.query_one(ChoiceList)
+        locked = [choices.get_option_at_index(i) for i in range(choices.option_count)]
+        locked = [o for o in locked if o.disabled]
+        assert [o.id for o in locked] == ["synchro_tryout", "quit_for_now"]
+        assert "only when nursing a sore ankle" in str(locked[0].prompt)
+        await pilot.press("4")
+        await pilot.pause()
+        assert len(play(app).session.journal) == 1  # nothing chosen...
+        assert any("Locked: only when nursing a sore ankle" in str(n.message) for n in app._notifications)
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_the_setting_can_hide_locked_choices(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        ids = [o.id for o in app.screen.query_one(ChoiceList)._options]
+        assert "synchro_tryout" not in ids and "bus_to_medeu" in ids
+
+    drive(steps, tmp_path, start_story="demo", seed=1, settings=Settings(reveal="off", show_locked=False))
+
+
+def test_a_choice_updates_prose_stats_and_shows_the_roll_honestly(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        screen.choose("drill_salchow")
+        await pilot.pause()
+        outcome = str(screen.query_one("#outcome", Static).render())
+        assert "60% chance: rolled 9 of 100, success." in outcome
+        assert "★ Landed your first clean double salchow" in outcome
+        assert "By nine the public session starts" in str(screen.query_one(Prose).render())
+        technique = str(screen.query_one("#stat-technique").render())
+        assert "46 +6" in technique and screen.query_one("#stat-technique").has_class("-up")
+        where = str(screen.query_one("#where", Static).render())
+        assert where == "The Club Cup  ·  Six in the Morning  ·  training"
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program", "rest"])
+        await pilot.press("u", "u")
+        await pilot.pause()
+        s = play(app).session
+        assert s.journal == () and s.state.scene == "training.early_ice"
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("Nothing to undo" in str(n.message) for n in app._notifications)
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_h_toggles_the_history_of_the_path_so_far(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["drill_salchow", "rest"])
+        history = app.screen.query_one("#history")
+        assert not history.display
+        await pilot.press("h")
+        await pilot.pause()
+        assert history.display and not app.screen.query_one("#stats").display
+        text = str(app.screen.query_one("#history-text", Static).render())
+        assert "1. Early Ice: Drill the double salchow until it sticks (success)" in text
+        assert "2. The Walk Home: Rest, stretch, and visualise the program" in text
+        await pilot.press("h")
+        await pilot.pause()
+        assert not history.display
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_text_is_revealed_and_the_first_key_shows_it_all(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("TEXTUAL_ANIMATIONS")  # the tests turn animation, and so the reveal, off
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        prose = app.screen.query_one(Prose)
+        assert prose.revealing
+        await pilot.press("1")  # finishes the reveal; chooses nothing
+        await pilot.pause()
+        assert not prose.revealing and play(app).session.journal == ()
+
+    drive(steps, tmp_path, start_story="demo", seed=1, settings=Settings(reveal="slow"))
+
+
+def test_help_lists_every_binding_of_the_screen(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#keys", Static).render())
+        for binding in PlayScreen.BINDINGS:
+            if binding.show:  # type: ignore[union-attr]
+                assert binding.description in keys  # type: ignore[union-attr]
+        assert "1-9" in keys and "choose that choice" in keys and "command palette" in keys
+        assert "You live a career one scene at a time" in str(app.screen.query_one("#how-to-play").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_quitting_asks_first_only_when_choices_are_unsaved(tmp_path: Path) -> None:
+    async def unsaved(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#no")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+
+    app = drive(unsaved, tmp_path, start_story="demo", seed=1, saving=False)
+    assert app.return_code == 0
+
+    async def saved(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        play(app).action_quit_game()  # everything is autosaved: it quits without asking
+        assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
+
+    app = drive(saved, tmp_path, start_story="demo", seed=1)
+    assert app.return_code == 0
+
+
+@pytest.mark.parametrize("size", [(59, 30), (100, 19), (40, 10)])
+def test_a_terminal_too_small_gets_a_message_not_a_broken_screen(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = app.screen
+        assert screen.has_class("-too-small")
+        assert "The terminal is too small: make it at least 60 × 20" in str(
+            screen.query_one("#too-small").render()
+        )
+        await pilot.resize_terminal(100, 32)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+        play(app).choose("run_program")  # and the game is intact
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert screen.has_class("-too-small")
+
+    drive(steps, tmp_path, size=size, start_story="demo", seed=1)
+
+
+def test_resizing_keeps_every_screen_whole(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        for width, height in [(60, 20), (200, 60), (80, 24), (61, 21)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            screen = app.screen
+            assert not screen.has_class("-too-small")
+            choices = screen.query_one(ChoiceList)
+            assert choices.region.height >= 2 and choices.region.right <= width
+            assert screen.query_one(Prose).region.width >= 20
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+# -- failures ---------------------------------------------------------------------------------
+
+
+def test_a_story_that_fails_to_load_shows_its_errors_in_the_app(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert isinstance(app.screen, MessageScreen)
+        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        assert "cannot be played: 1 error" in text
+        assert "extra.yaml:5: unknown stat `tecnique` (did you mean `technique`?)" in text
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen)
+
+    drive(steps, tmp_path, start_story=str(BAD / "unknown_stat"))
+
+
+def test_an_unexpected_error_during_play_is_shown_and_the_state_kept(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        s = play(app).session
+        before = s.state.to_dict()
+        monkeypatch.setattr(type(s), "_apply", lambda self, effects: 1 / 0)
+        play(app).choose("evening_session")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageScreen)
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert "ZeroDivisionError: division by zero" in text and "Your career is as it was" in text
+        assert s.state.to_dict() == before and len(s.journal) == 1
+        monkeypatch.undo()
+        await pilot.click("#ok")
+        await pilot.pause()
+        play(app).choose("evening_session")  # and play goes on
+        assert len(s.journal) == 2
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+# -- saves, load, continue, replay ------------------------------------------------------------
+
+
+def test_every_choice_is_autosaved_and_continue_picks_it_up(tmp_path: Path) -> None:
+    async def first(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program", "rest"])
+
+    drive(first, tmp_path, start_story="demo", seed=1)
+    (info,) = SaveStore(tmp_path / "saves").list()
+    assert info.autosave and info.steps == 2 and info.scene_title == "Six-Minute Warm-Up"
+
+    async def second(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert not app.screen.query_one("#continue", Button).disabled
+        await pilot.press("c")
+        await pilot.pause()
+        s = play(app).session
+        assert [j.choice for j in s.journal] == ["run_program", "rest"]
+        await pilot.press("u")  # undo works after loading
+        await pilot.pause()
+        assert [j.choice for j in s.journal] == ["run_program"]
+
+    drive(second, tmp_path)
+
+
+def test_s_saves_to_a_named_slot(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["ask_coach"])
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveNameScreen)
+        app.screen.query_one(Input).value = "after the talk"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+    infos = SaveStore(tmp_path / "saves").list()
+    assert sorted(i.name for i in infos) == ["after the talk", "autosave"]
+
+
+def test_l_loads_a_saved_career(tmp_path: Path) -> None:
+    async def make(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["ask_coach", "continue"])
+
+    drive(make, tmp_path, start_story="demo", seed=3)
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, SavesScreen)
+        listing = app.screen.query_one("#saves", OptionList)
+        assert listing.option_count == 1
+        assert "The Club Cup  ·  autosave  ·  2 choices" in str(listing.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        s = play(app).session
+        assert s.seed == 3 and [j.choice for j in s.journal] == ["ask_coach", "continue"]
+
+    drive(steps, tmp_path)
+
+
+def test_a_save_can_be_deleted_from_the_list(tmp_path: Path) -> None:
+    drive(lambda app, pilot: choose_all(app, pilot, ["ask_coach"]), tmp_path, start_story="demo", seed=3)
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.open_saves("load")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert app.screen.query_one("#saves", OptionList).option_count == 0
+        assert app.screen.query_one("#saves-empty").display
+
+    drive(steps, tmp_path)
+    assert SaveStore(tmp_path / "saves").list() == []
+
+
+def test_a_career_whose_story_changed_offers_to_go_on_or_look(tmp_path: Path) -> None:
+    import shutil
+
+    stories = tmp_path / "stories"
+    shutil.copytree(Path("stories/demo"), stories / "demo")
+    drive(
+        lambda app, pilot: choose_all(app, pilot, DEMO_FOURTH[:4]),
+        tmp_path,
+        start_story="demo",
+        seed=5,
+        stories_dir=stories,
+    )
+    comp = stories / "demo" / "competition.yaml"
+    comp.write_text(comp.read_text().replace("        goto: short_program", "        goto: scores"))
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangedStoryScreen)
+        assert "step 4: the story now leads to “The Kiss and Cry”" in app.screen.problem
+        await pilot.click("#read-only")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplayScreen) and len(app.screen.replay) == 4
+        app.pop_screen()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.click("#continue")
+        await pilot.pause()
+        s = play(app).session
+        assert len(s.journal) == 3 and s.state.scene == "competition.scores"
+
+    drive(steps, tmp_path, stories_dir=stories)
+    assert len(SaveStore(tmp_path / "saves").list()) == 2  # the old career is kept
+
+
+def test_the_replay_screen_steps_through_a_career_with_its_chart(tmp_path: Path) -> None:
+    drive(lambda app, pilot: choose_all(app, pilot, DEMO_FOURTH), tmp_path, start_story="demo", seed=5)
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, SavesScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen) and screen.at == 0
+        assert "The start of the career." in str(screen.query_one("#replay-step").render())
+        await pilot.press("right", "right", "right", "right")
+        await pilot.pause()
+        step = str(screen.query_one("#replay-step").render())
+        assert screen.at == 4 and "You chose: Go for the double salchow" in step
+        assert "74% chance: rolled 22 of 100, success." in step
+        chart = str(screen.query_one(StatChart).render())
+        assert "Technique" in chart and "40 → 54" in chart and "Stamina" in chart
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.at == 3
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.at == 5 and "Fourth" in str(screen.query_one("#replay-title").render())
+        await pilot.press("home")
+        await pilot.pause()
+        assert screen.at == 0
+        await pilot.press("o")  # play on from the start: a new career
+        await pilot.pause()
+        assert play(app).session.journal == ()
+
+    drive(steps, tmp_path)
+
+
+def test_the_ending_screen_reviews_the_career(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, DEMO_FOURTH)
+        screen = app.screen
+        assert isinstance(screen, EndingScreen)
+        assert str(screen.query_one("#ending-title").render()) == "Fourth by a Point"
+        assert str(screen.query_one("#ending-tone").render()) == "The Club Cup — bittersweet"
+        assert "★ Landed the double salchow in competition." in str(screen.query_one("#milestones").render())
+        assert "Technique       54" in str(screen.query_one("#final-stats").render())
+        endings = str(screen.query_one("#endings").render())
+        assert "✓ Fourth by a Point (bittersweet)  ← this career" in endings and "1 of 6 found" in endings
+        assert "40 → 54" in str(screen.query_one(StatChart).render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplayScreen) and len(app.screen.replay) == 6
+        app.pop_screen()
+        await pilot.press("n")
+        await pilot.pause()
+        assert play(app).session.journal == ()
+
+    drive(steps, tmp_path, start_story="demo", seed=5)
+
+
+# -- settings and the command palette ---------------------------------------------------------
+
+
+def test_settings_change_the_theme_and_are_remembered(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("comma")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#theme", Select).value = "nord"
+        app.screen.query_one("#reveal", Select).value = "slow"
+        await pilot.pause()
+        assert app.theme == "nord"
+
+    drive(steps, tmp_path, settings=Settings(reveal="off", path=path))
+    remembered = Settings.load(path)
+    assert (remembered.theme, remembered.reveal) == ("nord", "slow")
+    app = drive(lambda app, pilot: pilot.pause(), tmp_path, settings=Settings.load(path))
+    assert app.theme == "nord"
+
+
+def test_the_command_palette_offers_the_game_actions(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Undo", "Save", "History", "Help", "Settings", "Load a career", "Replay a career"} <= titles
+        assert "New career: The Club Cup" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+# -- a whole career -----------------------------------------------------------------------------
+
+
+def test_a_whole_bundled_career_plays_to_an_ending_through_the_app(tmp_path: Path) -> None:
+    careers = sorted(p.stem for p in (Path(__file__).parent / "careers").glob("*.yaml"))
+    if not careers:
+        pytest.skip("no career written yet")
+    career = careers[0]
+    run = yaml.safe_load((Path(__file__).parent / "careers" / f"{career}.yaml").read_text())["playthroughs"][
+        0
+    ]
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        for number in run["choices"].split(","):
+            play(app).action_choose_number(int(number))
+            await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
+        assert app.screen.session.state.scene == run["ending"]
+
+    drive(steps, tmp_path, start_story=career, seed=run["seed"])
