@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from engine.model import CONTINUE, Story
+from engine.model import Story
 from engine.rng import SplitMix64
 from engine.runtime import Session
 
@@ -17,7 +17,7 @@ class Career:
     seed: int
     ending: str | None
     steps: int  # every step, "Continue" included
-    choices: int  # real choices only: steps where more than a "Continue" was offered
+    choices: int  # real choices only: steps where two or more choices were open
     stuck: str | None
     visited: set[str]
 
@@ -54,7 +54,7 @@ def play_random(story: Story, seed: int) -> Career:
     while not session.ended and not session.stuck and steps < MAX_STEPS:
         open_ = [c for c in session.choices if not c.locked]
         cid = open_[pick.below(len(open_))].id
-        if cid != CONTINUE:
+        if len(open_) > 1:  # a lone choice (or a "Continue") decides nothing
             choices += 1
         session.choose(cid)
         steps += 1

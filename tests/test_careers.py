@@ -2,8 +2,8 @@
 
 Each gate runs for every career folder that exists. The figures come from the issue: at least
 80 scenes and 20,000 words of scene text, 120 to 400 words a scene, at least 6 endings (two
-of them not triumphs), an average random playthrough of 25 to 45 choices (a "Continue" is not
-a choice), every scene and ending reached by random play with no single ending taking more
+of them not triumphs), an average random playthrough of 25 to 45 choices (only a step with two
+or more open choices counts), every scene and ending reached by random play with no single ending taking more
 than half of the careers,
 every stat deciding at least three conditions or chances, every chapter with a stat check and
 a choice opened or closed by an earlier decision, three scripted playthroughs in plain mode to
