@@ -177,3 +177,30 @@ class _AnyState:
         self.flags = {f.id: False for f in story.flags}
         self.visits: dict[str, int] = {}
         self.turn = 0
+
+
+def test_no_paragraph_is_shared_between_stories() -> None:
+    """Three lives, not one template: no paragraph of one bundled story shares its phrasing
+    (four or more runs of six words) with a paragraph of another."""
+    import itertools
+    import re
+
+    from engine.loader import bundled_stories
+    from engine.metrics import strings_in
+
+    found: list[tuple[str, str, set[tuple[str, ...]]]] = []
+    for sid in bundled_stories():
+        story = load_story(sid, cache=False).story
+        assert story is not None
+        for scene in story.scenes.values():
+            for para in scene.text.paragraphs if scene.text else ():
+                text = " ".join(v if isinstance(v, str) else " ".join(strings_in(v.tree)) for _, v in para)
+                words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+                if len(words) >= 25:
+                    found.append((sid, scene.id, {tuple(words[i : i + 6]) for i in range(len(words) - 5)}))
+    shared = [
+        (a_sid, a_scene, b_sid, b_scene, len(a & b))
+        for (a_sid, a_scene, a), (b_sid, b_scene, b) in itertools.combinations(found, 2)
+        if a_sid != b_sid and len(a & b) >= 4
+    ]
+    assert shared == []
