@@ -1,0 +1,62 @@
+"""Snapshot tests of the screens, at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Everything in the picture is fixed: seeds, an empty save folder, text shown at once, no
+animation, and no clock. After a deliberate change to a screen, look at the differences in the
+report and run `uv run pytest tests/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import engine.tui.widgets.stats as stats_widget
+from engine.tui.app import PointeEdgeApp
+from engine.tui.settings import Settings
+
+SIZES = [(80, 24), (120, 40)]
+DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
+
+
+@pytest.fixture(autouse=True)
+def steady_highlights(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A stat change is highlighted for a few seconds; hold it, so a slow machine cannot race it.
+    monkeypatch.setattr(stats_widget, "HIGHLIGHT_SECONDS", 3600)
+
+
+def app(tmp_path: Path, **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-def]
+    return PointeEdgeApp(saves_dir=tmp_path / "saves", settings=Settings(reveal="off"), **kwargs)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_title(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app(tmp_path), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_play(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def after_a_roll(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.screen.choose("drill_salchow")
+        await pilot.pause()
+
+    assert snap_compare(
+        app(tmp_path, start_story="demo", seed=1), terminal_size=size, run_before=after_a_roll
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ending(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def to_the_end(pilot) -> None:  # type: ignore[no-untyped-def]
+        for choice in DEMO_FOURTH:
+            pilot.app.screen.choose(choice)
+            await pilot.pause()
+
+    assert snap_compare(app(tmp_path, start_story="demo", seed=5), terminal_size=size, run_before=to_the_end)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        app(tmp_path, start_story="demo", seed=1), terminal_size=size, press=["question_mark"]
+    )
