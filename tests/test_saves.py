@@ -478,3 +478,91 @@ def test_the_save_folder_comes_from_the_environment(monkeypatch, tmp_path: Path)
     assert SaveStore.default(tmp_path / "flag").folder == tmp_path / "flag"
     SaveStore.default().list()
     assert (tmp_path / "from-env" / "careers").is_dir()  # created on first use
+
+
+# -- replay ------------------------------------------------------------------------------------
+
+
+def test_a_replay_shows_exactly_the_texts_and_states_of_the_original_career(demo) -> None:  # type: ignore[no-untyped-def]
+    from engine.replay import Replay
+    from engine.template import to_plain
+
+    session = Session(demo, 11)
+    recorder = Recorder(session)
+    seen = [(to_plain(session.text), session.state.to_dict(), None)]
+    for cid in ["drill_salchow", "rest", "save_legs", "double_salchow", "continue"]:
+        label = next(c.label for c in session.choices if c.id == cid)
+        result = session.choose(cid)
+        seen.append((to_plain(session.text), session.state.to_dict(), (label, result)))
+    replay = Replay(demo, recorder.career())
+    assert replay.complete and len(replay) == len(seen)
+    for i, (text, state, step) in enumerate(seen):
+        view = replay.view(i)
+        assert to_plain(view.text) == text
+        assert view.frame.state.to_dict() == state
+        if step is not None:
+            label, result = step
+            assert view.frame.choice_label == label
+            assert view.frame.result == result
+    assert replay.series("technique") == replay.saved_series("technique")
+
+
+def test_a_replay_after_an_edit_off_the_path_is_complete(tmp_path: Path) -> None:
+    import shutil
+
+    from engine.replay import Replay
+
+    folder = tmp_path / "story"
+    shutil.copytree(Path("stories/demo"), folder)
+    career = played(load_story(folder, cache=False).story).career()
+    medeu = folder / "branches" / "medeu.yaml"
+    medeu.write_text(medeu.read_text().replace("The number 12 bus", "The number 12 bus, late as ever,"))
+    replay = Replay(load_story(folder, cache=False).story, career)  # type: ignore[arg-type]
+    assert replay.complete and len(replay) == len(career.steps) + 1
+
+
+def test_a_replay_after_a_visited_scene_is_removed_stops_at_that_step(tmp_path: Path) -> None:
+    import shutil
+
+    from engine.replay import Replay
+
+    folder = tmp_path / "story"
+    shutil.copytree(Path("stories/demo"), folder)
+    career = played(load_story(folder, cache=False).story).career()  # its 3rd step is in the warm-up
+    comp = folder / "competition.yaml"
+    text = comp.read_text()
+    start = text.index("  warmup:")
+    rest = text[text.index("  short_program:") :].replace('visits("warmup")', 'visits("short_program")')
+    comp.write_text(text[:start] + rest)
+    training = folder / "training.yaml"
+    training.write_text(
+        training.read_text().replace("goto: competition.warmup", "goto: competition.short_program")
+    )
+    edited = load_story(folder, cache=False)
+    assert edited.ok, [d.format() for d in edited.errors]
+    replay = Replay(edited.story, career)  # type: ignore[arg-type]
+    assert replay.problem == "step 3: the scene “competition.warmup” is no longer in the story"
+    assert len(replay) == 3  # the start and the two steps before it
+
+
+def test_replay_in_plain_text_steps_forward_and_back(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    store.save(career)
+    code, out = run("replay", career.id[:6], "--saves", str(store.folder), stdin="n\nn\np\n4\nc\nx\n9\nq\n")
+    assert code == 0
+    assert out.startswith(
+        "Replay of “The Club Cup”: autosave, seed 5, 5 choices\nIt ended: Fourth by a Point (bittersweet)."
+    )
+    assert "── step 0 of 5 · Six in the Morning · training" in out
+    assert "── step 2 of 5" in out and out.count("── step 1 of 5") == 2  # n, n, then p
+    assert "» Go for the double salchow" in out and "65% chance: rolled 18 of 100, success." in out
+    assert "   Technique " in out and "40 → 45" in out  # the chart
+    assert "Type a step from 0 to 5" in out  # x and 9 are not steps
+
+
+def test_replay_all_prints_every_step_and_the_chart(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
+    career = played(demo).career()
+    store.save(career)
+    code, out = run("replay", career.id, "--all", "--saves", str(store.folder))
+    assert code == 0 and all(f"── step {i} of 5" in out for i in range(6))
+    assert out.rstrip().endswith("40 → 65")  # the last line of the chart: Stamina
