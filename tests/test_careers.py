@@ -204,3 +204,28 @@ def test_no_paragraph_is_shared_between_stories() -> None:
         if a_sid != b_sid and len(a & b) >= 4
     ]
     assert shared == []
+
+
+def test_the_stories_readme_gives_the_real_figures() -> None:
+    import re
+
+    from engine.loader import bundled_stories
+
+    readme = (STORIES_DIR / "README.md").read_text(encoding="utf-8")
+    for sid in bundled_stories():
+        story = load_story(sid, cache=False).story
+        assert story is not None
+        row = re.search(rf"^\| \[{sid}\]\({sid}/\) \| (.*) \|$", readme, re.M)
+        assert row is not None, sid
+        cells = [c.strip() for c in row.group(1).split("|")]
+        assert cells == [
+            story.title,
+            story.protagonist,
+            story.discipline,
+            str(len(story.scenes)),
+            str(len(story.endings)),
+            f"{story_words(story):,}",
+        ]
+        flowing = " ".join(readme.split())
+        for ending in story.endings:
+            assert ending.ending.title in flowing or sid == "demo", ending.ending.title
