@@ -31,3 +31,20 @@ def fmt_ms(seconds: float) -> str:
 
 def fmt_us(seconds: float) -> str:
     return f"{seconds * 1e6:.2f} µs"
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory in MB.
+
+    Linux's `getrusage().ru_maxrss` keeps the peak of the process that forked us across execve
+    (a child of a big parent reports the parent's size), so read the VmHWM of /proc first.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

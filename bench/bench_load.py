@@ -20,7 +20,9 @@ from _common import fmt_ms, in_fresh_process, median
 from gen_story import generate
 
 _PROBE = """
-import json, resource, time
+import json, sys, time
+sys.path.insert(0, "bench")
+from _common import peak_rss_mb
 from engine.loader import load_story
 from engine.cache import ParseCache
 from pathlib import Path
@@ -28,7 +30,7 @@ cache = ParseCache(Path({cache!r})) if {cached!r} else None
 t = time.perf_counter()
 result = load_story({story!r}, cache=cache)
 elapsed = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+rss = peak_rss_mb()
 print(json.dumps({{"seconds": elapsed, "rss_mb": rss, "scenes": len(result.story.scenes),
                   "errors": len(result.errors), "hits": cache.hits if cache else 0}}))
 """

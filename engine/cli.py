@@ -15,12 +15,15 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine.diagnostics import Diagnostic, summary
 from engine.loader import LoadResult, StoryNotFound, bundled_stories, find_story, load_story
-from engine.saves import ENV as SAVES_ENV
-from engine.saves import Career, SaveError, SaveStore
+
+if TYPE_CHECKING:
+    from engine.saves import Career, SaveStore
+
+SAVES_ENV = "POINTE_EDGE_SAVES"  # engine.saves.ENV, named here so --help costs no import
 
 PROG = "main.py"
 
@@ -230,6 +233,8 @@ def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
 
 
 def _store(args: argparse.Namespace) -> SaveStore:
+    from engine.saves import SaveStore
+
     return SaveStore.default(getattr(args, "saves", None))
 
 
@@ -239,6 +244,8 @@ def _notices(store: SaveStore, out: TextIO) -> None:
 
 
 def _saves(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    from engine.saves import SaveError
+
     store = _store(args)
     try:
         code = _saves_action(store, args, out, inp)
@@ -308,6 +315,7 @@ def _show(career: Career, out: TextIO) -> None:
 def _replay(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     from engine.plain_replay import PlainReplay
     from engine.replay import Replay
+    from engine.saves import SaveError
 
     store = _store(args)
     try:

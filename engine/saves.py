@@ -35,7 +35,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
@@ -378,6 +377,8 @@ class SaveStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout  # imported on first use: ~25 ms of start-up
+
         try:
             self.careers_dir.mkdir(parents=True, exist_ok=True)
         except OSError as err:
@@ -541,6 +542,14 @@ class SaveStore:
         table = db.table("endings")
         if not table.contains((Query().story == story_id) & (Query().scene == scene)):
             table.insert({"story": story_id, "scene": scene, "when": now()})
+
+    def discovered_all(self) -> dict[str, set[str]]:
+        """The endings discovered here, by story: one read for a whole title screen."""
+        found: dict[str, set[str]] = {}
+        with self._locked(), self._index() as db:
+            for doc in db.table("endings").all():
+                found.setdefault(doc["story"], set()).add(doc["scene"])
+        return found
 
     def discovered(self, story_id: str) -> set[str]:
         """The ending scenes of a story reached in any career saved here, even deleted ones."""

@@ -15,14 +15,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from engine.textsafe import clean, has_unsafe
 
-try:  # libyaml's C parser is ~5x faster and still gives line/column marks
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its fastest safe loader, imported on first use: a story loaded from the parse
+    cache never reads YAML, and the import costs ~40 ms of the game's start-up."""
+    import yaml
+
+    try:  # libyaml's C parser is ~5x faster and still gives line/column marks
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml, yaml.SafeLoader
+
 
 MAX_FILE_BYTES = 2_000_000
 MAX_SCALAR_CHARS = 20_000
@@ -142,11 +147,12 @@ def read(data: bytes) -> ReadResult:
         return ReadResult(
             None, [Problem("E003", "file is empty", 1, 1, "remove it or give it content")], source
         )
-    deep = _too_deep(text)
+    yaml, loader = _yaml()
+    deep = _too_deep(text, yaml, loader)
     if deep is not None:
         return ReadResult(None, [deep], source)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -176,7 +182,7 @@ def read(data: bytes) -> ReadResult:
         return ReadResult(
             None, [Problem("E003", "file is empty", 1, 1, "remove it or give it content")], source
         )
-    converter = _Converter(problems)
+    converter = _Converter(problems, yaml)
     root = converter.convert(node, 0)
     if converter.too_deep:  # the file's shape is lost: report the depth alone
         return ReadResult(None, [p for p in problems if p.code == "E010"][:1], source)
@@ -197,7 +203,7 @@ def _yaml_hint(message: str) -> str | None:
     return None
 
 
-def _too_deep(text: str) -> Problem | None:
+def _too_deep(text: str, yaml: Any, loader: Any) -> Problem | None:
     """A Problem if the text nests deeper than MAX_NESTING, checked without libyaml's composer.
 
     A cheap upper bound settles almost every file: nesting needs a bracket, or indentation, or a
@@ -216,7 +222,7 @@ def _too_deep(text: str) -> Problem | None:
             return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_NESTING:
@@ -236,8 +242,9 @@ def _too_deep(text: str) -> Problem | None:
 
 
 class _Converter:
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], yaml: Any):
         self.problems = problems
+        self.yaml = yaml
         self.seen: set[int] = set()
         self.too_deep = False
 
@@ -261,9 +268,9 @@ class _Converter:
             self.too_deep = True
             return Value(None, line, col, "bad")
         tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self.yaml.ScalarNode):
             return self.scalar(node, line, col)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.yaml.SequenceNode):
             if tag != _T + "seq":
                 self.bad_tag(node)
                 return Value(None, line, col, "bad")
@@ -292,7 +299,7 @@ class _Converter:
         self.problem("E005", f"tag `{tag}` is not allowed in a story file", node, "remove the tag")
 
     def key(self, node: Any) -> str | None:
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, self.yaml.ScalarNode):
             self.problem("E022", "a key must be a plain word, not a list or mapping", node)
             return None
         if id(node) in self.seen:

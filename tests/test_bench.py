@@ -52,8 +52,9 @@ def test_the_runtime_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # t
 
 
 def test_the_save_and_replay_benchmarks_run(bench_modules, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    import bench_replay
     import bench_saves
+
+    import bench_replay
 
     monkeypatch.setattr("sys.argv", ["bench_saves.py", "--careers", "5", "--steps", "20", "--runs", "5"])
     bench_saves.main()

@@ -260,3 +260,9 @@ def test_ctrl_c_at_the_prompt_exits_cleanly() -> None:
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130
     assert "Interrupted. Goodbye." in out and "Traceback" not in err + out
+
+
+def test_the_save_folder_variable_is_named_once_in_effect() -> None:
+    from engine.saves import ENV
+
+    assert cli.SAVES_ENV == ENV  # written twice so that --help need not import the save store

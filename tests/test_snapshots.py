@@ -31,7 +31,10 @@ def app(tmp_path: Path, **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-d
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_title(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app(tmp_path), terminal_size=size)
+    async def settled(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()  # the saves are read just after the first frame
+
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=settled)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -73,6 +73,7 @@ async def choose_all(app: PointeEdgeApp, pilot: Pilot, ids: list[str]) -> None:
 def test_the_title_shows_every_career_as_a_card(tmp_path: Path) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         assert isinstance(app.screen, TitleScreen)
+        await pilot.pause()  # the saves are read just after the first frame
         cards = {c.story_id: str(c.render()) for c in app.screen.query("StoryCard")}
         assert list(cards)[-1] == "demo"
         assert (

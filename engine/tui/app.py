@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,7 +44,8 @@ from engine.tui.screens.saves import SavesScreen
 from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings, default_path
 
-FIRST_FRAME_ENV = "POINTE_EDGE_EXIT_AFTER_FIRST_FRAME"  # for bench/bench_tui.py
+# bench/bench_tui.py: write the time of the first frame to this file, then exit.
+FIRST_FRAME_ENV = "POINTE_EDGE_FIRST_FRAME_FILE"
 
 
 class PointeEdgeApp(App[int]):
@@ -73,6 +75,7 @@ class PointeEdgeApp(App[int]):
         self.store: SaveStore | None = SaveStore.default(saves_dir) if saving else None
         self.autosaver: Autosaver | None = None
         self.catalog: dict[str, LoadResult] = {}
+        self.discoveries: dict[str, set[str]] | None = None  # endings found, by story, once read
 
     # -- starting and stopping ---------------------------------------------------------------
 
@@ -87,7 +90,11 @@ class PointeEdgeApp(App[int]):
             self.start_career(self.start_story, self.seed)
         self.show_notices()
         if os.environ.get(FIRST_FRAME_ENV):
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(self._first_frame, os.environ[FIRST_FRAME_ENV])
+
+    def _first_frame(self, path: str) -> None:
+        Path(path).write_text(repr(time.time()))
+        self.exit()
 
     def load_catalog(self) -> dict[str, LoadResult]:
         """Every bundled story, the careers first and the demo last."""
@@ -116,14 +123,21 @@ class PointeEdgeApp(App[int]):
             for line in self.store.take_notices():
                 self.notify(line, severity="warning", timeout=12)
 
-    def discovered(self, story_id: str) -> set[str]:
+    def refresh_saves_info(self) -> None:
+        """Read the endings found from the store (once for every card of the title screen)."""
         if self.store is None:
-            return set()
+            self.discoveries = {}
+            return
         try:
-            return self.store.discovered(story_id)
+            self.discoveries = self.store.discovered_all()
         except SaveError as err:
+            self.discoveries = {}
             self.notify(str(err), severity="error")
-            return set()
+
+    def discovered(self, story_id: str) -> set[str]:
+        if self.discoveries is None:
+            self.refresh_saves_info()
+        return (self.discoveries or {}).get(story_id, set())
 
     def list_saves(self) -> list[SaveInfo]:
         if self.store is None:
@@ -152,7 +166,10 @@ class PointeEdgeApp(App[int]):
 
     def autosave(self, recorder: Recorder) -> None:
         if self.autosaver is not None:
-            self.autosaver.submit(recorder.career())
+            career = recorder.career()
+            self.autosaver.submit(career)
+            if career.ending is not None and self.discoveries is not None:  # found now, saved in a moment
+                self.discoveries.setdefault(career.story_id, set()).add(career.ending["scene"])
 
     def autosave_failed(self, message: str) -> None:
         self.call_from_thread(self.notify, message, severity="error", timeout=10)

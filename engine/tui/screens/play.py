@@ -62,6 +62,10 @@ class PlayScreen(GuardedScreen):
     # -- showing ------------------------------------------------------------------------------
 
     def show_scene(self, result: StepResult | None = None) -> None:
+        with self.app.batch_update():  # one refresh for the whole scene, not one a widget
+            self._show_scene(result)
+
+    def _show_scene(self, result: StepResult | None) -> None:
         s = self.session
         story = s.story
         self.last = result
@@ -77,7 +81,8 @@ class PlayScreen(GuardedScreen):
         choices = self.query_one(ChoiceList)
         choices.set_choices(s.choices, self.game.settings.show_locked)
         choices.focus()
-        self.show_history()
+        if self.query_one("#history").display:
+            self.show_history()
         if s.stuck:
             self.notify(
                 f"The story cannot go on here ({s.stuck}). Undo, or report it to its author.",
@@ -174,6 +179,8 @@ class PlayScreen(GuardedScreen):
         history = self.query_one("#history")
         history.display = not history.display
         self.query_one(StatsPanel).display = not history.display
+        if history.display:
+            self.show_history()
 
     def action_quit_game(self) -> None:
         self.game.action_quit_game()

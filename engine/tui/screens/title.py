@@ -60,7 +60,8 @@ class TitleScreen(GuardedScreen):
             return Text.assemble(
                 (story_id, "bold"), "\n", (f"does not load: {errors} error{'s' * (errors != 1)}", "red")
             )
-        found = len(app.discovered(story_id) & {e.id for e in story.endings})
+        known = app.discoveries.get(story_id, set()) if app.discoveries is not None else None
+        found = "…" if known is None else str(len(known & {e.id for e in story.endings}))
         who = " · ".join(x for x in (story.protagonist, story.discipline) if x)
         return Text.assemble(
             (story.title, "bold"),
@@ -73,22 +74,25 @@ class TitleScreen(GuardedScreen):
         )
 
     def on_mount(self) -> None:
-        self.refresh_menu()
+        has_store = self.game.store is not None
+        self.query_one("#continue", Button).disabled = True
+        self.query_one("#load", Button).disabled = not has_store
+        self.query_one("#replay", Button).disabled = not has_store
         cards = list(self.query(StoryCard))
         if cards:
             cards[0].focus()
+        # What the saves say (endings found, a career to continue) is read after the first
+        # frame: the title appears at once, and the numbers a moment later.
+        self.call_after_refresh(self.refresh_from_saves)
 
     def on_screen_resume(self) -> None:
-        self.refresh_menu()
+        self.refresh_from_saves()
+
+    def refresh_from_saves(self) -> None:
+        self.game.refresh_saves_info()
+        self.query_one("#continue", Button).disabled = self.game.latest_autosave() is None
         for card in self.query(StoryCard):
             card.update(self.card_text(card.story_id))
-
-    def refresh_menu(self) -> None:
-        app = self.game
-        has_store = app.store is not None
-        self.query_one("#continue", Button).disabled = app.latest_autosave() is None
-        self.query_one("#load", Button).disabled = not has_store
-        self.query_one("#replay", Button).disabled = not has_store
 
     @on(StoryCard.Chosen)
     def start(self, event: StoryCard.Chosen) -> None:
