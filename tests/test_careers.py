@@ -229,3 +229,23 @@ def test_the_stories_readme_gives_the_real_figures() -> None:
         flowing = " ".join(readme.split())
         for ending in story.endings:
             assert ending.ending.title in flowing or sid == "demo", ending.ending.title
+
+
+@careers
+def test_setbacks_strike_from_several_places_as_detours(career: str) -> None:
+    from engine.graph import routes
+
+    story = story_of(career)
+    setback = {cid for cid, ch in story.chapters.items() if ch.phase == "setback"}
+    called_from: dict[str, set[str]] = {}
+    for scene in story.scenes.values():
+        for route in routes(scene):
+            if route.kind == "call" and route.target and route.target.split(".")[0] in setback:
+                called_from.setdefault(route.target, set()).add(scene.chapter)
+    assert len([t for t, chapters in called_from.items() if len(chapters) >= 2]) >= 3, called_from
+    returning = [
+        s
+        for s in story.scenes.values()
+        if s.chapter in setback and any(r.kind == "return" for r in routes(s))
+    ]
+    assert len(returning) >= 3  # and they hand the career back
