@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.file_parser import IR_VERSION
+from engine.paths import user_path
 
 ENV = "POINTE_EDGE_CACHE"
 _MAGIC = b"PECACHE1"
@@ -47,16 +48,7 @@ def _parser_salt() -> bytes:
 
 def default_dir() -> Path | None:
     """`$POINTE_EDGE_CACHE` (or `off`), else the platform's user cache directory."""
-    configured = os.environ.get(ENV)
-    if configured:
-        return None if configured.lower() in ("off", "0", "none") else Path(configured)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "pointe-edge" / "cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "pointe-edge"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "pointe-edge"
+    return user_path(ENV, "cache", "")
 
 
 class ParseCache:

@@ -438,37 +438,24 @@ class Linker:
         text = self.template(ctx, ir.get("text"), "text")
         effects = self.effects(ctx, ir.get("effects"))
         choices: list[Choice] = []
-        seen: dict[str, Choice | dict[str, Any]] = {}
-        for c in ir.get("choices", ()):
+        seen: set[str] = set()
+        offered = [(ctx, c, None) for c in ir.get("choices", ())]
+        offered += [(gctx, c, gctx.file.rel) for gctx, c in grafted]
+        for cctx, c, graft in offered:
             if c["id"] in seen:
-                self.report(
-                    "E054",
-                    f"two choices here have the id `{c['id']}`",
-                    path,
-                    c["line"],
-                    c["col"],
-                    sid,
-                    "give one of them an `id:` of its own",
-                )
+                if graft is None:
+                    code, what, hint = (
+                        "E054",
+                        "two choices here have the id",
+                        "give one of them an `id:` of its own",
+                    )
+                else:
+                    code, what = "E053", "a grafted choice clashes with a choice the scene already has: id"
+                    hint = "give the grafted choice another `id`"
+                self.report(code, f"{what} `{c['id']}`", cctx.file.path, c["line"], c["col"], sid, hint)
                 continue
-            seen[c["id"]] = c
-            built = self.choice(ctx, c)
-            if built is not None:
-                choices.append(built)
-        for gctx, c in grafted:
-            if c["id"] in seen:
-                self.report(
-                    "E053",
-                    f"grafted choice `{c['id']}` clashes with a choice the scene already has",
-                    gctx.file.path,
-                    c["line"],
-                    c["col"],
-                    sid,
-                    "give the grafted choice another `id`",
-                )
-                continue
-            seen[c["id"]] = c
-            built = self.choice(gctx, c, graft=gctx.file.rel)
+            seen.add(c["id"])
+            built = self.choice(cctx, c, graft=graft)
             if built is not None:
                 choices.append(built)
         branches: list[Branch] = []

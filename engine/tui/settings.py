@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine.paths import user_path
 from engine.saves import atomic_write
 
 ENV = "POINTE_EDGE_CONFIG"
@@ -17,16 +17,7 @@ DEFAULT_THEME = "textual-dark"
 
 def default_path() -> Path | None:
     """`$POINTE_EDGE_CONFIG` (a file, or `off`), else the platform's user config directory."""
-    configured = os.environ.get(ENV)
-    if configured:
-        return None if configured.lower() in ("off", "0", "none") else Path(configured)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "pointe-edge" / "settings.json"
+    return user_path(ENV, "config", "settings.json")
 
 
 @dataclass
