@@ -173,6 +173,11 @@ def _check(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
         return 2
     reports: list[tuple[str, LoadResult]] = []
     for name in names:
+        path = Path(name)
+        if path.is_file() and path.name != "story.yaml":  # `check stories/*` also names a README
+            if fmt == "text":
+                out.write(f"note: skipped {name}: a file, not a story folder\n")
+            continue
         result = _load(name, cache, out)
         if result is None:
             return 2

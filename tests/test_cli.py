@@ -266,3 +266,14 @@ def test_the_save_folder_variable_is_named_once_in_effect() -> None:
     from engine.saves import ENV
 
     assert cli.SAVES_ENV == ENV  # written twice so that --help need not import the save store
+
+
+def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:
+    code, out = run("check", "stories/README.md", "demo")
+    assert code == 0
+    assert out.splitlines() == [
+        "note: skipped stories/README.md: a file, not a story folder",
+        "checked 1 story, 17 scenes: 0 errors, 0 warnings",
+    ]
+    code, out = run("check", "dmeo")
+    assert code == 2 and out.startswith("error: no story called 'dmeo'")
