@@ -695,22 +695,6 @@ def names_in(node: Sequence[Any]) -> list[str]:
     return out
 
 
-def scenes_in(node: Sequence[Any]) -> list[str]:
-    """The scene ids named in visits()/visited() calls, as written."""
-    out: list[str] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        kind = n[0]
-        if kind == "call":
-            if n[1] in ("visits", "visited") and n[2] and n[2][0][0] == "str":
-                out.append(n[2][0][1])
-            stack.extend(n[2])
-        elif kind not in ("num", "str", "bool", "name"):
-            stack.extend(c for c in n[1:] if isinstance(c, (tuple, list)))
-    return out
-
-
 def format_value(value: Any) -> str:
     """How a value reads when interpolated into text."""
     if value is True:

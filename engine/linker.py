@@ -105,7 +105,6 @@ class Linker:
             return None
         manifest_file = manifests[0]
         m = manifest_file.ir["manifest"]
-        self.manifest_path = manifest_file.path
         self.stats = {
             s[0]: Stat(s[0], s[1], s[2], s[3], s[4], s[5], Pos(manifest_file.path, s[6], s[7]))
             for s in m.get("stats", [])

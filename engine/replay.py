@@ -15,7 +15,7 @@ from engine import template as tpl
 from engine.career import replay_step
 from engine.model import Story
 from engine.runtime import Session, StepResult
-from engine.saves import Career, StepRecord
+from engine.saves import Career
 from engine.state import GameState
 
 
@@ -82,6 +82,3 @@ class Replay:
     def branch(self, index: int) -> Session:
         """A new session at frame `index`, with its undo history: "play on from here"."""
         return Session.replay(self.story, self.career.seed, [s.choice for s in self.career.steps[:index]])
-
-    def records(self) -> tuple[StepRecord, ...]:
-        return self.career.steps

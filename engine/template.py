@@ -13,7 +13,7 @@ markup, so nothing in a story can be mistaken for terminal or Rich markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,6 @@ PLAIN, ITALIC, BOLD = 0, 1, 2
 
 Span = tuple[str, int]  # text, style bits
 Rendered = tuple[tuple[Span, ...], ...]  # paragraphs of spans
-Locate = Callable[[int], tuple[int, int]]  # offset in the text -> (line, col) in the file
 
 
 class TemplateError(Exception):
@@ -208,9 +207,6 @@ class Template:
                 out.append(tuple(spans))
         return tuple(out)
 
-    def plain(self, state: Any) -> str:
-        return to_plain(self.render(state))
-
 
 def _close_gaps(spans: list[Span]) -> list[Span]:
     """Spaces the way prose wants them after an interpolation came out empty.
@@ -290,15 +286,3 @@ def constant(text: str) -> Template:
 def to_plain(rendered: Rendered) -> str:
     """Rendered text without styling: paragraphs separated by a blank line."""
     return "\n\n".join("".join(text for text, _ in para) for para in rendered)
-
-
-def to_markdownish(rendered: Rendered) -> str:
-    """Rendered text with emphasis written back as `*` marks (for plain mode's readers)."""
-    out = []
-    for para in rendered:
-        parts = []
-        for text, style in para:
-            mark = ("**" if style & BOLD else "") + ("*" if style & ITALIC else "")
-            parts.append(f"{mark}{text}{mark[::-1]}" if mark else text)
-        out.append("".join(parts))
-    return "\n\n".join(out)
