@@ -228,6 +228,8 @@ def test_help_lists_every_binding_of_the_screen(tmp_path: Path) -> None:
                 assert binding.description in keys  # type: ignore[union-attr]
         assert "1-9" in keys and "choose that choice" in keys and "command palette" in keys
         assert "You live a career one scene at a time" in str(app.screen.query_one("#how-to-play").render())
+        stats_help = str(app.screen.query_one("#stats-help").render())
+        assert "Technique" in stats_help and "Jumps, spins and clean edges." in stats_help
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)

@@ -322,7 +322,11 @@ class PointeEdgeApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.key_help(self.screen)))
+        screen = self.screen
+        stats = (
+            [(s.label, s.help) for s in screen.session.story.stats] if isinstance(screen, PlayScreen) else []
+        )
+        self.push_screen(HelpScreen(self.key_help(screen), stats))
 
     def key_help(self, screen: Screen) -> list[tuple[str, str]]:
         """Every key of `screen` and of the app, from their bindings."""

@@ -156,9 +156,10 @@ class ChangedStoryScreen(Dialog):
 class HelpScreen(Dialog):
     """Every key of the screen underneath, generated from its bindings, and how to play."""
 
-    def __init__(self, bindings: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, bindings: Sequence[tuple[str, str]], stats: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__()
         self.bindings_shown = bindings
+        self.stats = stats  # (label, help) of the career being played
 
     def compose(self) -> ComposeResult:
         keys = Text()
@@ -171,6 +172,13 @@ class HelpScreen(Dialog):
             yield Static(Text("Help", style="bold"), classes="question")
             with VerticalScroll(classes="lines"):
                 yield Static(keys, id="keys")
+                if self.stats:
+                    yield Static(Text("\nYour stats", style="bold"))
+                    rows = Text()
+                    for i, (label, help_) in enumerate(self.stats):
+                        rows.append(("\n" if i else "") + f"{label:<16}", style="bold")
+                        rows.append(help_)
+                    yield Static(rows, id="stats-help")
                 yield Static(Text("\nHow to play", style="bold"))
                 yield Static(Text(HOW_TO_PLAY), id="how-to-play")
             with Horizontal(classes="buttons"):

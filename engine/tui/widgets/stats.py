@@ -43,7 +43,9 @@ class StatsPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Career", classes="panel-title")
         for stat in self.story.stats:
-            yield StatRow(id=f"stat-{stat.id}", classes="stat")
+            row = StatRow(id=f"stat-{stat.id}", classes="stat")
+            row.tooltip = stat.help or None
+            yield row
         yield Static("", id="flags")
 
     def show(self, state: GameState, changes: Sequence[StatChange] = ()) -> None:
