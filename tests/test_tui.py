@@ -560,3 +560,22 @@ def test_a_whole_bundled_career_plays_to_an_ending_through_the_app(tmp_path: Pat
         assert app.screen.session.state.scene == run["ending"]
 
     drive(steps, tmp_path, start_story=career, seed=run["seed"])
+
+
+def test_a_new_choice_keeps_its_highlight_however_soon_it_follows_the_last(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import engine.tui.widgets.stats as stats_widget
+
+    monkeypatch.setattr(stats_widget, "HIGHLIGHT_SECONDS", 0.3)
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["drill_salchow"])  # technique +6: highlighted
+        await pilot.pause(0.2)
+        await choose_all(app, pilot, ["evening_session"])  # technique +3: a new highlight
+        await pilot.pause(0.2)  # the first highlight's timer would have fired by now
+        assert app.screen.query_one("#stat-technique").has_class("-up")
+        await pilot.pause(0.3)
+        assert not app.screen.query_one("#stat-technique").has_class("-up")
+
+    drive(steps, tmp_path, start_story="demo", seed=1)

@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
 from engine.model import Story
@@ -39,6 +40,7 @@ class StatsPanel(Vertical):
     def __init__(self, story: Story, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.story = story
+        self._fade: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Career", classes="panel-title")
@@ -55,5 +57,8 @@ class StatsPanel(Vertical):
             row.show(stat.label, state.stats[stat.id], stat.min, stat.max, deltas.get(stat.id, 0))
         on = [f.label for f in self.story.flags if state.flags.get(f.id)]
         self.query_one("#flags", Static).update(Text("\n".join(f"• {label}" for label in on), style="italic"))
+        if self._fade is not None:  # an earlier choice's highlight must not clear this one
+            self._fade.stop()
+            self._fade = None
         if deltas:
-            self.set_timer(HIGHLIGHT_SECONDS, lambda: self.show(state))
+            self._fade = self.set_timer(HIGHLIGHT_SECONDS, lambda: self.show(state))
