@@ -438,7 +438,9 @@ class Linker:
         effects = self.effects(ctx, ir.get("effects"))
         choices: list[Choice] = []
         seen: set[str] = set()
-        offered = [(ctx, c, None) for c in ir.get("choices", ())]
+        offered: list[tuple[_Ctx, dict[str, Any], str | None]] = [
+            (ctx, c, None) for c in ir.get("choices", ())
+        ]
         offered += [(gctx, c, gctx.file.rel) for gctx, c in grafted]
         for cctx, c, graft in offered:
             if c["id"] in seen:

@@ -239,7 +239,7 @@ class Session:
             return ()
         state = self.state
         if scene.next:
-            label = tpl.constant(scene.continue_label).render(state)
+            label: tpl.Rendered = (((scene.continue_label, tpl.PLAIN),),)
             return (ChoiceView(CONTINUE, 1, label, False, None, None),)
         views: list[ChoiceView] = []
         for choice in scene.choices:

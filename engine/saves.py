@@ -29,7 +29,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -505,8 +505,11 @@ class SaveStore:
             infos = [i for i in infos if i.story_id == story_id]
         return sorted(infos, key=lambda i: i.updated, reverse=True)
 
-    def latest_autosave(self) -> SaveInfo | None:
+    def latest_autosave(self, stories: Collection[str] | None = None) -> SaveInfo | None:
+        """The most recent unfinished autosave (of one of `stories`, when given)."""
         autos = [i for i in self.list() if i.autosave and i.ending is None]
+        if stories is not None:
+            autos = [i for i in autos if i.story_id in stories]
         return autos[0] if autos else None
 
     def delete(self, career_id: str) -> None:
@@ -517,12 +520,8 @@ class SaveStore:
             with self._index() as db:
                 _remove(db.table("careers"), [cid])
 
-    def resolve(self, prefix: str) -> str:
-        """The full id of the one career whose id starts with `prefix`."""
-        with self._locked():
-            return self.resolve_locked(prefix)
-
     def resolve_locked(self, prefix: str) -> str:
+        """The full id of the one career whose id starts with `prefix` (hold the lock)."""
         prefix = prefix.strip().lower()
         if _ID.match(prefix):
             return prefix
@@ -553,8 +552,7 @@ class SaveStore:
 
     def discovered(self, story_id: str) -> set[str]:
         """The ending scenes of a story reached in any career saved here, even deleted ones."""
-        with self._locked(), self._index() as db:
-            return {d["scene"] for d in db.table("endings").search(Query().story == story_id)}
+        return self.discovered_all().get(story_id, set())
 
     # -- export and import ------------------------------------------------------------------
 

@@ -277,12 +277,6 @@ def link(paragraphs: Sequence[Any], compiled: Iterator[Any]) -> Template:
     return Template(frozen, constant, tuple(exprs))
 
 
-def constant(text: str) -> Template:
-    """A template of fixed plain text (the engine's own labels, such as "Continue")."""
-    rendered: Rendered = (((text, PLAIN),),)
-    return Template((((PLAIN, text),),), rendered)
-
-
 def to_plain(rendered: Rendered) -> str:
     """Rendered text without styling: paragraphs separated by a blank line."""
     return "\n\n".join("".join(text for text, _ in para) for para in rendered)

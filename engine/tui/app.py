@@ -151,10 +151,16 @@ class PointeEdgeApp(App[int]):
             self.show_notices()
 
     def latest_autosave(self) -> SaveInfo | None:
-        autos = [
-            i for i in self.list_saves() if i.autosave and i.ending is None and i.story_id in self.catalog
-        ]
-        return autos[0] if autos else None
+        """The career Continue resumes: the latest unfinished autosave of a story that is here."""
+        if self.store is None:
+            return None
+        try:
+            return self.store.latest_autosave(self.catalog)
+        except SaveError as err:
+            self.notify(str(err), severity="error")
+            return None
+        finally:
+            self.show_notices()
 
     def delete_save(self, save_id: str) -> None:
         if self.store is None:
@@ -207,8 +213,8 @@ class PointeEdgeApp(App[int]):
         while len(self.screen_stack) > 2:  # the default screen, then the title
             self.pop_screen()
 
-    def story(self, story_id: str) -> Session | None:
-        """A playable story of the catalog, or None after showing why it cannot be played."""
+    def new_session(self, story_id: str, seed: int | None) -> Session | None:
+        """A new career of a story of the catalog, or None after showing why it cannot be played."""
         result = self.catalog.get(story_id)
         if result is None:
             self.push_screen(MessageScreen("Unknown story", [f"There is no story “{story_id}” here."]))
@@ -216,15 +222,12 @@ class PointeEdgeApp(App[int]):
         if not result.ok or result.story is None:
             self.push_screen(story_errors(story_id, result.diagnostics))
             return None
-        return Session(result.story, self.seed if story_id == self.start_story else None)
+        return Session(result.story, seed)
 
     def start_career(self, story_id: str, seed: int | None = None) -> None:
-        session = self.story(story_id)
-        if session is None:
-            return
-        if seed is not None and session.seed != seed:
-            session = Session(session.story, seed)
-        self.play(session, Recorder(session))
+        session = self.new_session(story_id, seed)
+        if session is not None:
+            self.play(session, Recorder(session))
 
     def play(self, session: Session, recorder: Recorder) -> None:
         self.to_title()
