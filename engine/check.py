@@ -2,11 +2,15 @@
 
 These checks look at the story as a whole graph, after every file has been linked: reachable
 scenes and endings, detours that return with no caller, traps with no way to an ending,
-loops of text-less scenes, stats and flags that never matter. Per-file and naming problems
-are found earlier, by the file parser and the linker; all arrive in one list.
+grafted branches that never come back, loops of text-less scenes, stats and flags that never
+matter, and (for `check`) what the stat ranges of engine/ranges.py prove. Per-file and naming
+problems are found earlier, by the file parser and the linker; all arrive in one list.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine import expr as ex
 from engine import walk
@@ -14,15 +18,36 @@ from engine.diagnostics import Diagnostic
 from engine.graph import StoryGraph, routes
 from engine.model import CHANCE_MAX, CHANCE_MIN, Pos, Story
 
+if TYPE_CHECKING:
+    from engine.ranges import Ranges
+
+
+@dataclass
+class Findings:
+    diagnostics: list[Diagnostic]
+    ranges: Ranges | None  # solved when asked for and the story has no errors
+
 
 def analyse(story: Story, has_errors: bool = False) -> list[Diagnostic]:
     """Every graph-level problem of a story. `has_errors`: the linker already found errors."""
     return _Analysis(story).run(has_errors)
 
 
+def examine(story: Story, has_errors: bool = False, *, ranges: bool = False) -> Findings:
+    """`analyse`, and with `ranges` the stat-range analysis and the warnings it proves (W111-W114).
+
+    The ranges cost about as much as the rest of the checks together (a quarter of a second
+    at 10,000 scenes), so `check` asks for them and loading a story to play does not.
+    """
+    analysis = _Analysis(story, with_ranges=ranges)
+    return Findings(analysis.run(has_errors), analysis.ranges)
+
+
 class _Analysis:
-    def __init__(self, story: Story):
+    def __init__(self, story: Story, with_ranges: bool = False):
         self.story = story
+        self.with_ranges = with_ranges
+        self.ranges: Ranges | None = None
         self.out: list[Diagnostic] = []
 
     def report(self, code: str, message: str, pos: Pos, scene: str | None, hint: str | None = None) -> None:
@@ -40,6 +65,12 @@ class _Analysis:
         if not has_errors and not any(d.is_error for d in self.out):
             if graph is not None:
                 self.reachability(graph)
+                if self.with_ranges:
+                    from engine import range_check
+                    from engine.ranges import Ranges
+
+                    self.ranges = Ranges(self.story, graph)
+                    self.out += range_check.warnings(self.story, self.ranges, graph)
             self.usage()
         return self.out
 
@@ -145,6 +176,7 @@ class _Analysis:
         seen = graph.reachable()
         preds = graph.predecessors()
         finish = graph.can_finish(preds)
+        trapped = self.branches_that_never_return(graph, seen)
         for scene in story.scenes.values():
             if scene.id not in seen:
                 if scene.ending is not None:
@@ -163,9 +195,12 @@ class _Analysis:
                         scene.id,
                         "send a choice to it with `goto`, or remove it",
                     )
-            # A trap is reported where it is entered, not at every scene inside it.
-            elif scene.id not in finish and (
-                scene.id == story.start or any(p in finish for p in preds[scene.id] if p in seen)
+            # A trap is reported where it is entered, not at every scene inside it, and not
+            # again where a grafted branch that never returns is entered (W115 says it there).
+            elif (
+                scene.id not in finish
+                and scene.id not in trapped
+                and (scene.id == story.start or any(p in finish for p in preds[scene.id] if p in seen))
             ):
                 self.report(
                     "W105",
@@ -178,6 +213,57 @@ class _Analysis:
             self.report(
                 "W110", "this story has no ending", Pos(story.root, 0, 0), None, "give a scene an `ending`"
             )
+
+    def branches_that_never_return(self, graph: StoryGraph, seen: set[str]) -> set[str]:
+        """W115 for each grafted choice that leads into its own file's scenes for good: no path
+        from there reaches a scene of another file, an ending or a `return`. Returns the scenes
+        it leads into, where W105 would otherwise say the same again."""
+        scenes = self.story.scenes
+        leaves: dict[str, bool] = {}
+        trapped: set[str] = set()
+        for scene in scenes.values():
+            if scene.id not in seen:
+                continue  # the scenes of a graft onto an unreachable scene are W100's
+            for choice in scene.choices:
+                if choice.graft is None:
+                    continue
+                home = choice.pos.file
+                ways = [choice.route] if choice.route is not None else []
+                if choice.chance is not None:
+                    ways += [choice.chance.success.route, choice.chance.failure.route]
+                for route in ways:
+                    target = route.target
+                    if target is None or target not in scenes or scenes[target].pos.file != home:
+                        continue
+                    if target not in leaves:
+                        leaves[target] = self.leaves_file(graph, target, home)
+                    if not leaves[target] and target not in trapped:
+                        trapped.add(target)
+                        self.report(
+                            "W115",
+                            f"the branch grafted here never returns: no path from `{target}` leads "
+                            "back to the main story or to an ending",
+                            choice.pos,
+                            scene.id,
+                            "end the branch with a `goto` to a scene of the main story, or an `ending`",
+                        )
+        return trapped
+
+    def leaves_file(self, graph: StoryGraph, start: str, home: str) -> bool:
+        """Whether some path from `start` reaches a scene outside the file `home`, an ending, or a
+        `return` (back to whoever called)."""
+        scenes = self.story.scenes
+        seen = {start}
+        todo = [start]
+        while todo:
+            sid = todo.pop()
+            if scenes[sid].pos.file != home or scenes[sid].ending is not None or sid in graph.returns:
+                return True
+            for nxt in graph.successors(sid):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
 
     def usage(self) -> None:
         story = self.story

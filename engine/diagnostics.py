@@ -77,7 +77,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W108": (Severity.WARNING, "chance always clamped"),
     "W109": (Severity.WARNING, "condition is constant"),
     "W110": (Severity.WARNING, "story has no endings"),
+    "W111": (Severity.WARNING, "choice can never be open"),
+    "W112": (Severity.WARNING, "branch of next never taken"),
+    "W113": (Severity.WARNING, "chance always at its cap"),
+    "W114": (Severity.WARNING, "ending out of reach of every career's stats"),
+    "W115": (Severity.WARNING, "grafted branch never returns"),
 }
+
+#: Codes proven from the stat ranges (engine/ranges.py): `--format json` marks them "proof".
+PROVEN = frozenset({"W111", "W112", "W113", "W114"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +130,7 @@ class Diagnostic:
             "message": self.message,
             "hint": self.hint,
             "scene": self.scene,
-        }
+        } | ({"kind": "proof"} if self.code in PROVEN else {})
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

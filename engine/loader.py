@@ -12,13 +12,16 @@ import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cache import ParseCache, default_dir
 from engine.diagnostics import Diagnostic, sort_key
 from engine.file_parser import content_hash, parse_file
 from engine.linker import Linker, SourceFile
 from engine.model import Story
+
+if TYPE_CHECKING:
+    from engine.ranges import Ranges
 
 MANIFEST = "story.yaml"
 STORIES_DIR = Path(__file__).resolve().parent.parent / "stories"
@@ -29,6 +32,7 @@ class LoadResult:
     story: Story | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     path: Path | None = None
+    ranges: Ranges | None = None  # the proven stat ranges, when asked for and there are no errors
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -135,12 +139,17 @@ def _one_problem(code: str, message: str, hint: str | None) -> dict[str, Any]:
 
 
 def load_story(
-    name: str | Path, *, cache: ParseCache | bool | None = True, analyse: bool = True
+    name: str | Path,
+    *,
+    cache: ParseCache | bool | None = True,
+    analyse: bool = True,
+    ranges: bool = False,
 ) -> LoadResult:
     """Load a story folder (or bundled id). Never raises for problems in the story itself.
 
     `cache=True` uses the user cache directory, `False`/`None` parses everything afresh, and a
-    `ParseCache` uses that one. With `analyse`, the graph checks of engine/check.py run too.
+    `ParseCache` uses that one. With `analyse`, the graph checks of engine/check.py run too;
+    with `ranges` as well, so does the stat-range analysis (`check` wants it; play does not).
     """
     folder = find_story(str(name))
     if cache is True:
@@ -159,13 +168,16 @@ def load_story(
         linker = Linker(sources, display_path(folder))
         story = linker.link()
         diagnostics = linker.diagnostics
+        proven = None
         if story is not None and analyse:
-            from engine.check import analyse as run_checks
+            from engine.check import examine
 
-            diagnostics += run_checks(story, has_errors=any(d.is_error for d in diagnostics))
+            findings = examine(story, has_errors=any(d.is_error for d in diagnostics), ranges=ranges)
+            diagnostics += findings.diagnostics
+            proven = findings.ranges
     finally:
         if collecting:
             gc.freeze()
             gc.enable()
     diagnostics.sort(key=sort_key)
-    return LoadResult(story, diagnostics, folder)
+    return LoadResult(story, diagnostics, folder, proven)

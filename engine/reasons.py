@@ -22,6 +22,11 @@ def explain(tree: Sequence[Any], state: Any, story: Story, chapter: str) -> str:
     return _Explainer(story, state, chapter).failing(tree, want=True) or "not available yet"
 
 
+def in_words(tree: Sequence[Any], story: Story, chapter: str) -> str:
+    """An expression written with the story's labels: `technique + artistry` -> Technique + Artistry."""
+    return _Explainer(story, None, chapter).words(tree)
+
+
 class _Explainer:
     def __init__(self, story: Story, state: Any, chapter: str):
         self.story = story

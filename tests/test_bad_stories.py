@@ -24,7 +24,7 @@ BASE = CORPUS / "unknown_stat"  # a clean manifest and main chapter to build gen
 
 
 def diagnostics_of(folder: Path) -> set[str]:
-    result = load_story(folder, cache=False)
+    result = load_story(folder, cache=False, ranges=True)  # as `check` loads it
     out = set()
     for d in result.diagnostics:
         rel = "." if d.line == 0 else Path(d.file).resolve().relative_to(folder.resolve()).as_posix()
@@ -52,7 +52,7 @@ def test_broken_story_gives_exactly_its_diagnostics(case: str) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_diagnostic_names_file_line_column_and_a_known_code(case: str) -> None:
-    for d in load_story(CORPUS / case, cache=False).diagnostics:
+    for d in load_story(CORPUS / case, cache=False, ranges=True).diagnostics:
         assert d.code in CODES
         assert d.file
         assert (d.line >= 1 and d.col >= 1) or d.code in ("E027", "W110")
