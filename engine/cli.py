@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -42,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="the career's seed (the same seed and choices replay exactly)")
     play.add_argument("--choices", help="choices to make first, by number or id: 2,1,3")
     play.add_argument("--no-cache", action="store_true", help="parse the story afresh, bypassing the cache")
+    play.add_argument(
+        "--author",
+        action="store_true",
+        help="author mode: the chapter map, warp to any scene, and reload on every save",
+    )
 
     check = sub.add_parser("check", help="check stories for errors and warnings")
     check.add_argument(
@@ -49,6 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
+    check.add_argument(
+        "--watch", action="store_true", help="check again every time a story file is saved (Ctrl-C stops)"
+    )
+    check.add_argument(
+        "--ranges",
+        action="store_true",
+        help="also print each stat's proven bounds in each chapter and at each ending",
+    )
+
+    graph = sub.add_parser("graph", help="export a story's scene graph for Graphviz or Mermaid")
+    graph.add_argument("story", help="a bundled story id (see `stories`) or a story folder")
+    graph.add_argument(
+        "--format",
+        choices=("dot", "mermaid"),
+        help="dot (Graphviz) or mermaid (default: from the --out file's name, else dot)",
+    )
+    graph.add_argument("--out", metavar="FILE", help="write to this file instead of standard output")
+    graph.add_argument("--chapter", metavar="ID", help="only this chapter, with the scenes it connects to")
+    graph.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
 
     sub.add_parser("stories", help="list the bundled stories")
 
@@ -116,15 +141,23 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
     if args.command == "stories":
         return _stories(out)
     if args.command == "check":
-        return _check(args.stories, args.format, not args.no_cache, out)
+        if args.watch:
+            return _check_watch(args.stories, args.format, not args.no_cache, out)
+        return _check(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
+    if args.command == "graph":
+        return _graph(args, out)
     if args.command == "play":
+        if args.author and args.plain:
+            out.write("error: --author needs the full-screen game (the map and warp); drop --plain\n")
+            return 2
         if not args.plain:
             try:
                 find_story(args.story)
             except StoryNotFound as err:
                 out.write(f"error: {err}\n")
                 return 2
-            return _tui(out, story=args.story, saves=getattr(args, "saves", None), seed=args.seed)
+            saves = getattr(args, "saves", None)
+            return _tui(out, story=args.story, saves=saves, seed=args.seed, author=args.author)
         return _play_plain(args, out, inp)
     if args.command == "saves":
         return _saves(args, out, inp)
@@ -158,15 +191,15 @@ def _stories(out: TextIO) -> int:
     return 0
 
 
-def _load(name: str, cache: bool, out: TextIO) -> LoadResult | None:
+def _load(name: str, cache: bool, out: TextIO, *, ranges: bool = False) -> LoadResult | None:
     try:
-        return load_story(name, cache=cache)
+        return load_story(name, cache=cache, ranges=ranges)
     except StoryNotFound as err:
         out.write(f"error: {err}\n")
         return None
 
 
-def _check(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
+def _check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False) -> int:
     names = names or bundled_stories()
     if not names:
         out.write("error: no stories to check\n")
@@ -178,7 +211,7 @@ def _check(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
             if fmt == "text":
                 out.write(f"note: skipped {name}: a file, not a story folder\n")
             continue
-        result = _load(name, cache, out)
+        result = _load(name, cache, out, ranges=True)  # the range warnings are part of `check`
         if result is None:
             return 2
         reports.append((name, result))
@@ -195,6 +228,7 @@ def _check(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
                     "warnings": len(r.warnings),
                     "diagnostics": [d.to_json() for d in r.diagnostics],
                 }
+                | (_ranges_json(r) if show_ranges else {})
                 for name, r in reports
             ],
             "errors": errors,
@@ -204,10 +238,102 @@ def _check(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
     else:
         for d in everything:
             out.write(d.format() + "\n")
+        if show_ranges:
+            for name, r in reports:
+                out.write(_ranges_text(name, r))
         scenes = sum(len(r.story.scenes) for _, r in reports if r.story)
         plural = "y" if len(reports) == 1 else "ies"
         out.write(f"checked {len(reports)} stor{plural}, {scenes} scenes: {summary(everything)}\n")
     return 1 if errors else 0
+
+
+def _ranges_text(name: str, result: LoadResult) -> str:
+    from engine.range_report import as_text
+
+    if result.story is None or result.ranges is None:
+        return f"{name}: no stat bounds while the story has errors; fix them first\n"
+    return f"{name}: " + as_text(result.story, result.ranges)
+
+
+def _ranges_json(result: LoadResult) -> dict[str, object]:
+    from engine.range_report import as_json
+
+    if result.story is None or result.ranges is None:
+        return {"ranges": None}
+    return {"ranges": as_json(result.story, result.ranges)}
+
+
+def _check_watch(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
+    from engine.check_watch import watch_check
+
+    names = names or bundled_stories()
+    folders: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_file() and path.name != "story.yaml":  # skipped by `_check` too, with a note
+            continue
+        try:
+            folder = find_story(name).resolve()
+        except StoryNotFound as err:
+            out.write(f"error: {err}\n")
+            return 2
+        if folder not in folders:
+            folders.append(folder)
+    if not folders:
+        out.write("error: no stories to check\n")
+        return 2
+    recheck = functools.partial(_check, names, fmt, cache)  # called with the stream to report to
+    return watch_check(folders, recheck, out, json_lines=fmt == "json")
+
+
+def _graph(args: argparse.Namespace, out: TextIO) -> int:
+    """The scene graph on stdout (kept clean for a pipe: notes go to stderr) or in --out."""
+    from engine.graph_export import MERMAID_LIMITS, UnknownChapter, build, guess_format, write
+
+    result = _load(args.story, not args.no_cache, out)
+    if result is None:
+        return 2
+    if result.story is None:
+        errors = result.errors
+        out.write(f"This story cannot be mapped: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
+        for d in errors[:20]:
+            out.write(d.format() + "\n")
+        return 1
+    try:
+        story_map = build(result.story, args.chapter)
+    except UnknownChapter as err:
+        out.write(f"error: {err}\n")
+        return 2
+    fmt = args.format or guess_format(args.out)
+    text = write(story_map, fmt)
+    notes = out if args.out else sys.stderr
+    if args.out:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as err:
+            out.write(f"error: cannot write {args.out}: {err.strerror or err}\n")
+            return 2
+        out.write(
+            f"Wrote the map of {args.story} ({story_map.scene_count} scenes, {len(story_map.edges)} edges)"
+            f" to {args.out} as {fmt}.\n"
+        )
+    else:
+        out.write(text)
+    size, edges = MERMAID_LIMITS
+    if fmt == "mermaid" and (len(text) > size or len(story_map.edges) > edges):
+        notes.write(
+            f"note: this map has {len(text):,} characters and {len(story_map.edges)} edges; Mermaid draws at"
+            f" most {size:,} and {edges} unless maxTextSize and maxEdges are raised where it is rendered."
+            " A single --chapter is smaller.\n"
+        )
+    if result.errors:
+        count = len(result.errors)
+        notes.write(
+            f"note: {args.story} has {count} error{'s' * (count != 1)}; the map shows what loaded."
+            f" Run `{PROG} check {args.story}` for the details.\n"
+        )
+        return 1
+    return 0
 
 
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:

@@ -176,9 +176,23 @@ class Session:
             return None
         if self.fault:
             return self.fault
-        if not any(not c.locked for c in self.choices):
+        if not self.open_choices():
             return "no choice is open here"
         return None
+
+    def open_choices(self) -> tuple[str, ...]:
+        """The ids of the choices that can be made now, in order, without rendering any text.
+
+        The simulator's fast path; the same rule as `choices` (a `Continue`, or every choice whose
+        condition holds), so a career played through either takes the same steps.
+        """
+        scene = self.scene
+        if scene.ending is not None or self.fault:
+            return ()
+        if scene.next:
+            return (CONTINUE,)
+        state = self.state
+        return tuple(c.id for c in scene.choices if _unlocked(c, state))
 
     @property
     def journal(self) -> tuple[Step, ...]:
@@ -243,18 +257,20 @@ class Session:
             return (ChoiceView(CONTINUE, 1, label, False, None, None),)
         views: list[ChoiceView] = []
         for choice in scene.choices:
-            condition = choice.condition
-            locked = condition is not None and not condition.fn(state)
+            locked = not _unlocked(choice, state)
             if locked and not choice.show_locked:
                 continue
-            reason = None
-            if locked and condition is not None:
-                reason = choice.reason or explain(condition.tree, state, self.story, scene.chapter)
+            reason = self._lock_reason(scene, choice) if locked else None
             chance = self._chance(choice) if choice.chance is not None else None
             views.append(
                 ChoiceView(choice.id, len(views) + 1, choice.text.render(state), locked, reason, chance)
             )
         return tuple(views)
+
+    def _lock_reason(self, scene: Scene, choice: Choice) -> str:
+        """Why a locked choice is locked: the author's `reason`, or its condition in words."""
+        assert choice.condition is not None
+        return choice.reason or explain(choice.condition.tree, self.state, self.story, scene.chapter)
 
     def _chance(self, choice: Choice) -> int:
         assert choice.chance is not None
@@ -270,15 +286,7 @@ class Session:
         the session is left exactly as it was before the choice.
         """
         scene = self.scene
-        view = next((c for c in self.choices if c.id == choice_id), None)
-        if view is None:
-            if self.ended:
-                raise ChoiceError("the career has ended")
-            if self.fault:
-                raise ChoiceError(self.fault)
-            raise ChoiceError(f"no choice {choice_id!r} here")
-        if view.locked:
-            raise ChoiceError(f"that choice is locked: {view.reason}")
+        self._check_choice(scene, choice_id)
         if not self.keep_history:
             return self._make(scene, choice_id)
         before, fault, steps = self.state.copy(), self.fault, len(self._journal)
@@ -291,6 +299,25 @@ class Session:
             raise
         self._history.append((before, fault))
         return result
+
+    def _check_choice(self, scene: Scene, choice_id: str) -> None:
+        """Raise ChoiceError unless `choice_id` can be made now: the rule of `choices`, no text."""
+        if scene.ending is not None:
+            raise ChoiceError("the career has ended")
+        if self.fault:
+            raise ChoiceError(self.fault)
+        if scene.next:
+            if choice_id == CONTINUE:
+                return
+            raise ChoiceError(f"no choice {choice_id!r} here")
+        for choice in scene.choices:
+            if choice.id == choice_id:
+                if _unlocked(choice, self.state):
+                    return
+                if choice.show_locked:
+                    raise ChoiceError(f"that choice is locked: {self._lock_reason(scene, choice)}")
+                break  # a hidden choice is not there at all
+        raise ChoiceError(f"no choice {choice_id!r} here")
 
     def _make(self, scene: Scene, choice_id: str) -> StepResult:
         state = self.state
@@ -346,6 +373,14 @@ class Session:
         self._history = []
         self.fault = None
         self._cache = None
+
+    def enter(self, scene_id: str) -> None:
+        """Go to a scene from the current state as a `goto` would (an author's warp): it counts a
+        visit, applies its effects and milestone, and a scene without text passes straight on.
+        The journal and undo start afresh, as after `restore`."""
+        here = self.state.scene
+        self.restore(self.state)
+        self._follow(Route("goto", scene_id, None, self.story.scenes[scene_id].pos), here)
 
     def undo(self, steps: int = 1) -> int:
         """Step back up to `steps` choices; returns how many were undone."""
@@ -446,3 +481,9 @@ class Session:
             if type(new) is not int:
                 new = ex.round_half_away(new)
             stats[e.target] = d.min if new < d.min else d.max if new > d.max else new
+
+
+def _unlocked(choice: Choice, state: GameState) -> bool:
+    """Whether a choice can be made in `state`: the one lock rule, for views and the fast path."""
+    condition = choice.condition
+    return condition is None or bool(condition.fn(state))

@@ -73,3 +73,12 @@ def test_the_app_starts_in_a_real_terminal_and_the_tui_benchmark_runs(bench_modu
     assert len(starts) == 1 and 0 < starts[0] < 30
     assert len(asyncio.run(bench_tui.choice_frames(1))) == 4
     assert asyncio.run(bench_tui.long_career(5)) > 0
+
+
+def test_the_reload_benchmark_runs(bench_modules) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    import bench_reload
+
+    (latency,) = asyncio.run(bench_reload.latencies("demo", 1))
+    assert 0 < latency < 5

@@ -62,13 +62,13 @@ def test_stats_are_printed_after_each_change() -> None:
 
 
 def test_locked_choices_keep_their_number_and_say_why() -> None:
-    _, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "1,1", stdin="1\n")
+    _, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "2,1", stdin="1\n")
     flowing = " ".join(out.split())  # plain mode wraps long lines at the terminal's width
     assert (
-        "1. Try the double axel once, in front of everyone [locked: needs Technique 55 (you have 49)]"
+        "1. Try the double axel once, in front of everyone [locked: needs Technique 48 (you have 44)]"
         in flowing
     )
-    assert "That choice is locked: needs Technique 55 (you have 49)." in out
+    assert "That choice is locked: needs Technique 48 (you have 44)." in out
 
 
 @pytest.mark.parametrize(

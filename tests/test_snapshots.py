@@ -63,3 +63,14 @@ def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # t
     assert snap_compare(
         app(tmp_path, start_story="demo", seed=1), terminal_size=size, press=["question_mark"]
     )
+
+
+def test_author_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async def map_after_a_choice(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.screen.choose("drill_salchow")
+        pilot.app.open_author_view()
+        await pilot.pause()
+
+    assert snap_compare(
+        app(tmp_path, start_story="demo", seed=1), terminal_size=(80, 24), run_before=map_after_a_choice
+    )

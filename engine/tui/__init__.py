@@ -10,10 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def run(*, story: str | None = None, saves: str | Path | None = None, seed: int | None = None) -> int:
-    """Open the game (at the title screen, or straight into a new career of `story`)."""
+def run(
+    *,
+    story: str | None = None,
+    saves: str | Path | None = None,
+    seed: int | None = None,
+    author: bool = False,
+) -> int:
+    """Open the game (at the title screen, or straight into a new career of `story`; with
+    `author`, its chapter map on top and the story reloaded whenever a file is saved)."""
     from engine.tui.app import PointeEdgeApp
 
-    app = PointeEdgeApp(start_story=story, saves_dir=saves, seed=seed)
+    app = PointeEdgeApp(start_story=story, saves_dir=saves, seed=seed, author=author)
     app.run()
     return app.return_code or 0

@@ -3,11 +3,14 @@
 Every rule of the game lives in the engine's Session; the app only moves between screens and
 hands careers to the save store. Stories that fail to load are shown with their errors, a save
 that cannot be read is reported in one line, and an unexpected error never becomes a traceback
-on the player's screen: it is written to a log, and the career is kept as it was.
+on the player's screen: it is written to a log, and the career is kept as it was. In author
+mode (`play STORY --author`) the story folder is watched, and each save reloads the story
+without leaving the game (engine/reload.py decides where the career goes on).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
@@ -25,9 +28,11 @@ from engine.career import Recorder, resume
 from engine.diagnostics import Diagnostic
 from engine.loader import STORIES_DIR, LoadResult, bundled_stories, load_story
 from engine.model import Story
+from engine.reload import reload_session
 from engine.replay import Replay
 from engine.runtime import Session
 from engine.saves import Career, SaveError, SaveInfo, SaveStore
+from engine.tui.screens.author import AuthorScreen
 from engine.tui.screens.dialogs import (
     ChangedStoryScreen,
     ConfirmScreen,
@@ -35,6 +40,7 @@ from engine.tui.screens.dialogs import (
     MessageScreen,
     SaveNameScreen,
     SettingsScreen,
+    StoryErrorsScreen,
     story_errors,
 )
 from engine.tui.screens.ending import EndingScreen
@@ -43,6 +49,8 @@ from engine.tui.screens.replay import ReplayScreen
 from engine.tui.screens.saves import SavesScreen
 from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings, default_path
+from engine.warp import WarpError, warp
+from engine.watch import WatchThread
 
 # bench/bench_tui.py: write the time of the first frame to this file, then exit.
 FIRST_FRAME_ENV = "POINTE_EDGE_FIRST_FRAME_FILE"
@@ -66,9 +74,16 @@ class PointeEdgeApp(App[int]):
         stories_dir: Path = STORIES_DIR,
         saving: bool = True,
         settings: Settings | None = None,
+        author: bool = False,
+        watch_interval: float = 0.2,
     ) -> None:
         super().__init__()
         self.start_story = start_story
+        self.author = author  # the author view from the start, and live reload of start_story
+        self.watch_interval = watch_interval
+        self.watcher: WatchThread | None = None
+        self.pending_reload: tuple[list[str], LoadResult] | None = None  # waiting for the game screen
+        self.errors_screen: StoryErrorsScreen | None = None  # the watched story's errors, while shown
         self.seed = seed
         self.stories_dir = stories_dir
         self.settings = settings if settings is not None else Settings.load(default_path())
@@ -87,7 +102,10 @@ class PointeEdgeApp(App[int]):
             self.autosaver = Autosaver(self.store, on_error=self.autosave_failed)
         self.push_screen(TitleScreen())
         if self.start_story is not None:
-            self.start_career(self.start_story, self.seed)
+            if self.author:
+                self.start_authoring(self.start_story)
+            else:
+                self.start_career(self.start_story, self.seed)
         self.show_notices()
         if os.environ.get(FIRST_FRAME_ENV):
             self.call_after_refresh(self._first_frame, os.environ[FIRST_FRAME_ENV])
@@ -113,6 +131,8 @@ class PointeEdgeApp(App[int]):
         return catalog
 
     def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
         if self.autosaver is not None:
             self.autosaver.close()
 
@@ -224,18 +244,25 @@ class PointeEdgeApp(App[int]):
             return None
         return Session(result.story, seed)
 
+    def catalog_key(self, story: Story) -> str:
+        """The catalog's name for a story: its id, or the path it was opened by."""
+        for key, result in self.catalog.items():
+            if result.story is not None and result.story.root == story.root:
+                return key
+        return story.id
+
     def start_career(self, story_id: str, seed: int | None = None) -> None:
         session = self.new_session(story_id, seed)
         if session is not None:
             self.play(session, Recorder(session))
 
-    def play(self, session: Session, recorder: Recorder) -> None:
+    def play(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.to_title()
-        self.push_screen(PlayScreen(session, recorder))
+        self.push_screen(PlayScreen(session, recorder, warped=warped))
 
-    def show_ending(self, session: Session, recorder: Recorder) -> None:
+    def show_ending(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.to_title()
-        self.push_screen(EndingScreen(session, recorder))
+        self.push_screen(EndingScreen(session, recorder, warped=warped))
 
     def open_saves(self, mode: str) -> None:
         if self.store is None:
@@ -306,10 +333,150 @@ class PointeEdgeApp(App[int]):
         self.autosave(recorder)
         self.notify(f"A new career, from step {index} of the replay.")
 
+    # -- author mode: the map, warp, and live reload -------------------------------------------
+
+    def start_authoring(self, story_id: str) -> None:
+        """`play STORY --author`: a career with its map on top, and the story folder watched."""
+        result = self.catalog[story_id]
+        if result.path is not None:
+            self.watcher = WatchThread(result.path, self._story_changed, self.watch_interval)
+            self.watcher.start()
+            self.screen_change_signal.subscribe(self, lambda _: self.apply_pending_reload())
+        if result.ok and result.story is not None:
+            self.start_career(story_id, self.seed)
+            self.open_author_view()
+        else:
+            self.show_story_errors(f"“{story_id}” cannot be played yet", result.diagnostics)
+
+    def game_screen(self) -> PlayScreen | EndingScreen | None:
+        """The screen of the career being played, wherever it is in the stack."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, PlayScreen | EndingScreen):
+                return screen
+        return None
+
+    def open_author_view(self) -> None:
+        game = self.game_screen()
+        if game is None:
+            self.notify("Start a career first: the map shows where it is.", severity="warning")
+            return
+        self.push_screen(AuthorScreen(game.session, game.warped))
+
+    def warp(self, session: Session, scene_id: str, stats: dict[str, int], flags: dict[str, bool]) -> None:
+        """Play on from `scene_id` with these stats and flags, as a warped run that is never saved."""
+        try:
+            warped = warp(session, scene_id, stats, flags)
+        except WarpError as err:
+            self.notify(f"Cannot warp: {err}.", severity="error", markup=False)
+            return
+        except Exception as err:  # a bug, not the author's doing: the career is as it was
+            self.report_bug(err)
+            return
+        recorder = Recorder(warped)
+        if warped.ended:
+            self.show_ending(warped, recorder, warped=True)
+        else:
+            self.play(warped, recorder, warped=True)
+        title = session.story.scenes[scene_id].title
+        where = f"“{title}”"
+        if warped.state.scene != scene_id:
+            where += f", which passed on to “{warped.scene.title}”"
+        self.notify(f"Warped to {where}. A warped run is not saved.", timeout=6, markup=False)
+
+    def show_story_errors(self, title: str, diagnostics: list[Diagnostic]) -> None:
+        """The watched story's errors, over the game; a newer list replaces the one shown."""
+        if self.errors_screen is not None and self.screen is self.errors_screen:
+            self.pop_screen()
+        errors = sum(d.is_error for d in diagnostics)
+        self.errors_screen = StoryErrorsScreen(f"{title}: {errors} error{'s' * (errors != 1)}", diagnostics)
+        self.push_screen(self.errors_screen)
+
+    def _story_changed(self, files: list[str]) -> None:
+        """In the watcher's thread: load the new version off the UI thread, then hand it over."""
+        assert self.watcher is not None
+        folder = self.watcher.watch.folder
+        try:
+            result = load_story(folder)
+        except Exception as err:  # the folder vanished or cannot be read: shown like an error
+            problem = Diagnostic("E027", f"cannot open the story: {err}", str(folder))
+            result = LoadResult(None, [problem], folder)
+        with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+            self.call_from_thread(self.story_reloaded, files, result)
+
+    def story_reloaded(self, files: list[str], result: LoadResult) -> None:
+        """A new version of the watched story: swap it in, or show its errors and play on."""
+        if not result.ok or result.story is None:
+            names = changed_names(files)
+            self.show_story_errors(f"After your change to {names}, the story has", result.diagnostics)
+            self.notify("Still playing the last version that loaded.", severity="warning")
+            return
+        assert self.start_story is not None
+        self.catalog[self.start_story] = result
+        earlier = self.pending_reload[0] if self.pending_reload is not None else []
+        self.pending_reload = (sorted({*earlier, *files}), result)
+        self.apply_pending_reload()
+
+    def apply_pending_reload(self) -> None:
+        """Swap the new version in once the game, its map or the story's errors are on top, so a
+        reload never pulls the author out of a menu or a dialog."""
+        if self.pending_reload is None or not isinstance(
+            self.screen, PlayScreen | EndingScreen | AuthorScreen | TitleScreen | StoryErrorsScreen
+        ):
+            return
+        files, result = self.pending_reload
+        self.pending_reload = None
+        story = result.story
+        assert story is not None
+        names = changed_names(files)
+        warnings = len(result.warnings)
+        also = f" {warnings} warning{'s' * (warnings != 1)}: `check` lists them." if warnings else ""
+        errors_shown = self.errors_screen is not None and self.errors_screen in self.screen_stack
+        self.errors_screen = None
+        game = self.game_screen()
+        if game is None or game.session.story.root != story.root:
+            if errors_shown and self.start_story is not None and game is None:
+                self.to_title()
+                self.start_career(self.start_story, self.seed)
+                self.open_author_view()
+                self.notify(f"Reloaded {names}: the story loads now.{also}", timeout=6, markup=False)
+                return
+            while errors_shown and isinstance(self.screen, StoryErrorsScreen):
+                self.pop_screen()
+            if isinstance(self.screen, TitleScreen):
+                self.screen.refresh_from_saves()
+            self.notify(f"Reloaded {names}.{also}", markup=False)
+            return
+        author = next((s for s in reversed(self.screen_stack) if isinstance(s, AuthorScreen)), None)
+        place = (author.chapter, author.highlighted) if author is not None else None  # before any pop
+        was_warped = game.warped
+        reloaded = reload_session(game.session, story, warped=was_warped)
+        session, old, warped = reloaded.session, game.recorder, reloaded.warped
+        recorder = Recorder(session) if warped else Recorder(session, old.id, old.created)
+        if isinstance(game, PlayScreen) and not session.ended:
+            while self.screen is not game and self.screen is not author:  # the errors, if shown
+                self.pop_screen()
+            game.switch_to(session, recorder, warped=warped)
+            if author is not None:
+                author.switch_to(session, warped)
+        else:
+            if session.ended:
+                self.show_ending(session, recorder, warped=warped)
+            else:
+                self.play(session, recorder, warped=warped)
+            if place is not None:
+                self.push_screen(AuthorScreen(session, warped, *place))
+        if not warped and session.journal:
+            self.autosave(recorder)
+        message = f"Reloaded {names}: {reloaded.message}."
+        if warped and not was_warped:
+            message += " This run is now marked warped, and is not saved."
+        message += also
+        self.notify(message, timeout=8, markup=False)
+
     # -- keys, help, settings, the command palette ------------------------------------------
 
     def action_quit_game(self) -> None:
-        screen = self.screen
+        screen = self.game_screen() if isinstance(self.screen, AuthorScreen) else self.screen
         if isinstance(screen, PlayScreen) and screen.unsaved:
 
             def answered(yes: bool | None) -> None:
@@ -371,6 +538,7 @@ class PointeEdgeApp(App[int]):
                 "Replay a career", "Watch a saved career step by step", lambda: self.open_saves("replay")
             )
         if isinstance(screen, PlayScreen):
+            yield SystemCommand("Map", "The chapter map: warp to any scene", screen.action_author_view)
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
             yield SystemCommand("Save", "Save this moment under a name", screen.action_save)
             yield SystemCommand("History", "Show or hide the path so far", screen.action_toggle_history)
@@ -413,6 +581,14 @@ class PointeEdgeApp(App[int]):
                 f"Your career was saved after your last choice.{where}"
             )
         )
+
+
+def changed_names(files: list[str]) -> str:
+    """The files an author saved, for a notice: "training.yaml", "a.yaml and 2 more files"."""
+    names = [Path(f).as_posix() for f in files] or ["the story folder"]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{names[0]} and {len(names) - 1} more files"
 
 
 def write_crash_log(error: BaseException) -> str | None:

@@ -124,6 +124,19 @@ def story_errors(story: str, diagnostics: Sequence[Diagnostic]) -> MessageScreen
     return MessageScreen(f"“{story}” cannot be played: {len(errors)} error{'s' * (len(errors) != 1)}", lines)
 
 
+class StoryErrorsScreen(MessageScreen):
+    """Errors of the story an author is working on: shown over the game, which goes on with the
+    last version that loaded; the next save that fixes them closes this by itself."""
+
+    def __init__(self, title: str, diagnostics: Sequence[Diagnostic]) -> None:
+        errors = [d for d in diagnostics if d.is_error]
+        lines = [d.format() for d in errors[:200]]
+        if len(errors) > 200:
+            lines.append(f"... and {len(errors) - 200} more")
+        lines += ["", "Fix them and save the file: the story reloads by itself."]
+        super().__init__(title, lines, button="Close")
+
+
 class ChangedStoryScreen(Dialog):
     """A saved career whose story changed: continue from the last step that holds, or look only."""
 

@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Static
 
 from engine.career import Recorder
 from engine.runtime import Session
+from engine.tui.screens.author import WARPED
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.text import rendered_text
@@ -28,13 +29,15 @@ class EndingScreen(GuardedScreen):
     BINDINGS = [
         Binding("r", "replay", "Replay this career"),
         Binding("n", "again", "Start again"),
+        Binding("m", "author_view", "Map"),
         Binding("escape,b", "back", "Back to the title"),
     ]
 
-    def __init__(self, session: Session, recorder: Recorder) -> None:
+    def __init__(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         super().__init__()
         self.session = session
         self.recorder = recorder
+        self.warped = warped  # a warped run: it does not replay from the start, so no replay
 
     def compose(self) -> ComposeResult:
         s = self.session
@@ -43,7 +46,11 @@ class EndingScreen(GuardedScreen):
         with VerticalScroll(id="ending-page"):
             yield Static(Text(ending.title, style="bold"), id="ending-title")
             tone = TONE_WORDS.get(ending.tone, ending.tone)
-            yield Static(Text(f"{s.story.title} — {tone}", style="italic"), id="ending-tone")
+            tone_line = Text(f"{s.story.title} — {tone}", style="italic")
+            if self.warped:
+                tone_line.append("  ·  ")
+                tone_line.append(WARPED, style="bold reverse not italic")
+            yield Static(tone_line, id="ending-tone")
             yield Static(rendered_text(s.text), id="ending-text")
             with Horizontal(id="ending-review"):
                 with Vertical(id="record"):
@@ -69,7 +76,7 @@ class EndingScreen(GuardedScreen):
         self.query_one(StatChart).show(
             self.session.story, series, width=min(50, max(10, self.size.width - 30))
         )
-        self.query_one("#replay", Button).disabled = self.game.store is None
+        self.query_one("#replay", Button).disabled = self.game.store is None or self.warped
 
     def record_text(self) -> Text:
         lines = self.session.milestones
@@ -110,11 +117,16 @@ class EndingScreen(GuardedScreen):
         ]()
 
     def action_replay(self) -> None:
-        if self.game.store is not None:
+        if self.warped:
+            self.notify("A warped run has no replay: it does not start at the start of the story.")
+        elif self.game.store is not None:
             self.game.replay_recorded(self.recorder)
 
     def action_again(self) -> None:
-        self.game.start_career(self.session.story.id)
+        self.game.start_career(self.game.catalog_key(self.session.story))
+
+    def action_author_view(self) -> None:
+        self.game.open_author_view()
 
     def action_back(self) -> None:
         self.game.to_title()

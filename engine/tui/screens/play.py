@@ -1,7 +1,8 @@
 """The play screen: the scene, its choices, the stats, the path so far.
 
 No rule of the game lives here: the screen shows what the Session says and hands it the choices.
-After every choice the career is autosaved in the background.
+After every choice the career is autosaved in the background, unless it is a warped run (see
+engine/warp.py), which does not replay from the start and so is never saved.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from engine.career import Recorder
 from engine.runtime import ChoiceError, Session, StepResult
+from engine.tui.screens.author import WARPED
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.prose import Prose
@@ -29,14 +31,16 @@ class PlayScreen(GuardedScreen):
         Binding("s", "save", "Save"),
         Binding("l", "load", "Load"),
         Binding("h", "toggle_history", "History"),
+        Binding("m", "author_view", "Map"),
         Binding("q", "quit_game", "Quit"),
         Binding("space", "finish_text", "Show all text", show=False),
     ]
 
-    def __init__(self, session: Session, recorder: Recorder) -> None:
+    def __init__(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         super().__init__()
         self.session = session
         self.recorder = recorder
+        self.warped = warped  # a warped run: marked on screen, never saved
         self.last: StepResult | None = None
 
     def compose(self) -> ComposeResult:
@@ -59,6 +63,23 @@ class PlayScreen(GuardedScreen):
         self.query_one("#history").display = False
         self.show_scene()
 
+    def switch_to(self, session: Session, recorder: Recorder, *, warped: bool) -> None:
+        """Go on with another session in place (a live reload): redrawing this screen is much
+        faster than building a new one, and the author stays where they were looking."""
+        rows = [(st.id, st.help) for st in session.story.stats]
+        same_rows = rows == [(st.id, st.help) for st in self.session.story.stats]
+        self.session, self.recorder, self.warped = session, recorder, warped
+        panel = self.query_one(StatsPanel)
+        panel.set_story(session.story)
+        if same_rows:
+            self.show_scene()
+        else:  # the manifest's stats changed: new rows in the sidebar, then the scene
+            self.call_later(self._rebuild_stats, panel)
+
+    async def _rebuild_stats(self, panel: StatsPanel) -> None:
+        await panel.recompose()
+        self.show_scene()
+
     # -- showing ------------------------------------------------------------------------------
 
     def show_scene(self, result: StepResult | None = None) -> None:
@@ -69,9 +90,11 @@ class PlayScreen(GuardedScreen):
         s = self.session
         story = s.story
         self.last = result
-        self.query_one("#where", Static).update(
-            Text.assemble((story.title, "bold"), f"  ·  {s.chapter_title}  ·  {s.phase}")
-        )
+        where = Text.assemble((story.title, "bold"), f"  ·  {s.chapter_title}  ·  {s.phase}")
+        if self.warped:
+            where.append("  ·  ")
+            where.append(WARPED, style="bold reverse")
+        self.query_one("#where", Static).update(where)
         self.query_one("#scene-title", Static).update(Text(s.scene.title, style="bold"))
         outcome = self.outcome_text(result)
         self.query_one("#outcome", Static).update(outcome)
@@ -153,11 +176,16 @@ class PlayScreen(GuardedScreen):
         except Exception as err:  # a bug, not the player's doing: the session rolled back
             self.game.report_bug(err)
             return
-        self.game.autosave(self.recorder)
+        self.keep()
         if s.ended:
-            self.game.show_ending(s, self.recorder)
+            self.game.show_ending(s, self.recorder, warped=self.warped)
             return
         self.show_scene(result)
+
+    def keep(self) -> None:
+        """Autosave the career; a warped run is not saved."""
+        if not self.warped:
+            self.game.autosave(self.recorder)
 
     def action_finish_text(self) -> None:
         self.query_one(Prose).finish()
@@ -166,11 +194,17 @@ class PlayScreen(GuardedScreen):
         if not self.session.undo():
             self.notify("Nothing to undo yet.")
             return
-        self.game.autosave(self.recorder)
+        self.keep()
         self.show_scene()
         self.notify("Undone.", timeout=2)
 
     def action_save(self) -> None:
+        if self.warped:
+            self.notify(
+                "A warped run cannot be saved: it does not replay from the start of the story.",
+                severity="warning",
+            )
+            return
         self.game.save_named(self.recorder)
 
     def action_load(self) -> None:
@@ -183,9 +217,12 @@ class PlayScreen(GuardedScreen):
         if history.display:
             self.show_history()
 
+    def action_author_view(self) -> None:
+        self.game.open_author_view()
+
     def action_quit_game(self) -> None:
         self.game.action_quit_game()
 
     @property
     def unsaved(self) -> bool:
-        return self.game.unsaved(self.recorder)
+        return not self.warped and self.game.unsaved(self.recorder)

@@ -50,6 +50,13 @@ class StatsPanel(Vertical):
             yield row
         yield Static("", id="flags")
 
+    def set_story(self, story: Story) -> None:
+        """Another version of the story (a live reload); the caller recomposes if its stats changed."""
+        if self._fade is not None:  # the highlight would redraw the old stats
+            self._fade.stop()
+            self._fade = None
+        self.story = story
+
     def show(self, state: GameState, changes: Sequence[StatChange] = ()) -> None:
         deltas = {c.stat: c.delta for c in changes}
         for stat in self.story.stats:

@@ -1,0 +1,100 @@
+"""Warp: go to any scene with the stats and flags an author chooses, to try it without playing up
+to it (what Ren'Py authors do with `warp`).
+
+A warp enters the scene the way a `goto` would: it counts a visit, applies the scene's own
+effects and milestone, and a scene without text passes straight on by its first branch that
+holds. The career's visits, turn, milestones and dice carry over, so `visited()` conditions read
+as they would have. Warping into a detour makes the scene you warped from its caller, so its
+`return` brings you back there. A warped run starts its own journal and undo: it does not replay
+from the start, which is why the app never saves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from engine.chapter_map import detour_scenes, effect_words
+from engine.model import Stat, Story
+from engine.runtime import Session
+
+MAX_DIGITS = 18  # far beyond any stat range; stops a pasted novel from becoming a huge int
+
+
+class WarpError(ValueError):
+    """A warp that cannot be made: an unknown scene, stat or flag, or a value out of range."""
+
+
+def stat_value(stat: Stat, text: str) -> int | str:
+    """The value an author typed for a stat, or what is wrong with it, in words."""
+    raw = text.strip().replace("\u2212", "-")  # a typographic minus pasted from a document
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    span = f"from {stat.min} to {stat.max}"
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return f"{stat.label} must be a whole number {span}"
+    if len(digits) > MAX_DIGITS:
+        return f"{stat.label} must be {span}"
+    value = int(raw)
+    if not stat.min <= value <= stat.max:
+        return f"{stat.label} must be {span} (not {value})"
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What warping to a scene will do, told before the author warps."""
+
+    scene: str
+    effects: tuple[str, ...]  # the scene's own effects, applied on arrival
+    router: bool  # passes straight on by its branches
+    ending: bool
+    caller: str | None  # for a scene inside a detour: where its `return` brings play back
+
+
+def arrival(session: Session, scene_id: str) -> Arrival:
+    """What a warp from where `session` is now to `scene_id` would do."""
+    story = session.story
+    scene = story.scenes.get(scene_id)
+    if scene is None:
+        raise WarpError(f"there is no scene “{scene_id}” in this story")
+    here = session.scene
+    caller = None
+    if scene_id in detour_scenes(story) and here.ending is None:
+        caller = here.id
+    return Arrival(
+        scene_id,
+        tuple(effect_words(e) for e in scene.effects),
+        scene.is_router,
+        scene.ending is not None,
+        caller,
+    )
+
+
+def warp(session: Session, scene_id: str, stats: Mapping[str, int], flags: Mapping[str, bool]) -> Session:
+    """A new session at `scene_id`, arriving with these stats and flags (the others as they are)."""
+    story = session.story
+    plan = arrival(session, scene_id)
+    _check(story, stats, flags)
+    state = session.state.copy()
+    state.stats.update(stats)
+    state.flags.update(flags)
+    state.stack = [(plan.caller, None)] if plan.caller is not None else []
+    warped = Session(story, session.seed, state=state)
+    warped.enter(scene_id)
+    return warped
+
+
+def _check(story: Story, stats: Mapping[str, int], flags: Mapping[str, bool]) -> None:
+    known = {s.id: s for s in story.stats}
+    for sid, value in stats.items():
+        stat = known.get(sid)
+        if stat is None:
+            raise WarpError(f"there is no stat “{sid}” in this story")
+        if type(value) is not int or not stat.min <= value <= stat.max:
+            raise WarpError(f"{stat.label} must be a whole number from {stat.min} to {stat.max}")
+    names = {f.id for f in story.flags}
+    for fid, value in flags.items():
+        if fid not in names:
+            raise WarpError(f"there is no flag “{fid}” in this story")
+        if type(value) is not bool:
+            raise WarpError(f"the flag “{fid}” must be true or false")

@@ -1,0 +1,364 @@
+"""The author view in the app: the map, warp, and live reload, driven with Pilot.
+
+Most steps call the screens' actions directly (a key press costs ~60 ms); the binding tests press
+the real keys. Reloads are handed to the app the way the watcher hands them over
+(`story_reloaded`), except in the one test of the watcher itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import shutil
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
+
+import engine.cli as cli
+from engine.loader import load_story
+from engine.runtime import Session
+from engine.saves import SaveStore
+from engine.tui.app import PointeEdgeApp, changed_names
+from engine.tui.screens.author import AuthorScreen, WarpScreen
+from engine.tui.screens.dialogs import HelpScreen, StoryErrorsScreen
+from engine.tui.screens.ending import EndingScreen
+from engine.tui.screens.play import PlayScreen
+from engine.tui.settings import Settings
+
+STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
+
+Steps = Callable[[PointeEdgeApp, Pilot], Awaitable[None]]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copytree(STUDIO, tmp_path / "studio")
+    return tmp_path / "studio"
+
+
+def drive(steps: Steps, tmp_path: Path, folder: Path, **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-def]
+    kwargs.setdefault("author", True)
+    kwargs.setdefault("watch_interval", 30)  # the watcher's own test sets it short
+    app = PointeEdgeApp(
+        start_story=str(folder),
+        saves_dir=tmp_path / "saves",
+        seed=7,
+        settings=Settings(reveal="off"),
+        **kwargs,
+    )
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            await steps(app, pilot)
+
+    asyncio.run(main())
+    return app
+
+
+def author(app: PointeEdgeApp) -> AuthorScreen:
+    assert isinstance(app.screen, AuthorScreen), type(app.screen).__name__
+    return app.screen
+
+
+def play(app: PointeEdgeApp) -> PlayScreen:
+    assert isinstance(app.screen, PlayScreen), type(app.screen).__name__
+    return app.screen
+
+
+def notices(app: PointeEdgeApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+async def reload(app: PointeEdgeApp, pilot: Pilot, folder: Path, *files: str) -> None:
+    app.story_reloaded(list(files), load_story(folder))
+    await pilot.pause()
+
+
+def shown(widget: Static) -> str:
+    """The text of a Static, whatever Rich renderable it holds, on one long line per line."""
+    console = Console(width=300, file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+def play_session(app: PointeEdgeApp) -> Session:
+    game = app.game_screen()
+    assert game is not None
+    return game.session
+
+
+def map_lines(screen: AuthorScreen) -> list[str]:
+    listing = screen.query_one("#map", OptionList)
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+# -- the map ----------------------------------------------------------------------------------
+
+
+def test_m_opens_the_map_of_the_chapter_which_switches_chapters_and_goes_back(
+    tmp_path: Path, folder: Path
+) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        play(app).choose("centre")
+        await pilot.press("m")
+        await pilot.pause()
+        screen = author(app)
+        assert map_lines(screen) == [
+            "── entered here ──",
+            "✓ At the Barre",
+            "── 1 step in ──",
+            "▶ In the Centre  (here)",
+            "── 2 steps in ──",
+            "· After ⇢",
+        ]
+        assert screen.highlighted == "class.centre"  # where play is
+        detail = shown(screen.query_one("#scene-detail", Static))
+        assert "class.centre · " in detail and "class.yaml:19" in detail and "▶ you are here" in detail
+        assert "if strength >= 55 (fails now)" in detail and "→ The Show (stage.show)" in detail
+        where = str(screen.query_one("#author-where", Static).render())
+        assert "chapter 1 of 3: Morning Class (training)" in where
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert screen.chapter == "rest" and screen.query_one("#chapter", Select).value == "rest"
+        assert map_lines(screen) == ["── entered here ──", "· On the Bench"]
+        assert "Inside a detour" in shown(screen.query_one("#scene-detail", Static))
+        screen.query_one("#chapter", Select).value = "stage"
+        await pilot.pause()
+        assert map_lines(screen) == ["── entered here ──", "· The Show ◆", "· Home Early ◆"]
+        await pilot.press("full_stop")  # back to where play is
+        await pilot.pause()
+        assert screen.chapter == "class" and screen.highlighted == "class.centre"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert play(app).session.state.scene == "class.centre"
+
+    drive(steps, tmp_path, folder, author=False)
+
+
+# -- warp -------------------------------------------------------------------------------------
+
+
+def test_warp_plays_on_at_the_scene_with_the_chosen_stats_and_is_never_saved(
+    tmp_path: Path, folder: Path
+) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert [type(s).__name__ for s in app.screen_stack[-2:]] == ["PlayScreen", "AuthorScreen"]
+        app.pop_screen()  # author mode opens on the map
+        play(app).choose("centre")  # the career: autosaved
+        await pilot.pause()
+        app.open_author_view()
+        author(app).warp_to("class.barre")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, WarpScreen)
+        assert "On arrival the scene applies: strength +1." in str(dialog.query_one("#warp-notes").render())
+        strength = dialog.query_one("#warp-strength", Input)
+        assert strength.value == "51"  # pre-filled with the career's
+        dialog.query_one("#warp-poise", Input).value = "75"
+        await pilot.pause()
+        dialog.go()
+        await pilot.pause()
+        poise = dialog.query_one("#warp-poise", Input)
+        assert app.screen is dialog and dialog.focused is poise and poise.has_class("-invalid")
+        assert "Poise must be from 0 to 60 (not 75)." in str(dialog.query_one("#warp-problem").render())
+        strength.value, poise.value = "54", "12"
+        dialog.query_one("#warp-flags", SelectionList).select("tired")
+        await pilot.click("#go")
+        await pilot.pause()
+        screen = play(app)
+        s = screen.session
+        assert s.state.scene == "class.barre" and s.state.stats == {"strength": 55, "poise": 12}
+        assert s.state.flags == {"tired": True} and screen.warped
+        assert "WARPED: not saved" in str(screen.query_one("#where", Static).render())
+        assert "Warped to “At the Barre”. A warped run is not saved." in notices(app)
+        screen.choose("centre")
+        assert any(v.id == "jete" and not v.locked for v in s.choices)  # open with the warped strength
+        screen.action_save()
+        await pilot.pause()
+        assert "A warped run cannot be saved" in notices(app)[-1]
+        assert not screen.unsaved  # quitting does not ask
+        # a router passes straight on; an ending is shown, marked, with no replay
+        app.warp(s, "class.after", {}, {"tired": True})
+        await pilot.pause()
+        ending = app.screen
+        assert isinstance(ending, EndingScreen) and ending.session.state.scene == "stage.home"
+        assert "WARPED: not saved" in str(ending.query_one("#ending-tone", Static).render())
+        assert ending.query_one("#replay").disabled
+        assert "Warped to “After”, which passed on to “Home Early”. A warped run is not saved." in notices(
+            app
+        )
+        await pilot.press("m")  # the map, from the ending too
+        await pilot.pause()
+        assert author(app).chapter == "stage" and author(app).warped
+        app.autosaver.flush()  # type: ignore[union-attr]
+
+    drive(steps, tmp_path, folder)
+    (saved,) = SaveStore(tmp_path / "saves").list()
+    assert saved.steps == 1 and saved.scene_title == "In the Centre"  # the career, as before the warp
+
+
+# -- live reload ------------------------------------------------------------------------------
+
+
+def test_a_reload_keeps_scene_and_state_or_falls_back_and_says_which(tmp_path: Path, folder: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.pop_screen()
+        for choice in ("sit", "continue"):  # into the detour and back: at the centre
+            play(app).choose(choice)
+        app.open_author_view()
+        await pilot.pause()
+        author(app).show_chapter("stage", "stage.home")
+        before = play_session(app).state.to_dict()
+        # 1. a text edit and a new stat: same scene, same state, same journal; the map stays put
+        edit(folder / "class.yaml", "Adagio, then jumps.", "Adagio, then petit allegro.")
+        edit(folder / "story.yaml", "  poise:", "  line: {label: Line, start: 12}\n  poise:")
+        await reload(app, pilot, folder, "class.yaml", "story.yaml")  # `line` is never used: W102
+        assert (
+            "Reloaded class.yaml and story.yaml: same scene, same state. 1 warning: `check` lists them."
+            in notices(app)
+        )
+        s = play_session(app)
+        assert s.state.stats == {**before["stats"], "line": 12} and len(s.journal) == 2
+        assert "Line" in str(app.screen_stack[-2].query_one("#stat-line").render())  # a new sidebar row
+        assert author(app).session is s and (author(app).chapter, author(app).highlighted) == (
+            "stage",
+            "stage.home",
+        )
+        assert "petit allegro" in str(app.screen_stack[-2].query_one("#prose").render())
+        # 2. the scene is gone: back to the last step that holds (here an ending, with the map)
+        edit(folder / "story.yaml", "  line: {label: Line, start: 12}\n", "")
+        edit(
+            folder / "rest.yaml",
+            "    continue: Back to class\n    return: true",
+            "    ending: {title: Asleep, tone: farewell}",
+        )
+        edit(
+            folder / "class.yaml",
+            "  centre:\n    title: In the Centre",
+            "  middle:\n    title: In the Middle",
+        )
+        edit(folder / "class.yaml", "goto: centre", "goto: middle")
+        await reload(app, pilot, folder, "class.yaml", "rest.yaml")
+        assert (
+            "Reloaded class.yaml and rest.yaml: back to step 1, “On the Bench”: "
+            "scene “class.centre” no longer exists." in notices(app)
+        )
+        ending = app.screen_stack[-2]
+        assert isinstance(ending, EndingScreen) and not ending.warped and len(ending.session.journal) == 1
+        assert author(app).chapter == "stage" and author(app).session is ending.session
+        # 3. an earlier step now plays differently: the state is kept, the run is marked warped
+        edit(folder / "rest.yaml", "poise: -5", "poise: -6")
+        await reload(app, pilot, folder, "rest.yaml")
+        ending = app.screen_stack[-2]
+        assert (
+            isinstance(ending, EndingScreen) and ending.warped and ending.session.state.stats["poise"] == 35
+        )
+        assert notices(app)[-1].endswith("This run is now marked warped, and is not saved.")
+        app.autosaver.flush()  # type: ignore[union-attr]
+
+    drive(steps, tmp_path, folder)
+    (saved,) = SaveStore(tmp_path / "saves").list()  # the one career, as the last faithful reload left it
+    assert saved.steps == 1 and saved.scene_title == "On the Bench"
+
+
+def test_errors_are_shown_in_the_app_and_play_goes_on_until_they_are_fixed(
+    tmp_path: Path, folder: Path
+) -> None:
+    edit(folder / "class.yaml", "goto: centre", "goto: centr")
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        # a story with errors from the start: shown, then started once they are fixed
+        assert isinstance(app.screen, StoryErrorsScreen)
+        assert "cannot be played yet: 2 errors" in "\n".join(
+            str(w.render()) for w in app.screen.query(Static)
+        )
+        edit(folder / "class.yaml", "goto: centr", "goto: centre")
+        await reload(app, pilot, folder, "class.yaml")
+        assert author(app).session.state.scene == "class.barre"
+        assert not any(isinstance(s, StoryErrorsScreen) for s in app.screen_stack)
+        app.pop_screen()
+        # errors during play: shown over the game, a newer list replaces the one shown
+        good = (folder / "class.yaml").read_text()
+        edit(folder / "class.yaml", "effects: {poise: +5}", "effects: {poyse: +5}")
+        await reload(app, pilot, folder, "class.yaml")
+        dialog = app.screen
+        assert isinstance(dialog, StoryErrorsScreen)
+        text = "\n".join(str(w.render()) for w in dialog.query(Static))
+        assert "After your change to class.yaml, the story has: 1 error" in text
+        assert "class.yaml:12:19: error E031: unknown stat `poyse` (did you mean `poise`?)" in text
+        assert "Fix them and save the file: the story reloads by itself." in text
+        assert "Still playing the last version that loaded." in notices(app)
+        edit(folder / "class.yaml", "{poyse: +5}", "{poyse: +5, strength: nine}")
+        await reload(app, pilot, folder, "class.yaml")
+        assert isinstance(app.screen, StoryErrorsScreen) and app.screen is not dialog
+        assert not any(isinstance(s, StoryErrorsScreen) for s in app.screen_stack[:-1])
+        await pilot.click("#ok")  # closed: play goes on with the last good version
+        await pilot.pause()
+        play(app).choose("centre")
+        assert play(app).session.state.stats["poise"] == 45
+        # the fix arrives while a dialog is open: it waits until the author is back in the game
+        app.action_help()
+        await pilot.pause()
+        (folder / "class.yaml").write_text(good.replace("Adagio", "Adagio at last"))
+        await reload(app, pilot, folder, "class.yaml")
+        assert isinstance(app.screen, HelpScreen) and app.pending_reload is not None
+        app.pop_screen()
+        await pilot.pause()
+        assert app.pending_reload is None
+        assert "Adagio at last" in str(play(app).query_one("#prose").render())
+
+    drive(steps, tmp_path, folder)
+
+
+def test_the_watcher_reloads_a_saved_file_within_a_second_and_stops_on_exit(
+    tmp_path: Path, folder: Path
+) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert app.watcher is not None and app.watcher.is_alive()
+        await pilot.pause(0.1)
+        edit(folder / "class.yaml", "Pliés, tendus,", "Pliés, tendus, ronds de jambe,")
+        saved = time.perf_counter()
+        while not any(n.startswith("Reloaded class.yaml") for n in notices(app)):
+            assert time.perf_counter() - saved < 1, "not reloaded within a second"
+            await pilot.pause(0.02)
+        assert "ronds de jambe" in str(app.screen_stack[-2].query_one("#prose").render())
+
+    app = drive(steps, tmp_path, folder, watch_interval=0.05)
+    assert app.watcher is not None
+    app.watcher.join(1)
+    assert not app.watcher.is_alive()
+
+
+def test_changed_files_are_named_briefly() -> None:
+    assert changed_names(["class.yaml"]) == "class.yaml"
+    assert changed_names(["a.yaml", "branches/b.yaml"]) == "a.yaml and branches/b.yaml"
+    assert changed_names(["a.yaml", "b.yaml", "c.yaml"]) == "a.yaml and 2 more files"
+    assert changed_names([]) == "the story folder"
+
+
+def test_author_mode_needs_the_full_screen_game() -> None:
+    out = io.StringIO()
+    assert cli.main(["play", "demo", "--author", "--plain"], out=out) == 2
+    assert out.getvalue() == "error: --author needs the full-screen game (the map and warp); drop --plain\n"
+
+
+def test_play_author_opens_the_game_in_author_mode(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import engine.tui
+
+    opened: dict[str, object] = {}
+    monkeypatch.setenv("POINTE_EDGE_FORCE_TUI", "1")
+    monkeypatch.setattr(engine.tui, "run", lambda **options: opened.update(options) or 0)
+    assert cli.main(["play", "demo", "--author", "--seed", "4"], out=io.StringIO()) == 0
+    assert opened == {"story": "demo", "saves": None, "seed": 4, "author": True}
