@@ -207,6 +207,7 @@ def _exits(story: Story, scene: Scene, state: GameState) -> tuple[Exit, ...]:
         cond = choice.condition
         holds = None if cond is None else bool(cond.fn(state))
         label = tpl.to_plain(choice.text.render(state))
+        ways: tuple[Way, ...]
         if choice.chance is not None:
             percent = ex.round_half_away(choice.chance.expr.fn(state))
             percent = min(CHANCE_MAX, max(CHANCE_MIN, percent))

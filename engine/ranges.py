@@ -647,12 +647,13 @@ class Ranges:
     def _follow(self, route: Route, st: State, node: Node) -> None:
         scenes = self.story.scenes
         here, ctx = node
+        target = route.target
         if route.kind == "goto":
-            if route.target in scenes:
-                self._enter(route.target, ctx, st)
+            if target is not None and target in scenes:
+                self._enter(target, ctx, st)
             return
         if route.kind == "call":
-            if route.target not in scenes:
+            if target is None or target not in scenes:
                 return
             frame = (here, route.after)
             inner = (*ctx, frame)[-MAX_CONTEXT:]
@@ -661,7 +662,7 @@ class Ranges:
                 callers.add((frame, ctx))
                 for returning in self._returned.get(inner, ()):  # returns already seen come back here too
                     self._push(returning)
-            self._enter(route.target, inner, st)
+            self._enter(target, inner, st)
             return
         # return: back to whoever pushed the top frame of this stack
         seen = self._returned.setdefault(ctx, [])

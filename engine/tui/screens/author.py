@@ -8,6 +8,8 @@ whether that condition holds now. Enter (or `w`) on a scene opens the warp dialo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -33,6 +35,7 @@ from engine.chapter_map import (
     chapter_order,
 )
 from engine.graph import StoryGraph
+from engine.model import Stat
 from engine.runtime import Session
 from engine.tui.screens.dialogs import Dialog
 from engine.tui.widgets.guard import GuardedScreen
@@ -117,6 +120,11 @@ def exit_text(exit_: Exit) -> Text:
     return text
 
 
+def accepts(stat: Stat) -> Callable[[str], bool]:
+    """The check an Input runs as the author types a value for `stat`."""
+    return lambda text: isinstance(stat_value(stat, text), int)
+
+
 class AuthorScreen(GuardedScreen):
     """The chapter map of the career being played, and warp."""
 
@@ -137,7 +145,9 @@ class AuthorScreen(GuardedScreen):
         story = session.story
         self.graph = StoryGraph(story)
         self.order = chapter_order(story, self.graph)
-        self.chapter = chapter if chapter in story.chapters else session.scene.chapter
+        self.chapter: str = (
+            chapter if chapter is not None and chapter in story.chapters else session.scene.chapter
+        )
         self.focus_scene = scene if scene in story.scenes else session.state.scene
         self.map: ChapterMap | None = None
 
@@ -299,7 +309,7 @@ class WarpScreen(Dialog):
                             compact=True,
                             max_length=20,
                             id=f"warp-{stat.id}",
-                            validators=[Function(lambda v, s=stat: isinstance(stat_value(s, v), int))],
+                            validators=[Function(accepts(stat))],
                         )
                         yield Static(Text(f"{stat.min} to {stat.max}", style="dim"), classes="warp-range")
                 if story.flags:
