@@ -237,6 +237,11 @@ def short(text: str, width: int = LABEL_WIDTH) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+def _label(lines: tuple[str, ...]) -> str:
+    """The lines of a label that show something, one a line (an empty title leaves no gap)."""
+    return "\n".join(line for line in lines if one_line(line))
+
+
 # -- Graphviz DOT --------------------------------------------------------------------------------
 
 _TONE_FILL = {
@@ -289,7 +294,7 @@ def write_dot(m: StoryMap) -> str:
 
     def node(key: str, indent: str) -> str:
         n = m.nodes[key]
-        attrs = [f"label={q(chr(10).join(n.lines))}", _DOT_NODE[n.kind]]
+        attrs = [f"label={q(_label(n.lines))}", _DOT_NODE[n.kind]]
         if n.tone is not None:
             attrs.append(f'fillcolor="{_TONE_FILL.get(n.tone, "#ffffff")}"')
         if n.first:
@@ -305,8 +310,8 @@ def write_dot(m: StoryMap) -> str:
         out.append("  }")
     for e in m.edges:
         attrs = []
-        if e.lines:
-            attrs.append(f"label={q(chr(10).join(e.lines))}")
+        if _label(e.lines):
+            attrs.append(f"label={q(_label(e.lines))}")
         if e.kind in _DOT_EDGE_STYLE:
             attrs.append(f"style={_DOT_EDGE_STYLE[e.kind]}")
         colour = _edge_colour(e)
@@ -414,7 +419,7 @@ def write_mermaid(m: StoryMap) -> str:
         opening, closing = _MERMAID_SHAPE[n.kind]
         css = n.tone or _MERMAID_CLASS.get(n.kind)
         tail = f":::{css}" if css else ""
-        return f"{indent}{ids[key]}{opening}{q(chr(10).join(n.lines))[1:-1]}{closing}{tail}"
+        return f"{indent}{ids[key]}{opening}{q(_label(n.lines))[1:-1]}{closing}{tail}"
 
     for key in m.loose:
         out.append(node(key, "  "))
@@ -425,7 +430,8 @@ def write_mermaid(m: StoryMap) -> str:
     styled: dict[str, list[int]] = {}
     for i, e in enumerate(m.edges):
         arrow = _MERMAID_ARROW.get(e.kind, "-->")
-        label = f"|{q(chr(10).join(e.lines))}|" if e.lines else ""
+        text = q(_label(e.lines))
+        label = f"|{text}|" if text != '""' else ""  # Mermaid rejects an empty label
         out.append(f"  {ids[e.source]} {arrow}{label} {ids[e.target]}")
         colour = _edge_colour(e)
         if colour is not None:

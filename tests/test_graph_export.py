@@ -309,9 +309,13 @@ def _texts(*parts: str) -> set[str]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(NASTY, NASTY, NASTY, NASTY, NASTY, NASTY)
-def test_any_text_keeps_both_formats_well_formed(title, chapter, scene, choice, condition, ending) -> None:  # type: ignore[no-untyped-def]
-    story = tiny_story(title, (chapter, "Detours"), scene, choice, condition, ending=ending)
+@given(NASTY, NASTY, NASTY, NASTY, NASTY, NASTY, NASTY)
+def test_any_text_keeps_both_formats_well_formed(
+    title, chapter, scene, choice, condition, ending, label
+) -> None:  # type: ignore[no-untyped-def]
+    story = tiny_story(
+        title, (chapter, "Detours"), scene, choice, condition, ending=ending, continue_label=label
+    )
     dot = to_dot(story)
     assert dot.endswith("}\n")
     depth = 0
@@ -326,6 +330,17 @@ def test_any_text_keeps_both_formats_well_formed(title, chapter, scene, choice, 
         skeleton, _ = _mermaid_strings(line)
         assert _MERMAID_LINE.match(skeleton), line
     assert mermaid.count("\n  subgraph ") == mermaid.count("\n  end\n")
+    assert '""' not in mermaid and "<br>" + '"' not in mermaid  # Mermaid refuses an empty label
+
+
+def test_a_label_with_nothing_to_show_is_left_out() -> None:
+    story = tiny_story(scene_title="", continue_label=" \x00 ")
+    mermaid = to_mermaid(story)
+    assert "  s_detour_fall --> return_detour_fall\n" in mermaid  # not -->|""|, which Mermaid refuses
+    assert 's_rink_first["rink.first"]' in mermaid  # no empty first line
+    dot = to_dot(story)
+    assert '"detour.fall" -> "return detour.fall";' in dot
+    assert '"rink.first" [label="rink.first",' in dot
 
 
 @given(NASTY)
