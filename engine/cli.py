@@ -75,6 +75,32 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--chapter", metavar="ID", help="only this chapter, with the scenes it connects to")
     graph.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
 
+    sim = sub.add_parser(
+        "simulate",
+        help="play many seeded careers and report coverage, endings, stats and stuck careers",
+    )
+    sim.add_argument("story", help="a bundled story id (see `stories`) or a story folder")
+    sim.add_argument("--runs", type=_count, default=1000, metavar="N", help="careers to play (default 1000)")
+    sim.add_argument("--seed", type=int, default=1, metavar="S", help="the run's seed (default 1)")
+    sim.add_argument(
+        "--strategy",
+        choices=("random", "explore"),
+        default="random",
+        help="random: choose uniformly, like a blind player; explore: steer to what no career has done yet",
+    )
+    sim.add_argument(
+        "--jobs", type=_count, default=1, metavar="J", help="worker processes (0: one per core; default 1)"
+    )
+    sim.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    sim.add_argument(
+        "--max-steps",
+        type=_count,
+        default=5000,
+        metavar="N",
+        help="a career still going after this many choices is reported as stuck (default 5000)",
+    )
+    sim.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
+
     sub.add_parser("stories", help="list the bundled stories")
 
     saves = sub.add_parser("saves", help="list, show, export, import or delete saved careers")
@@ -105,6 +131,17 @@ def _parser() -> argparse.ArgumentParser:
             help=f"the save folder (default: ${SAVES_ENV} or saves/)",
         )
     return p
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 0, for --runs, --jobs and --max-steps."""
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is below 0")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, inp: TextIO | None = None) -> int:
@@ -146,6 +183,8 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         return _check(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
     if args.command == "graph":
         return _graph(args, out)
+    if args.command == "simulate":
+        return _simulate(args, out)
     if args.command == "play":
         if args.author and args.plain:
             out.write("error: --author needs the full-screen game (the map and warp); drop --plain\n")
@@ -334,6 +373,21 @@ def _graph(args: argparse.Namespace, out: TextIO) -> int:
         )
         return 1
     return 0
+
+
+def _simulate(args: argparse.Namespace, out: TextIO) -> int:
+    from engine.simulate_cli import run
+
+    result = _load(args.story, not args.no_cache, out)
+    if result is None:
+        return 2
+    if not result.ok or result.story is None:
+        errors = result.errors
+        out.write(f"This story cannot be simulated: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
+        for d in errors[:20]:
+            out.write(d.format() + "\n")
+        return 1
+    return run(result.story, args, out)
 
 
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:

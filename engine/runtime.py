@@ -300,6 +300,17 @@ class Session:
         self._history.append((before, fault))
         return result
 
+    def advance(self, choice_id: str) -> None:
+        """Make a choice by the same rules as `choose`, without describing what changed.
+
+        The simulator's step: the state, journal and rolls come out exactly as with `choose`,
+        but no stat changes are listed and no outcome text is rendered. Needs `history=False`.
+        """
+        assert not self.keep_history, "advance() is for sessions without undo history"
+        scene = self.scene
+        self._check_choice(scene, choice_id)
+        self._play(scene, choice_id, render=False)
+
     def _check_choice(self, scene: Scene, choice_id: str) -> None:
         """Raise ChoiceError unless `choice_id` can be made now: the rule of `choices`, no text."""
         if scene.ending is not None:
@@ -324,6 +335,20 @@ class Session:
         before_stats = dict(state.stats)
         before_flags = dict(state.flags)
         recorded = len(state.milestones)
+        step, outcome_text = self._play(scene, choice_id, render=True)
+        changes = tuple(
+            StatChange(sid, self._stat_defs[sid].label, old, state.stats[sid])
+            for sid, old in before_stats.items()
+            if state.stats[sid] != old
+        )
+        flags = tuple((fid, state.flags[fid]) for fid, old in before_flags.items() if state.flags[fid] != old)
+        new = tuple(state.milestones[recorded:])
+        return StepResult(step, changes, flags, outcome_text, state.scene, new)
+
+    def _play(self, scene: Scene, choice_id: str, render: bool) -> tuple[Step, tpl.Rendered | None]:
+        """The step itself: effects, the roll, the journal, and on to the next scene. With
+        `render`, also the chance outcome's text, as it reads before play moves on."""
+        state = self.state
         roll: Roll | None = None
         outcome_text: tpl.Rendered | None = None
         state.turn += 1
@@ -342,7 +367,7 @@ class Session:
                 outcome = choice.chance.success if roll.success else choice.chance.failure
                 self._apply(outcome.effects)
                 self._record(outcome.milestone)
-                if outcome.text is not None:
+                if outcome.text is not None and render:
                     outcome_text = outcome.text.render(state)
                 route = outcome.route
             else:
@@ -356,14 +381,7 @@ class Session:
             self.fault = f"no branch of `next` applies in {scene.id}"
         else:
             self._follow(route, scene.id)
-        changes = tuple(
-            StatChange(sid, self._stat_defs[sid].label, old, state.stats[sid])
-            for sid, old in before_stats.items()
-            if state.stats[sid] != old
-        )
-        flags = tuple((fid, state.flags[fid]) for fid, old in before_flags.items() if state.flags[fid] != old)
-        new = tuple(state.milestones[recorded:])
-        return StepResult(step, changes, flags, outcome_text, state.scene, new)
+        return step, outcome_text
 
     def restore(self, state: GameState) -> None:
         """Go on from the given state (an author's warp, a test). The journal and undo start

@@ -82,3 +82,19 @@ def test_the_reload_benchmark_runs(bench_modules) -> None:  # type: ignore[no-un
 
     (latency,) = asyncio.run(bench_reload.latencies("demo", 1))
     assert 0 < latency < 5
+
+
+def test_the_simulate_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
+    import bench_simulate
+
+    from engine.loader import load_story
+
+    gen_story, _ = bench_modules
+    story = load_story(gen_story.generate(100, tmp_path / "s100"), cache=False).story
+    careers, steps = bench_simulate.throughput(story, 20, 1)
+    assert careers > 0 and steps > careers
+    with bench_simulate.describing_every_step():
+        assert bench_simulate.throughput(story, 20, 1)[0] > 0
+    demo = load_story("demo").story
+    (needed,) = bench_simulate.careers_to_full_coverage(demo, "explore", 1, 200)
+    assert needed is not None and needed < 200
