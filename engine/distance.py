@@ -3,9 +3,9 @@
 A search that only knows "locked" or "open" cannot tell a career with Technique 54 from one with
 Technique 20 when a choice needs 55. The branch distance of search-based testing can: 0 when the
 condition holds, and otherwise larger the further the numbers are from making it hold. Each
-comparison's gap `g` counts as `g / (g + 1)`, so no single stat's scale swamps the rest; `and`
-adds its parts' distances (all must hold), `or` takes the nearer part, and anything that is not
-a comparison (a flag, `visited(...)`) is 0 or 1.
+comparison's gap `g` counts as `g / (g + SCALE)`, below 1, so no single stat's scale swamps the
+rest; `and` adds its parts' distances (all must hold), `or` takes the nearer part, and anything
+that is not a comparison (a flag, `visited(...)`) is 0 or 1.
 """
 
 from __future__ import annotations
