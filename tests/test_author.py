@@ -24,7 +24,7 @@ from engine.loader import load_story
 from engine.runtime import Session
 from engine.saves import SaveStore
 from engine.tui.app import PointeEdgeApp, changed_names
-from engine.tui.screens.author import AuthorScreen, WarpScreen
+from engine.tui.screens.author import AuthorScreen, FlagList, WarpScreen, stat_input_id
 from engine.tui.screens.dialogs import HelpScreen, StoryErrorsScreen
 from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.play import PlayScreen
@@ -164,13 +164,13 @@ def test_warp_plays_on_at_the_scene_with_the_chosen_stats_and_is_never_saved(
         dialog = app.screen
         assert isinstance(dialog, WarpScreen)
         assert "On arrival the scene applies: strength +1." in str(dialog.query_one("#warp-notes").render())
-        strength = dialog.query_one("#warp-strength", Input)
+        strength = dialog.query_one("#warp-stat-strength", Input)
         assert strength.value == "51"  # pre-filled with the career's
-        dialog.query_one("#warp-poise", Input).value = "75"
+        dialog.query_one("#warp-stat-poise", Input).value = "75"
         await pilot.pause()
         dialog.go()
         await pilot.pause()
-        poise = dialog.query_one("#warp-poise", Input)
+        poise = dialog.query_one("#warp-stat-poise", Input)
         assert app.screen is dialog and dialog.focused is poise and poise.has_class("-invalid")
         assert "Poise must be from 0 to 60 (not 75)." in str(dialog.query_one("#warp-problem").render())
         strength.value, poise.value = "54", "12"
@@ -207,6 +207,30 @@ def test_warp_plays_on_at_the_scene_with_the_chosen_stats_and_is_never_saved(
     drive(steps, tmp_path, folder)
     (saved,) = SaveStore(tmp_path / "saves").list()
     assert saved.steps == 1 and saved.scene_title == "In the Centre"  # the career, as before the warp
+
+
+def test_warp_takes_stats_named_like_the_dialogs_parts_and_ticks_flags_visibly(
+    tmp_path: Path, folder: Path
+) -> None:
+    edit(folder / "story.yaml", "  poise:", "  body: 5\n  problem: 6\n  notes: 7\n  flags: 8\n  poise:")
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        author(app).warp_to("class.centre")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, WarpScreen)
+        dialog.query_one(f"#{stat_input_id('body')}", Input).value = "50"
+        flags = dialog.query_one("#warp-flags", FlagList)
+        assert flags.render_line(0).text.startswith("▐ ▌ tired")  # unticked: an empty box
+        flags.select("tired")
+        await pilot.pause()
+        assert flags.render_line(0).text.startswith("▐X▌ tired")
+        dialog.go()
+        await pilot.pause()
+        s = play(app).session
+        assert s.state.stats["body"] == 50 and s.state.stats["flags"] == 8 and s.state.flags["tired"]
+
+    drive(steps, tmp_path, folder)
 
 
 # -- live reload ------------------------------------------------------------------------------

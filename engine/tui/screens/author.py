@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import Group
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -18,9 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.validation import Function
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from engine.chapter_map import (
@@ -120,9 +122,34 @@ def exit_text(exit_: Exit) -> Text:
     return text
 
 
+def stat_input_id(stat_id: str) -> str:
+    """The id of a stat's box in the warp dialog: prefixed so that no stat id (`body`, `flags`...)
+    can name one of the dialog's own parts."""
+    return f"warp-stat-{stat_id}"
+
+
 def accepts(stat: Stat) -> Callable[[str], bool]:
     """The check an Input runs as the author types a value for `stat`."""
     return lambda text: isinstance(stat_value(stat, text), int)
+
+
+class FlagList(SelectionList[str]):
+    """The warp dialog's flags. Textual draws every box with an X and tells a ticked one by its
+    colour alone; here an unticked box is empty, so the difference reads in any theme."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
+            return strip
+        try:
+            value = self.get_option_at_index(self.scroll_offset.y + y).value
+        except OptionDoesNotExist:
+            return strip
+        if value in self.selected:
+            return strip
+        segments[1] = Segment(" ", segments[1].style)
+        return Strip(segments, strip.cell_length)
 
 
 class AuthorScreen(GuardedScreen):
@@ -308,13 +335,13 @@ class WarpScreen(Dialog):
                             type="integer",
                             compact=True,
                             max_length=20,
-                            id=f"warp-{stat.id}",
+                            id=stat_input_id(stat.id),
                             validators=[Function(accepts(stat))],
                         )
                         yield Static(Text(f"{stat.min} to {stat.max}", style="dim"), classes="warp-range")
                 if story.flags:
                     yield Static(Text("Flags (space ticks one)", style="bold"), id="warp-flags-title")
-                    yield SelectionList[str](
+                    yield FlagList(
                         *[Selection(Text(f.label), f.id, state.flags[f.id]) for f in story.flags],
                         id="warp-flags",
                     )
@@ -353,7 +380,7 @@ class WarpScreen(Dialog):
         problems: list[str] = []
         first_bad: Input | None = None
         for stat in self.session.story.stats:
-            box = self.query_one(f"#warp-{stat.id}", Input)
+            box = self.query_one(f"#{stat_input_id(stat.id)}", Input)
             value = stat_value(stat, box.value)
             if isinstance(value, str):
                 problems.append(value + ".")
