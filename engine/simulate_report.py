@@ -233,6 +233,7 @@ class Summary:
         return {
             "story": self.story.id,
             "title": self.story.title,
+            "kind": "estimate",  # what these careers did; `check` gives proofs and bounds
             "fingerprint": r.fingerprint,
             "seed": r.seed,
             "strategy": r.strategy,
@@ -343,7 +344,7 @@ class _TextReport:
         s = self.s
         cov = s.coverage()
         yield ""
-        yield "Coverage"
+        yield "Coverage (what these careers did: evidence, not proof; `check` proves what can never happen)"
         for kind in ("scenes", "choices"):
             c = cov[kind]
             full = f", all of them by career {_n(c['full_after'])}" if c["full_after"] is not None else ""

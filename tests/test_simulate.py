@@ -329,7 +329,8 @@ def test_the_text_report_has_every_section() -> None:
     text = out.getvalue()
     assert text.startswith("Simulated 300 careers of “The Club Cup” (demo): strategy random, seed 3\n")
     for heading in (
-        "Coverage\n  scenes   17 of 17 (100%), all of them by career",
+        "Coverage (what these careers did: evidence, not proof; `check` proves what can never happen)\n"
+        "  scenes   17 of 17 (100%), all of them by career",
         "Endings (share of the 300 careers that ended)",
         "Stats on entering each chapter",
         "Locked choices: every one was unlocked in some career.",
