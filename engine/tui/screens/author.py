@@ -49,6 +49,14 @@ LEGEND = "▶ here  ✓ visited  · not yet  ◆ ending  ⇢ passes on"
 WARPED = "WARPED: not saved"
 
 
+def warped_first(line: Text, warped: bool) -> Text:
+    """A heading line, led by the warped mark when the run is warped: the line is cut at the
+    right edge of a narrow terminal, and the mark must never be what is cut."""
+    if not warped:
+        return line
+    return Text.assemble((WARPED, "bold reverse"), "  ·  ", line)
+
+
 def scene_line(scene: MapScene) -> Text:
     """One scene on the map: its mark, its title, and what kind of scene it is."""
     mark = MARKS.get(scene.status, "·")
@@ -226,12 +234,9 @@ class AuthorScreen(GuardedScreen):
         m = self.map
         where = Text.assemble(
             ("Author view", "bold"),
-            f"  ·  {story.title}  ·  chapter {m.number} of {m.count}: {m.title} ({m.phase})",
+            f"  ·  chapter {m.number} of {m.count}: {m.title} ({m.phase})  ·  {story.title}",
         )
-        if self.warped:
-            where.append("  ·  ")
-            where.append(WARPED, style="bold reverse")
-        self.query_one("#author-where", Static).update(where)
+        self.query_one("#author-where", Static).update(warped_first(where, self.warped))
         select = self.query_one("#chapter", Select)
         if select.value != chapter:
             with select.prevent(Select.Changed):

@@ -16,7 +16,7 @@ from textual.widgets import Footer, OptionList, Static
 
 from engine.career import Recorder
 from engine.runtime import ChoiceError, Session, StepResult
-from engine.tui.screens.author import WARPED
+from engine.tui.screens.author import warped_first
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.prose import Prose
@@ -91,10 +91,7 @@ class PlayScreen(GuardedScreen):
         story = s.story
         self.last = result
         where = Text.assemble((story.title, "bold"), f"  ·  {s.chapter_title}  ·  {s.phase}")
-        if self.warped:
-            where.append("  ·  ")
-            where.append(WARPED, style="bold reverse")
-        self.query_one("#where", Static).update(where)
+        self.query_one("#where", Static).update(warped_first(where, self.warped))
         self.query_one("#scene-title", Static).update(Text(s.scene.title, style="bold"))
         outcome = self.outcome_text(result)
         self.query_one("#outcome", Static).update(outcome)
