@@ -349,6 +349,22 @@ def test_errors_are_shown_in_the_app_and_play_goes_on_until_they_are_fixed(
     drive(steps, tmp_path, folder)
 
 
+def test_a_story_broken_at_start_starts_once_fixed_even_after_its_errors_were_closed(
+    tmp_path: Path, folder: Path
+) -> None:
+    edit(folder / "class.yaml", "goto: centre", "goto: centr")
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert isinstance(app.screen, StoryErrorsScreen)
+        app.pop_screen()  # the author closes the errors and goes to the editor
+        edit(folder / "class.yaml", "goto: centr", "goto: centre")
+        await reload(app, pilot, folder, "class.yaml")
+        assert author(app).session.state.scene == "class.barre"
+        assert "Reloaded class.yaml: the story loads now." in notices(app)
+
+    drive(steps, tmp_path, folder)
+
+
 def test_the_watcher_reloads_a_saved_file_within_a_second_and_stops_on_exit(
     tmp_path: Path, folder: Path
 ) -> None:

@@ -84,6 +84,7 @@ class PointeEdgeApp(App[int]):
         self.watcher: WatchThread | None = None
         self.pending_reload: tuple[list[str], LoadResult] | None = None  # waiting for the game screen
         self.errors_screen: StoryErrorsScreen | None = None  # the watched story's errors, while shown
+        self.awaiting_career = False  # author mode: the story had errors at start, no career yet
         self.seed = seed
         self.stories_dir = stories_dir
         self.settings = settings if settings is not None else Settings.load(default_path())
@@ -346,6 +347,7 @@ class PointeEdgeApp(App[int]):
             self.start_career(story_id, self.seed)
             self.open_author_view()
         else:
+            self.awaiting_career = True  # started by the first version that loads, dialog closed or not
             self.show_story_errors(f"“{story_id}” cannot be played yet", result.diagnostics)
 
     def game_screen(self) -> PlayScreen | EndingScreen | None:
@@ -434,7 +436,8 @@ class PointeEdgeApp(App[int]):
         self.errors_screen = None
         game = self.game_screen()
         if game is None or game.session.story.root != story.root:
-            if errors_shown and self.start_story is not None and game is None:
+            if game is None and self.start_story is not None and (errors_shown or self.awaiting_career):
+                self.awaiting_career = False
                 self.to_title()
                 self.start_career(self.start_story, self.seed)
                 self.open_author_view()
