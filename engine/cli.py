@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from engine.diagnostics import Diagnostic, summary
+from engine.diagnostics import PROVEN, Diagnostic, summary
 from engine.loader import LoadResult, StoryNotFound, bundled_stories, find_story, load_story
 
 if TYPE_CHECKING:
@@ -277,6 +277,7 @@ def _check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges:
     else:
         for d in everything:
             out.write(d.format() + "\n")
+        out.write(_proof_note(everything))
         if show_ranges:
             for name, r in reports:
                 out.write(_ranges_text(name, r))
@@ -284,6 +285,22 @@ def _check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges:
         plural = "y" if len(reports) == 1 else "ies"
         out.write(f"checked {len(reports)} stor{plural}, {scenes} scenes: {summary(everything)}\n")
     return 1 if errors else 0
+
+
+def _proof_note(diagnostics: list[Diagnostic]) -> str:
+    """What the range warnings are, said once under them: proofs, quoting limits (not estimates)."""
+    codes = sorted({d.code for d in diagnostics if d.code in PROVEN})
+    if not codes:
+        return ""
+    if len(codes) == 1:
+        named, it, rules, quotes = f"{codes[0]} is a proof", "it", "rules", "quotes"
+    else:
+        named = f"{', '.join(codes[:-1])} and {codes[-1]} are proofs"
+        it, rules, quotes = "they", "rule", "quote"
+    return (
+        f"note: {named}, over every path from the start: what {it} {rules} out never happens in any"
+        f" career. The limits {it} {quotes} are never passed, though a career may stop short of them.\n"
+    )
 
 
 def _ranges_text(name: str, result: LoadResult) -> str:

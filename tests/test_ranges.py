@@ -591,6 +591,21 @@ def test_check_json_marks_proofs_and_gives_the_bounds() -> None:
     assert "ranges" not in json.loads(plain)["stories"][0]
 
 
+def test_check_text_says_once_that_the_range_warnings_are_proofs() -> None:
+    code, out = _run("check", str(BAD / "ending_out_of_reach"), str(BAD / "choice_never_open"))
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[2] for line in lines[:3]] == ["W111:", "W114:", "W111:"]
+    assert lines[3] == (
+        "note: W111 and W114 are proofs, over every path from the start: what they rule out never happens"
+        " in any career. The limits they quote are never passed, though a career may stop short of them."
+    )
+    _, one = _run("check", str(BAD / "chance_always_capped"))
+    assert "note: W113 is a proof, over every path from the start: what it rules out never happens" in one
+    _, none = _run("check", str(BAD / "flag_never_read"))
+    assert "note:" not in none
+
+
 def test_check_ranges_on_a_story_with_errors_says_why_there_are_none() -> None:
     code, out = _run("check", str(BAD / "unknown_stat"), "--ranges")
     assert code == 1
