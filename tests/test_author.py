@@ -140,6 +140,15 @@ def test_m_opens_the_map_of_the_chapter_which_switches_chapters_and_goes_back(
         await pilot.press("full_stop")  # back to where play is
         await pilot.pause()
         assert screen.chapter == "class" and screen.highlighted == "class.centre"
+        await pilot.press("question_mark")  # help tells the map's keys and how the author view works
+        await pilot.pause()
+        help_ = app.screen
+        assert isinstance(help_, HelpScreen)
+        keys = str(help_.query_one("#keys", Static).render())
+        assert "Warp" in keys and "Next chapter" in keys and "Where I am" in keys
+        guide = str(help_.query_one("#how-to-play", Static).render())
+        assert "▶ where play is" in guide and "never saved" in guide and "--author" in guide
+        app.pop_screen()
         await pilot.press("escape")
         await pilot.pause()
         assert play(app).session.state.scene == "class.centre"

@@ -32,7 +32,7 @@ from engine.reload import reload_session
 from engine.replay import Replay
 from engine.runtime import Session
 from engine.saves import Career, SaveError, SaveInfo, SaveStore
-from engine.tui.screens.author import AuthorScreen
+from engine.tui.screens.author import AUTHOR_HELP, AuthorScreen
 from engine.tui.screens.dialogs import (
     ChangedStoryScreen,
     ConfirmScreen,
@@ -499,6 +499,9 @@ class PointeEdgeApp(App[int]):
         stats = (
             [(s.label, s.help) for s in screen.session.story.stats] if isinstance(screen, PlayScreen) else []
         )
+        if isinstance(screen, AuthorScreen):
+            self.push_screen(HelpScreen(self.key_help(screen), guide=("The author view", AUTHOR_HELP)))
+            return
         self.push_screen(HelpScreen(self.key_help(screen), stats))
 
     def key_help(self, screen: Screen) -> list[tuple[str, str]]:

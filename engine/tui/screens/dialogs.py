@@ -169,10 +169,16 @@ class ChangedStoryScreen(Dialog):
 class HelpScreen(Dialog):
     """Every key of the screen underneath, generated from its bindings, and how to play."""
 
-    def __init__(self, bindings: Sequence[tuple[str, str]], stats: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        bindings: Sequence[tuple[str, str]],
+        stats: Sequence[tuple[str, str]] = (),
+        guide: tuple[str, str] = ("How to play", HOW_TO_PLAY),
+    ) -> None:
         super().__init__()
         self.bindings_shown = bindings
         self.stats = stats  # (label, help) of the career being played
+        self.guide = guide  # (heading, text): how to use the screen underneath
 
     def compose(self) -> ComposeResult:
         keys = Text()
@@ -192,8 +198,8 @@ class HelpScreen(Dialog):
                         rows.append(("\n" if i else "") + f"{label:<16}", style="bold")
                         rows.append(help_)
                     yield Static(rows, id="stats-help")
-                yield Static(Text("\nHow to play", style="bold"))
-                yield Static(Text(HOW_TO_PLAY), id="how-to-play")
+                yield Static(Text(f"\n{self.guide[0]}", style="bold"))
+                yield Static(Text(self.guide[1]), id="how-to-play")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="ok", variant="primary")
 
