@@ -45,6 +45,7 @@ class Exit:
     hidden: bool  # a choice hidden (not shown locked) while its condition fails
     chance: str | None  # "technique + 20: 60% now"
     ways: tuple[Way, ...]
+    graft: str | None = None  # the file that grafted this choice onto the scene
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +221,7 @@ def _exits(story: Story, scene: Scene, state: GameState) -> tuple[Exit, ...]:
             assert choice.route is not None
             chance, ways = None, (_way(story, scene, choice.route, None),)
         hidden = cond is not None and not choice.show_locked
-        exits.append(Exit(label, cond.source if cond else None, holds, hidden, chance, ways))
+        exits.append(Exit(label, cond.source if cond else None, holds, hidden, chance, ways, choice.graft))
     for branch in scene.next:
         cond = branch.condition
         label = "passes on" if scene.is_router else scene.continue_label

@@ -21,6 +21,7 @@ from engine.chapter_map import (
 from engine.loader import load_story
 from engine.model import Story
 from engine.runtime import Session
+from engine.tui.screens.author import exit_text
 
 STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
 
@@ -139,6 +140,10 @@ def test_a_chance_shows_its_percent_now_and_both_outcomes(demo: Story) -> None:
     assert walk is not None
     grandmother = next(e for e in walk.exits if e.label.startswith("Call your grandmother"))
     assert grandmother.hidden and grandmother.holds  # hidden only while it fails
+    assert grandmother.graft is None
+    (medeu,) = [e for e in walk.exits if e.graft is not None]
+    assert medeu.label == "Take the bus up to Medeu instead" and medeu.graft == "branches/medeu.yaml"
+    assert "grafted on by branches/medeu.yaml" in exit_text(medeu).plain
 
 
 def test_detour_scenes_are_those_a_call_leads_into(demo: Story, studio: Story) -> None:

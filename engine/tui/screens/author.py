@@ -141,6 +141,8 @@ def exit_text(exit_: Exit) -> Text:
         text.append(f"\nchance {exit_.chance}", style="italic")
     for way in exit_.ways:
         text.append(f"\n{way.when + ' ' if way.when else ''}→ {way.words}")
+    if exit_.graft is not None:
+        text.append(f"\ngrafted on by {exit_.graft}", style="dim")
     return text
 
 
