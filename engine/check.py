@@ -58,6 +58,7 @@ class _Analysis:
         if graph is not None:
             self.returns_without_caller(graph)
             self.router_loops()
+        self.grafts_never_offered()
         self.scene_warnings()
         # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
         # file or choice that failed to load is missing from the story, and they would blame
@@ -89,6 +90,27 @@ class _Analysis:
                         route.pos,
                         sid,
                         "reach it with `call:`, or use `goto:` instead of `return`",
+                    )
+
+    def grafts_never_offered(self) -> None:
+        """A choice grafted onto a scene that ends by `next`, `return` or an ending: play never
+        offers it (one file cannot give a scene both; a graft from another file can)."""
+        for sid, scene in self.story.scenes.items():
+            if scene.ending is not None:
+                what = "an ending"
+            elif scene.next:
+                way = "`return`" if scene.next[0].route.kind == "return" else "`next`"
+                what = f"a scene that goes on by {way}"
+            else:
+                continue
+            for choice in scene.choices:
+                if choice.graft is not None:
+                    self.report(
+                        "E053",
+                        f"choice `{choice.id}` is grafted onto `{sid}`, {what}, so it is never offered",
+                        choice.pos,
+                        sid,
+                        "graft it onto a scene that has `choices`",
                     )
 
     def router_loops(self) -> None:
