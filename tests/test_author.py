@@ -374,6 +374,26 @@ def test_a_story_broken_at_start_starts_once_fixed_even_after_its_errors_were_cl
     drive(steps, tmp_path, folder)
 
 
+def test_a_story_folder_moved_away_is_said_so_and_play_goes_on_when_it_is_back(
+    tmp_path: Path, folder: Path
+) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        away = folder.rename(tmp_path / "away")
+        await asyncio.to_thread(app._story_changed, ["class.yaml"])  # as the watcher's thread calls it
+        await pilot.pause()
+        assert isinstance(app.screen, StoryErrorsScreen)
+        text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert "error E027: the story folder is gone (moved, renamed or deleted)" in text
+        assert "put it back, and the story reloads by itself" in text
+        away.rename(folder)
+        await asyncio.to_thread(app._story_changed, ["class.yaml"])
+        await pilot.pause()
+        assert author(app).session.state.scene == "class.barre"
+        assert "Reloaded class.yaml: same scene, same state." in notices(app)
+
+    drive(steps, tmp_path, folder)
+
+
 def test_the_watcher_reloads_a_saved_file_within_a_second_and_stops_on_exit(
     tmp_path: Path, folder: Path
 ) -> None:

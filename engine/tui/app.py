@@ -400,7 +400,15 @@ class PointeEdgeApp(App[int]):
         try:
             result = load_story(folder)
         except Exception as err:  # the folder vanished or cannot be read: shown like an error
-            problem = Diagnostic("E027", f"cannot open the story: {err}", str(folder))
+            if folder.is_dir():
+                problem = Diagnostic("E027", f"cannot open the story: {err}", str(folder))
+            else:
+                problem = Diagnostic(
+                    "E027",
+                    "the story folder is gone (moved, renamed or deleted)",
+                    str(folder),
+                    hint="put it back, and the story reloads by itself",
+                )
             result = LoadResult(None, [problem], folder)
         with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
             self.call_from_thread(self.story_reloaded, files, result)
