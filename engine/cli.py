@@ -324,22 +324,38 @@ def _check_watch(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
 
     names = names or bundled_stories()
     folders: list[Path] = []
+    watched: list[tuple[str, Path | None]] = []  # each name, with its folder (None: a file `_check` skips)
     for name in names:
         path = Path(name)
         if path.is_file() and path.name != "story.yaml":  # skipped by `_check` too, with a note
+            watched.append((name, None))
             continue
         try:
             folder = find_story(name).resolve()
         except StoryNotFound as err:
             out.write(f"error: {err}\n")
             return 2
+        watched.append((name, folder))
         if folder not in folders:
             folders.append(folder)
     if not folders:
         out.write("error: no stories to check\n")
         return 2
-    recheck = functools.partial(_check, names, fmt, cache)  # called with the stream to report to
+    recheck = functools.partial(_check_present, watched, fmt, cache)  # called with the stream to report to
     return watch_check(folders, recheck, out, json_lines=fmt == "json")
+
+
+def _check_present(watched: list[tuple[str, Path | None]], fmt: str, cache: bool, out: TextIO) -> int:
+    """`_check` of the watched stories whose folders are there; one moved away meanwhile is named
+    as gone, and checked again once it is back."""
+    present = [name for name, folder in watched if folder is None or folder.is_dir()]
+    gone = list(dict.fromkeys(folder for _, folder in watched if folder is not None and not folder.is_dir()))
+    notes = sys.stderr if fmt == "json" and present else out  # JSON reports keep stdout to themselves
+    for folder in gone:
+        notes.write(
+            f"note: the story folder {folder} is gone (moved, renamed or deleted); put it back to check it\n"
+        )
+    return _check(present, fmt, cache, out) if present else 2
 
 
 def _graph(args: argparse.Namespace, out: TextIO) -> int:

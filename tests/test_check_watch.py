@@ -121,6 +121,34 @@ def test_ctrl_c_stops_the_watch_with_success(story: Path) -> None:
     assert out.getvalue().endswith("checked 1 story, 5 scenes: 0 errors, 0 warnings\n\nStopped watching.\n")
 
 
+def test_a_story_folder_moved_away_is_named_and_the_others_are_still_checked(
+    story: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(RULES, other)
+    watched: list[tuple[str, Path | None]] = [(str(story), story), (str(other), other)]
+    away = story.rename(tmp_path / "away")
+    out = io.StringIO()
+    assert cli._check_present(watched, "text", True, out) == 0
+    note, *_, total = out.getvalue().splitlines()
+    assert (
+        note == f"note: the story folder {story} is gone (moved, renamed or deleted); put it back to check it"
+    )
+    assert total == "checked 1 story, 5 scenes: 0 errors, 0 warnings"
+    out = io.StringIO()
+    assert cli._check_present(watched, "json", True, out) == 0
+    assert json.loads(out.getvalue())["stories"][0]["story"] == str(other)  # the note went to stderr
+    assert "is gone" in capsys.readouterr().err
+    other.rename(tmp_path / "also_away")
+    out = io.StringIO()
+    assert cli._check_present(watched, "json", True, out) == 2  # nothing left: the notes are the report
+    assert out.getvalue().count("is gone") == 2
+    away.rename(story)
+    out = io.StringIO()
+    assert cli._check_present(watched[:1], "text", True, out) == 0
+    assert out.getvalue() == "checked 1 story, 5 scenes: 0 errors, 0 warnings\n"
+
+
 def test_watch_refuses_an_unknown_story() -> None:
     out = io.StringIO()
     assert cli.main(["check", "--watch", "nowhere"], out=out) == 2
