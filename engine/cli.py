@@ -179,7 +179,7 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         return _stories(out)
     if args.command == "check":
         if args.watch:
-            return _check_watch(args.stories, args.format, not args.no_cache, out)
+            return _check_watch(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
         return _check(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
     if args.command == "graph":
         return _graph(args, out)
@@ -319,7 +319,7 @@ def _ranges_json(result: LoadResult) -> dict[str, object]:
     return {"ranges": as_json(result.story, result.ranges)}
 
 
-def _check_watch(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
+def _check_watch(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False) -> int:
     from engine.check_watch import watch_check
 
     names = names or bundled_stories()
@@ -341,11 +341,14 @@ def _check_watch(names: list[str], fmt: str, cache: bool, out: TextIO) -> int:
     if not folders:
         out.write("error: no stories to check\n")
         return 2
-    recheck = functools.partial(_check_present, watched, fmt, cache)  # called with the stream to report to
+    # called with the stream to report to
+    recheck = functools.partial(_check_present, watched, fmt, cache, show_ranges=show_ranges)
     return watch_check(folders, recheck, out, json_lines=fmt == "json")
 
 
-def _check_present(watched: list[tuple[str, Path | None]], fmt: str, cache: bool, out: TextIO) -> int:
+def _check_present(
+    watched: list[tuple[str, Path | None]], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False
+) -> int:
     """`_check` of the watched stories whose folders are there; one moved away meanwhile is named
     as gone, and checked again once it is back."""
     present = [name for name, folder in watched if folder is None or folder.is_dir()]
@@ -355,7 +358,7 @@ def _check_present(watched: list[tuple[str, Path | None]], fmt: str, cache: bool
         notes.write(
             f"note: the story folder {folder} is gone (moved, renamed or deleted); put it back to check it\n"
         )
-    return _check(present, fmt, cache, out) if present else 2
+    return _check(present, fmt, cache, out, show_ranges=show_ranges) if present else 2
 
 
 def _graph(args: argparse.Namespace, out: TextIO) -> int:

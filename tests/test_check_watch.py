@@ -147,6 +147,9 @@ def test_a_story_folder_moved_away_is_named_and_the_others_are_still_checked(
     out = io.StringIO()
     assert cli._check_present(watched[:1], "text", True, out) == 0
     assert out.getvalue() == "checked 1 story, 5 scenes: 0 errors, 0 warnings\n"
+    out = io.StringIO()
+    assert cli._check_present(watched[:1], "text", True, out, show_ranges=True) == 0  # check --watch --ranges
+    assert f"{story}: stat bounds, proven over every path" in out.getvalue()
 
 
 def test_watch_refuses_an_unknown_story() -> None:
