@@ -431,7 +431,7 @@ def _want(node: Node, want: str, got: str, what: str, problems: list[Problem]) -
     if want == BOOL and got == NUM:
         hint = "compare it, for example `technique >= 50`"
     elif want == NUM and got == BOOL:
-        hint = "a flag is true or false, not a number; use `flag ? 1 : 0` if you need a number"
+        hint = "a flag is true or false, not a number; use `if flag then 1 else 0` if you need a number"
     problems.append(Problem("E043", f"{what} needs {want}, but this is {got}", _offset(node), hint))
 
 

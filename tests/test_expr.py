@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
@@ -445,3 +446,11 @@ def test_compiled_expressions_agree_with_a_reference_evaluation(expr, stats, fla
     want = eval(python, {**REF_HELPERS, "S": stats, "F": flags})
     assert got == want
     assert type(got) is type(want) or {type(got), type(want)} <= {int, float}
+
+
+def test_every_hint_that_shows_an_expression_shows_one_that_works() -> None:
+    hints = [p.hint for source in ("injured + 1", "technique and injured") for p in problems_of(source)]
+    written = [code for hint in hints if hint for code in re.findall(r"`([^`]+)`", hint)]
+    assert written, hints
+    for code in written:
+        assert problems_of(code.replace("flag", "injured")) == [], code
