@@ -100,6 +100,7 @@ class Report:
     ending_stats: dict[str, dict[str, Histogram]] = field(default_factory=dict)
     chapter_careers: dict[str, int] = field(default_factory=dict)
     chapter_stats: dict[str, dict[str, Histogram]] = field(default_factory=dict)
+    chapter_steps: dict[str, int] = field(default_factory=dict)  # sum of the steps at first entry
     rolls: dict[ChoiceKey, list[int]] = field(default_factory=dict)  # [rolled, successes, sum of chances]
     lengths: Histogram = field(default_factory=dict)  # steps -> careers, for those that ended
     shortest: Career | None = None
@@ -126,6 +127,7 @@ class Report:
             (self.choice_open, other.choice_open),
             (self.endings, other.endings),
             (self.chapter_careers, other.chapter_careers),
+            (self.chapter_steps, other.chapter_steps),
             (self.lengths, other.lengths),
         ):
             _add(mine, theirs)
@@ -213,7 +215,7 @@ class Player:
         chapter_of = self.chapter_of
         max_steps = self.settings.max_steps
         rests: dict[tuple[str, tuple[str, ...]], int] = {}
-        arrivals: dict[str, tuple[int, ...]] = {}
+        arrivals: dict[str, tuple[int, tuple[int, ...]]] = {}  # chapter -> (step, stats) at first entry
         trail: Trail = []  # the explorer's record of this career
         chapter = None
         steps = decisions = 0
@@ -229,7 +231,7 @@ class Player:
                 if here is not chapter:
                     chapter = here
                     if here not in arrivals:
-                        arrivals[here] = tuple(state.stats.values())
+                        arrivals[here] = (steps, tuple(state.stats.values()))
                 if not open_ or steps >= max_steps:
                     break
                 n = len(open_)
@@ -257,7 +259,7 @@ class Player:
         steps: int,
         decisions: int,
         rests: dict[tuple[str, tuple[str, ...]], int],
-        arrivals: dict[str, tuple[int, ...]],
+        arrivals: dict[str, tuple[int, tuple[int, ...]]],
         failure: str | None,
     ) -> None:
         state = session.state
@@ -292,8 +294,9 @@ class Player:
                 row[1] += roll.success
                 row[2] += roll.chance
         stat_ids = self.stat_ids
-        for chapter, values in arrivals.items():
+        for chapter, (entered, values) in arrivals.items():
             report.chapter_careers[chapter] = report.chapter_careers.get(chapter, 0) + 1
+            report.chapter_steps[chapter] = report.chapter_steps.get(chapter, 0) + entered
             _count(report.chapter_stats.setdefault(chapter, {}), stat_ids, values)
         ended = failure is None and session.ended
         choices = None

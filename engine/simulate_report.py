@@ -26,7 +26,7 @@ from engine.simulate import Career, Histogram, Report
 PERCENTILES = (10, 50, 90)  # printed between min and max; the JSON adds 25 and 75
 JSON_PERCENTILES = (10, 25, 50, 75, 90)
 SHOW_MISSING = 25  # never-visited scenes and never-taken choices listed in text (JSON has all)
-SHOW_CHOICES = 40  # a replay command lists the choices in text only up to this many
+SHOW_CHOICES = 200  # a replay command lists its choices in text only up to this many
 
 
 def percentile(hist: Histogram, p: float) -> int:
@@ -79,15 +79,26 @@ class Summary:
         self.story_arg = story_arg or story.id
         self.timing = timing
         self._start = Session(story, 0, history=False).state  # to word choice texts without a career
+        self._scenes: list[Scene] | None = None
 
     # -- coverage ------------------------------------------------------------------------------
 
+    def scenes(self) -> list[Scene]:
+        """Every scene, chapter by chapter in the order careers reach them, then as written."""
+        if self._scenes is None:
+            rank = {row["chapter"]: n for n, row in enumerate(self.chapters())}
+            self._scenes = sorted(
+                self.story.scenes.values(),
+                key=lambda s: (rank.get(s.chapter, len(rank)), s.pos.file, s.pos.line),
+            )
+        return self._scenes
+
     def scenes_missing(self) -> list[Scene]:
         seen = self.report.scene_careers
-        return [s for sid, s in self.story.scenes.items() if sid not in seen]
+        return [s for s in self.scenes() if s.id not in seen]
 
     def choices(self) -> list[tuple[Scene, Choice]]:
-        return [(s, c) for s in self.story.scenes.values() for c in s.choices]
+        return [(s, c) for s in self.scenes() for c in s.choices]
 
     def choices_missing(self) -> list[tuple[Scene, Choice]]:
         taken = self.report.choice_taken
@@ -155,22 +166,26 @@ class Summary:
         return [rows[i] for i in order]
 
     def chapters(self) -> list[dict[str, Any]]:
-        """Each chapter in the order play first reaches it, with the stats careers brought into it."""
+        """Each chapter with the stats careers brought into it, in the order careers reach them:
+        by the average step of first entry (chapters no career entered come last, in map order)."""
         r = self.report
         rows = []
         for cid in chapter_order(self.story):
             chapter = self.story.chapters[cid]
-            stats = r.chapter_stats.get(chapter.id, {})
+            stats = r.chapter_stats.get(cid, {})
+            careers = r.chapter_careers.get(cid, 0)
             rows.append(
                 {
-                    "chapter": chapter.id,
+                    "chapter": cid,
                     "title": chapter.title,
                     "phase": chapter.phase,
-                    "careers": r.chapter_careers.get(chapter.id, 0),
+                    "careers": careers,
+                    "entered_at": round(r.chapter_steps.get(cid, 0) / careers, 1) if careers else None,
                     "stats": {st.id: spread(stats[st.id]) for st in self.story.stats if stats.get(st.id)},
                 }
             )
-        return rows
+        order = sorted(range(len(rows)), key=lambda i: (rows[i]["careers"] == 0, rows[i]["entered_at"] or 0))
+        return [rows[i] for i in order]
 
     def chances(self) -> list[dict[str, Any]]:
         """Every chance roll that was rolled, with its observed and its stated success rate."""
@@ -406,10 +421,14 @@ class _TextReport:
         if not rows:
             return
         yield ""
-        yield "Stats on entering each chapter (chapters in the order play first reaches them)"
+        yield "Stats on entering each chapter (in the order careers reach them, on average)"
         yield self._columns(indent=5)
         for n, row in enumerate(rows, 1):
-            yield f"  {n}. {row['title']} ({row['phase']}): {_n(row['careers'])} careers"
+            if not row["careers"]:
+                yield f"  {n}. {row['title']} ({row['phase']}): never entered"
+                continue
+            when = f", at choice {row['entered_at']:g} on average" if row["entered_at"] else ""
+            yield f"  {n}. {row['title']} ({row['phase']}): {_n(row['careers'])} careers{when}"
             yield from self._stats(row["stats"], indent=5)
 
     def _columns(self, indent: int) -> str:
