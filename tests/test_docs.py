@@ -45,7 +45,7 @@ CORPUS = Path(__file__).parent / "data" / "bad_stories"
 
 MARKER = re.compile(r"<!-- test: (.+?) -->\Z")
 YAML_KINDS = {"file", "same-as", "manifest", "scenes", "choices", "scene-keys"}
-TEXT_KINDS = {"commands", "output", "mistake", "diagnostics", "tree"}
+TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree"}
 TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys"}
 
 
@@ -142,7 +142,7 @@ def test_every_block_says_how_it_is_tested() -> None:
 
 
 def test_every_output_and_mistake_block_has_a_test() -> None:
-    shown = {b.arg for b in BLOCKS if b.kind in ("output", "mistake")}
+    shown = {b.arg for b in BLOCKS if b.kind in ("output", "excerpt", "mistake")}
     assert shown == OUTPUTS_TESTED
 
 
@@ -541,10 +541,6 @@ def test_every_command_and_option_is_in_the_commands_section() -> None:
     top = cli._parser()
     for name, sub in _subparsers(top).items():
         assert f"\n### {name}" in commands, name
-        if name == "simulate":  # its section is completed by the simulate author (see the guide)
-            for option in ("--runs", "--seed", "--strategy", "--jobs", "--format"):
-                assert f"`{option}" in commands
-            continue
         for parser in [sub, *_subparsers(sub).values()]:
             for action in parser._actions:
                 for option in action.option_strings:
@@ -566,6 +562,31 @@ def run(*args: str) -> tuple[int, str]:
 def output(name: str) -> str:
     (b,) = named("output", name)
     return b.body
+
+
+def assert_excerpt(name: str, text: str) -> None:
+    """Every line of the excerpt block `name` is a line of `text`, in order; a line `…` stands
+    for any number of lines left out, and lines next to each other must be next to each other."""
+    (b,) = named("excerpt", name)
+    lines = text.splitlines()
+    at, loose = 0, True
+    for want in b.body.splitlines():
+        if want == "…":
+            loose = True
+            continue
+        if loose:
+            assert want in lines[at:], f"{name}: not found (in order): {want!r}"
+            at = lines.index(want, at) + 1
+        else:
+            got = lines[at] if at < len(lines) else "the end of the output"
+            assert got == want, f"{name}: expected {want!r}, got {got!r}"
+            at += 1
+        loose = False
+
+
+def test_an_excerpt_must_keep_its_lines_in_order() -> None:
+    with pytest.raises(AssertionError):
+        assert_excerpt("simulate-json", "{\n")
 
 
 def test_the_first_story_checks_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -598,7 +619,11 @@ def tutorial(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def guide_command(name: str) -> list[str]:
     """The arguments of the last command shown before the output block `name`, with the
     bundled story named by its folder (the test's copy of it)."""
-    (b,) = named("output", name)
+    return guide_command_before("output", name)
+
+
+def guide_command_before(kind: str, name: str) -> list[str]:
+    (b,) = named(kind, name)
     before = [
         line
         for c in blocks("commands")
@@ -692,6 +717,24 @@ def test_the_tutorials_branch_is_reached_and_leads_back(tutorial: Path) -> None:
     assert views["race_the_watch"].chance == 59 and "59% chance" in section(
         "Your first branch in fifteen minutes"
     )
+
+
+def test_the_tutorials_simulation_is_as_shown(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tutorial)
+    args = guide_command_before("excerpt", "tutorial-simulate")
+    assert args[:2] == ["simulate", BRANCH] and "explore" in args
+    code, text = run(*args)
+    assert code == 0
+    assert_excerpt("tutorial-simulate", text)
+
+
+def test_the_simulate_reference_json_is_as_shown() -> None:
+    args = guide_command_before("excerpt", "simulate-json")
+    assert args[:2] == ["simulate", "demo"]
+    code, text = run(*args)
+    assert code == 0
+    assert_excerpt("simulate-json", text)
+    assert json.loads(text)["kind"] == "estimate"
 
 
 def test_the_tutorials_graph_is_as_shown(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -956,6 +999,8 @@ OUTPUTS_TESTED = {
     "tutorial-mistake",
     "tutorial-play",
     "tutorial-graph",
+    "tutorial-simulate",
+    "simulate-json",
     "check-json",
     "check-ranges",
     "check-watch",
