@@ -245,6 +245,26 @@ def test_warp_takes_stats_named_like_the_dialogs_parts_and_ticks_flags_visibly(
     drive(steps, tmp_path, folder)
 
 
+def test_the_warp_dialog_says_where_a_detours_return_goes(folder: Path) -> None:
+    story = load_story(folder).story
+    assert story is not None
+    s = Session(story, 3)
+    s.choose("centre")
+    assert WarpScreen(s, "rest.bench").notes()[-1] == (
+        "It is inside a detour: its `return` brings you back to “In the Centre”, where you are now."
+    )
+    s.choose("finish")  # an ending: nowhere to come back to
+    assert WarpScreen(s, "rest.bench").notes()[-1] == (
+        "It is inside a detour: its `return` goes on to “In the Centre”, as after the story's call"
+        " from “At the Barre”."
+    )
+    inside = Session(story, 3)
+    inside.choose("sit")
+    assert WarpScreen(inside, "rest.bench").notes()[-1] == (
+        "It is inside a detour, as you are now: its `return` goes back to “In the Centre”."
+    )
+
+
 # -- live reload ------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from engine.loader import load_story
 from engine.model import Pos, Stat, Story
 from engine.runtime import Session
-from engine.warp import WarpError, arrival, stat_value, warp
+from engine.warp import OUTER, STORY, WarpError, arrival, stat_value, warp
 
 STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
 POISE = Stat("poise", "Poise", 40, 0, 60, "", Pos("story.yaml", 1, 1))
@@ -90,6 +90,32 @@ def test_warping_into_a_detour_returns_to_where_you_warped_from(studio: Story) -
     assert w.state.stack == [("class.centre", None)] and w.state.flags["tired"]
     w.choose("continue")
     assert w.state.scene == "class.centre" and w.stuck is None
+
+
+def test_a_detour_warped_into_from_an_ending_returns_as_after_the_storys_call(studio: Story) -> None:
+    ended = warp(Session(studio, 3), "stage.home", {}, {})
+    plan = arrival(ended, "rest.bench")  # an ending is nowhere to come back to
+    assert (plan.caller, plan.after, plan.called, plan.returns_to) == (
+        "class.barre",
+        "class.centre",
+        STORY,
+        "class.centre",
+    )
+    w = warp(ended, "rest.bench", {}, {})
+    assert w.state.stack == [("class.barre", "class.centre")]
+    w.choose("continue")
+    assert w.state.scene == "class.centre" and w.stuck is None  # not stuck on a `return` with no caller
+
+
+def test_a_detour_warped_into_from_inside_a_detour_returns_where_that_one_would(studio: Story) -> None:
+    s = Session(studio, 3)
+    s.choose("sit")  # on the bench, called from the barre: back to the centre after it
+    plan = arrival(s, "rest.bench")
+    assert (plan.called, plan.returns_to) == (OUTER, "class.centre")
+    w = warp(s, "rest.bench", {}, {})
+    assert w.state.stack == s.state.stack
+    w.choose("continue")
+    assert w.state.scene == "class.centre"
 
 
 def test_an_ending_can_be_warped_to(studio: Story) -> None:

@@ -41,7 +41,7 @@ from engine.model import Stat
 from engine.runtime import Session
 from engine.tui.screens.dialogs import Dialog
 from engine.tui.widgets.guard import GuardedScreen
-from engine.warp import Arrival, arrival, stat_value
+from engine.warp import HERE, OUTER, Arrival, arrival, stat_value
 
 MARKS = {CURRENT: "▶", VISITED: "✓"}
 KIND_MARKS = {ENDING: " ◆", ROUTER: " ⇢"}
@@ -380,11 +380,20 @@ class WarpScreen(Dialog):
             notes.append("It has no text: play passes on at once by its first branch that holds.")
         if plan.ending:
             notes.append("It is an ending: the career ends there.")
-        if plan.caller is not None:
-            caller = story.scenes[plan.caller].title
-            notes.append(
-                f"It is inside a detour: its `return` brings you back to “{caller}”, where you are now."
-            )
+        if plan.caller is not None and plan.returns_to is not None:
+            back = story.scenes[plan.returns_to].title
+            if plan.called == HERE:
+                notes.append(
+                    f"It is inside a detour: its `return` brings you back to “{back}”, where you are now."
+                )
+            elif plan.called == OUTER:
+                notes.append(f"It is inside a detour, as you are now: its `return` goes back to “{back}”.")
+            else:
+                caller = story.scenes[plan.caller].title
+                notes.append(
+                    f"It is inside a detour: its `return` goes on to “{back}”, as after the story's call"
+                    f" from “{caller}”."
+                )
         return notes
 
     def on_mount(self) -> None:
