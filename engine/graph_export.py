@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from engine.chapter_map import chapter_order
 from engine.model import Route, Scene, Story
 from engine.template import Template
 from engine.textsafe import clean
@@ -147,10 +148,11 @@ def build(story: Story, chapter: str | None = None) -> StoryMap:
                 if edge.target in shown:
                     endpoint(scene.id)
                     edges.append(edge)
-    clusters = tuple(
-        Cluster(c.id, one_line(c.title) or c.id, c.phase, tuple(members[c.id]))
-        for c in story.chapters.values()
-        if c.id in members
+    chapters = story.chapters
+    clusters = tuple(  # in the order play reaches them: Mermaid places the first ones first
+        Cluster(cid, one_line(chapters[cid].title) or cid, chapters[cid].phase, tuple(members[cid]))
+        for cid in chapter_order(story)
+        if cid in members
     )
     return StoryMap(story.id, one_line(story.title) or story.id, nodes, clusters, tuple(loose), tuple(edges))
 

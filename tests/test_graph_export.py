@@ -223,6 +223,13 @@ def test_the_same_story_always_gives_the_same_bytes() -> None:
     assert to_dot(story) == to_dot(story) and to_mermaid(story) == to_mermaid(story)
 
 
+def test_chapters_come_in_the_order_play_reaches_them() -> None:
+    story = load_story("demo").story
+    assert story is not None
+    assert next(iter(story.chapters)) == "medeu"  # a branch's chapter, first in the files
+    assert [c.id for c in build(story).clusters] == ["training", "setback", "competition", "medeu"]
+
+
 def test_one_chapter_shows_where_it_leads_and_where_it_is_entered_from() -> None:
     m = build(tiny_story(), chapter="detour")
     assert [c.id for c in m.clusters] == ["detour"]
