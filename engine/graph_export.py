@@ -2,8 +2,9 @@
 
 The story is first turned into one neutral `StoryMap` (nodes, labelled edges, chapter
 clusters), and each format only writes that map out, so DOT and Mermaid always show the same
-thing. Everything follows story order and nothing iterates a set, so the same story always
-gives the same bytes: exports can be committed and diffed.
+thing. Chapters come in the order play reaches them, everything else in story order, and
+nothing iterates a set, so the same story always gives the same bytes: exports can be
+committed and diffed.
 
 Labels carry author text, which can hold any character. Each format has its own escaping
 (`dot_string`, `mermaid_string`), applied to every piece of text that reaches the output, so
