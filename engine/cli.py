@@ -369,11 +369,7 @@ def _graph(args: argparse.Namespace, out: TextIO) -> int:
     if result is None:
         return 2
     if result.story is None:
-        errors = result.errors
-        out.write(f"This story cannot be mapped: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
-        for d in errors[:20]:
-            out.write(d.format() + "\n")
-        return 1
+        return _cannot("mapped", args.story, result.errors, out)
     try:
         story_map = build(result.story, args.chapter)
     except UnknownChapter as err:
@@ -418,12 +414,18 @@ def _simulate(args: argparse.Namespace, out: TextIO) -> int:
     if result is None:
         return 2
     if not result.ok or result.story is None:
-        errors = result.errors
-        out.write(f"This story cannot be simulated: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
-        for d in errors[:20]:
-            out.write(d.format() + "\n")
-        return 1
+        return _cannot("simulated", args.story, result.errors, out)
     return run(result.story, args, out)
+
+
+def _cannot(verb: str, name: str, errors: list[Diagnostic], out: TextIO) -> int:
+    """Say that a story with errors cannot be played, mapped or simulated, and show the first."""
+    out.write(f"This story cannot be {verb}: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
+    for d in errors[:20]:
+        out.write(d.format() + "\n")
+    if len(errors) > 20:
+        out.write(f"... and {len(errors) - 20} more: run `{PROG} check {name}`\n")
+    return 1
 
 
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
@@ -434,13 +436,7 @@ def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     if result is None:
         return 2
     if not result.ok or result.story is None:
-        errors = result.errors
-        out.write(f"This story cannot be played: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
-        for d in errors[:20]:
-            out.write(d.format() + "\n")
-        if len(errors) > 20:
-            out.write(f"... and {len(errors) - 20} more: run `{PROG} check {args.story}`\n")
-        return 1
+        return _cannot("played", args.story, result.errors, out)
     script = [c.strip() for c in args.choices.split(",") if c.strip()] if args.choices else []
     game = PlainGame(Session(result.story, args.seed), out, inp, script=script)
     try:
