@@ -10,7 +10,6 @@ that is not a comparison (a flag, `visited(...)`) is 0 or 1.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,16 +18,6 @@ from engine import expr as ex
 Distance = Callable[[Any], float]
 
 SCALE = 10  # a gap of this size counts as one half: stats move by a few points a step
-
-_HOLDS = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
 def distance(tree: Sequence[Any], scope: ex.Scope, want: bool = True) -> Distance:
@@ -42,7 +31,7 @@ def distance(tree: Sequence[Any], scope: ex.Scope, want: bool = True) -> Distanc
             return lambda s: a(s) + b(s)
         return lambda s: min(a(s), b(s))
     if kind == "cmp":
-        op = tree[1] if want else _NEGATE[tree[1]]
+        op = tree[1] if want else ex.NEGATED[tree[1]]
         left, right = ex.compile_node(tree[2], scope), ex.compile_node(tree[3], scope)
         return lambda s: _gap(op, left(s), right(s))
     value = ex.compile_node(tree, scope)
@@ -51,7 +40,7 @@ def distance(tree: Sequence[Any], scope: ex.Scope, want: bool = True) -> Distanc
 
 def _gap(op: str, a: Any, b: Any) -> float:
     if not (isinstance(a, int | float) and isinstance(b, int | float)):  # text, true/false
-        return 0.0 if _HOLDS[op](a, b) else 1.0
+        return 0.0 if ex.COMPARE[op](a, b) else 1.0
     if op == ">=":
         g = b - a
     elif op == ">":

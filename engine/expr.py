@@ -576,7 +576,7 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "//": _floordiv,
     "%": _mod,
 }
-_CMP: dict[str, Callable[[Any, Any], bool]] = {
+COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -584,7 +584,9 @@ _CMP: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+#: `a op b` is `b MIRRORED[op] a`; `not (a op b)` is `a NEGATED[op] b`. Shared with the analyses.
+MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
 def compile_node(node: Sequence[Any], scope: Scope) -> Fn:
@@ -632,7 +634,7 @@ def _compile_cmp(node: Sequence[Any], scope: Scope) -> Fn:
     op, left, right = node[1], node[2], node[3]
     # The commonest condition by far is `stat OP number`: one closure, one dict lookup.
     if left[0] == "num" and right[0] == "name" and right[1] in scope.stats:
-        op, left, right = _MIRROR[op], right, left
+        op, left, right = MIRRORED[op], right, left
     if left[0] == "name" and left[1] in scope.stats and right[0] == "num":
         name, k = left[1], right[1]
         if op == ">=":
@@ -646,7 +648,7 @@ def _compile_cmp(node: Sequence[Any], scope: Scope) -> Fn:
         if op == "==":
             return lambda s: s.stats[name] == k
         return lambda s: s.stats[name] != k
-    f = _CMP[op]
+    f = COMPARE[op]
     a, b = compile_node(left, scope), compile_node(right, scope)
     return lambda s: f(a(s), b(s))
 

@@ -19,9 +19,6 @@ from engine.model import CHANCE_MAX, CHANCE_MIN, Choice, Expr, Pos, Route, Scene
 from engine.ranges import FALSE, TRUE, Ranges, State
 from engine.reasons import in_words
 
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-
 
 def warnings(story: Story, ranges: Ranges, graph: StoryGraph) -> list[Diagnostic]:
     """Every range warning of a story whose ranges have been solved."""
@@ -161,7 +158,7 @@ class _RangeCheck:
             assert scene.ending is not None
             if preds is None:
                 preds = self.graph.predecessors()
-            leads_here = self.ancestors(scene.id, preds)
+            leads_here = self.graph.leading_to([scene.id], preds)
             closed = sorted(
                 {pos for pos, route in self.closed if self.enters(route, leads_here)},
                 key=lambda p: (p.file, p.line, p.col),
@@ -179,16 +176,6 @@ class _RangeCheck:
                 scene.id,
                 hint,
             )
-
-    def ancestors(self, sid: str, preds: dict[str, list[str]]) -> set[str]:
-        found = {sid}
-        todo = [sid]
-        while todo:
-            for p in preds[todo.pop()]:
-                if p not in found:
-                    found.add(p)
-                    todo.append(p)
-        return found
 
     def enters(self, route: Route, leads_here: set[str]) -> bool:
         """Whether a closed route is where the way to `leads_here` ends: it goes towards them,
@@ -237,9 +224,9 @@ class _RangeCheck:
     def comparison(self, node: Sequence[Any], want: bool, st: State) -> str | None:
         op, left, right = node[1], node[2], node[3]
         if not want:
-            op = _NEGATE[op]
+            op = ex.NEGATED[op]
         if left[0] == "num" and right[0] != "num":
-            op, left, right = _FLIP[op], right, left
+            op, left, right = ex.MIRRORED[op], right, left
         if right[0] != "num":
             return None
         value = self.domain.value(left, st)

@@ -51,8 +51,6 @@ FALSE, TRUE, EITHER = 1, 2, 3
 Interval = tuple[Any, Any]
 _INF = math.inf
 _LIMIT = ex.LIMIT
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 class State(NamedTuple):
@@ -279,7 +277,7 @@ class Domain:
         if kind == "name" and node[1] in self.flag_index:
             return self._set_flag(st, self.flag_index[node[1]], TRUE if want else FALSE)
         if kind == "cmp":
-            op, left, right = node[1] if want else _NEGATE[node[1]], node[2], node[3]
+            op, left, right = node[1] if want else ex.NEGATED[node[1]], node[2], node[3]
             if left[0] == "name" and right[0] == "num" and op != "!=" and left[1] in self.stat_index:
                 # `technique >= 60`, the commonest condition by far: narrowing it is exact
                 lo, hi = right[1], right[1]
@@ -322,7 +320,7 @@ class Domain:
         narrowed = self._narrow_by(st, op, left, b)
         if narrowed is None:
             return None
-        return self._narrow_by(narrowed, _MIRROR[op], right, self.value(left, narrowed))
+        return self._narrow_by(narrowed, ex.MIRRORED[op], right, self.value(left, narrowed))
 
     def _narrow_by(self, st: State, op: str, node: Any, other: Interval) -> State | None:
         """`st` narrowed so that `node OP x` can hold for some x in `other`."""

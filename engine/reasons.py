@@ -13,9 +13,6 @@ from typing import Any
 from engine import expr as ex
 from engine.model import Story
 
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-
 
 def explain(tree: Sequence[Any], state: Any, story: Story, chapter: str) -> str:
     """A short reason the condition `tree` (written in `chapter`) is false in `state`."""
@@ -68,9 +65,9 @@ class _Explainer:
     def comparison(self, tree: Sequence[Any], want: bool) -> str:
         op, left, right = tree[1], tree[2], tree[3]
         if not want:
-            op = _NEGATE[op]
+            op = ex.NEGATED[op]
         if left[0] == "num" and right[0] != "num":
-            op, left, right = _FLIP[op], right, left
+            op, left, right = ex.MIRRORED[op], right, left
         if right[0] != "num":
             return f"needs {self.words(left)} {op} {self.words(right)}"
         k = ex.format_value(right[1])
