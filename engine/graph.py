@@ -88,8 +88,13 @@ class StoryGraph:
 
     def can_finish(self, preds: dict[str, list[str]] | None = None) -> set[str]:
         """Scenes from which some path reaches an ending, or returns from a detour."""
+        ends = {sid for sid, s in self.story.scenes.items() if s.ending is not None} | self.returns
+        return self.leading_to(ends, preds)
+
+    def leading_to(self, targets: Iterable[str], preds: dict[str, list[str]] | None = None) -> set[str]:
+        """The targets and every scene from which some path reaches one of them."""
         preds = preds if preds is not None else self.predecessors()
-        done = {sid for sid, s in self.story.scenes.items() if s.ending is not None} | self.returns
+        done = set(targets)
         queue = deque(done)
         while queue:
             for p in preds[queue.popleft()]:
