@@ -54,10 +54,11 @@ def spread(hist: Histogram) -> dict[str, float | int]:
     return out
 
 
-def replay_command(story_arg: str, career: Career) -> list[str]:
-    """The command line that plays this career again, step by step, in plain mode."""
+def replay_command(story_arg: str, career: Career, *, choices: bool = True) -> list[str]:
+    """The command line that plays this career again, step by step, in plain mode (without
+    `choices`, only up to where its choices would go)."""
     argv = ["uv", "run", "main.py", "play", story_arg, "--plain", "--seed", str(career.seed)]
-    if career.choices:
+    if choices and career.choices:
         argv += ["--choices", ",".join(career.choices)]
     return argv
 
@@ -497,8 +498,8 @@ class _TextReport:
         if len(career.choices) <= SHOW_CHOICES:
             yield f"{pad}replay: {shlex.join(replay_command(self.s.story_arg, career))}"
         else:
-            short = Career(career.index, career.seed, career.steps, (), career.scene)
+            start = shlex.join(replay_command(self.s.story_arg, career, choices=False))
             yield (
-                f"{pad}replay: {shlex.join(replay_command(self.s.story_arg, short))} --choices …"
+                f"{pad}replay: {start} --choices …"
                 f" ({len(career.choices):,} choices: --format json gives the whole command)"
             )
