@@ -23,12 +23,12 @@ _PROBE = """
 import json, sys, time
 sys.path.insert(0, "bench")
 from _common import peak_rss_mb
-from engine.loader import load_story
-from engine.cache import ParseCache
+from engine.author.check import load_checked
+from engine.load.cache import ParseCache
 from pathlib import Path
 cache = ParseCache(Path({cache!r})) if {cached!r} else None
 t = time.perf_counter()
-result = load_story({story!r}, cache=cache)
+result = load_checked({story!r}, cache=cache)
 elapsed = time.perf_counter() - t
 rss = peak_rss_mb()
 print(json.dumps({{"seconds": elapsed, "rss_mb": rss, "scenes": len(result.story.scenes),

@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from _common import fmt_ms, fmt_us
-from engine.career import Recorder
-from engine.loader import load_story
-from engine.replay import Replay
-from engine.rng import SplitMix64
-from engine.runtime import Session
+from engine.author.check import load_checked
+from engine.play.rng import SplitMix64
+from engine.play.session import Session
+from engine.saves.record import Recorder
+from engine.saves.replay import Replay
 
 STORY = {
     "story.yaml": """id: loop
@@ -65,7 +65,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="pe-replay-"))
     for name, text in STORY.items():
         (folder / name).write_text(text)
-    result = load_story(folder, cache=False)
+    result = load_checked(folder, cache=False)
     assert result.ok, [d.format() for d in result.diagnostics]
     story = result.story
     recorder = Recorder(Session(story, 1))

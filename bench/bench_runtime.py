@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 from _common import fmt_us, median
-from engine import expr as ex
-from engine.loader import load_story
-from engine.rng import SplitMix64
-from engine.runtime import Session
-from engine.state import GameState
+from engine.author.check import load_checked
+from engine.core import expr as ex
+from engine.play.rng import SplitMix64
+from engine.play.session import Session
+from engine.play.state import GameState
 from gen_story import generate
 
 
@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("--careers", type=int, default=300)
     args = ap.parse_args()
     folder = generate(args.scenes, Path(tempfile.mkdtemp(prefix="pe-bench-")) / "story")
-    story = load_story(folder, cache=False).story
+    story = load_checked(folder, cache=False).story
     assert story is not None
     times = step_times(story, args.careers)
     times.sort()

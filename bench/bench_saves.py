@@ -18,8 +18,9 @@ import time
 from pathlib import Path
 
 from _common import fmt_ms
-from engine.saves import Career, SaveStore, StepRecord, new_id, now
-from engine.state import GameState
+from engine.play.state import GameState
+from engine.saves.format import Career, StepRecord, new_id, now
+from engine.saves.store import SaveStore
 
 
 def career(steps: int, career_id: str | None = None) -> Career:

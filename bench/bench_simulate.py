@@ -29,11 +29,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from _common import median
-from engine.loader import load_story
-from engine.model import Story
-from engine.runtime import Session
-from engine.simulate import simulate
-from engine.simulate_report import Summary
+from engine.author.check import load_checked
+from engine.author.simulate.run import simulate
+from engine.author.simulate.summary import Summary
+from engine.core.model import Story
+from engine.play.session import Session
 from gen_story import generate
 
 TARGETS = {"careers": 3_800, "steps": 37_000}  # careers/s at 100 scenes, steps/s at 10,000
@@ -92,7 +92,7 @@ def main() -> None:
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        small = load_story(generate(100, Path(tmp) / "s100"), cache=False).story
+        small = load_checked(generate(100, Path(tmp) / "s100"), cache=False).story
         assert small is not None
         per_s, steps_s = throughput(small, args.careers, args.repeats)
         print(f"100 scenes: {per_s:,.0f} careers/s ({steps_s:,.0f} steps/s)  target {TARGETS['careers']:,}")
@@ -102,7 +102,7 @@ def main() -> None:
         per_s, _ = throughput(small, args.careers * 4, args.repeats, jobs=2)
         print(f"100 scenes, --jobs 2: {per_s:,.0f} careers/s")
         if not args.skip_big:
-            big = load_story(generate(10_000, Path(tmp) / "s10k"), cache=False).story
+            big = load_checked(generate(10_000, Path(tmp) / "s10k"), cache=False).story
             assert big is not None
             per_s, steps_s = throughput(big, args.big_careers, args.repeats)
             print(
@@ -116,7 +116,7 @@ def main() -> None:
         return
     print(f"careers to full coverage (median of {args.coverage_seeds} seeds; cap {args.coverage_cap:,}):")
     for name in ("demo", "magdalena", "halima", "bozena"):
-        story = load_story(name).story
+        story = load_checked(name).story
         assert story is not None
         found = {
             strategy: careers_to_full_coverage(story, strategy, args.coverage_seeds, args.coverage_cap)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from _common import ROOT, fmt_ms, in_fresh_process, peak_rss_mb
 from bench_replay import STORY
-from engine.rng import SplitMix64
+from engine.play.rng import SplitMix64
 from engine.tui.app import FIRST_FRAME_ENV, PointeEdgeApp
 from engine.tui.settings import Settings
 

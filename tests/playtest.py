@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from engine.model import Story
-from engine.rng import SplitMix64
-from engine.runtime import Session
+from engine.core.model import Story
+from engine.play.rng import SplitMix64
+from engine.play.session import Session
 
 MAX_STEPS = 2_000
 

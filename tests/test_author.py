@@ -19,10 +19,10 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, SelectionList, Static
 
-import engine.cli as cli
-from engine.loader import load_story
-from engine.runtime import Session
-from engine.saves import SaveStore
+import engine.cli.dispatch as cli
+from engine.author.check import load_checked
+from engine.play.session import Session
+from engine.saves.store import SaveStore
 from engine.tui.app import PointeEdgeApp, changed_names
 from engine.tui.screens.author import AuthorScreen, FlagList, WarpScreen, stat_input_id
 from engine.tui.screens.dialogs import HelpScreen, StoryErrorsScreen
@@ -82,7 +82,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 async def reload(app: PointeEdgeApp, pilot: Pilot, folder: Path, *files: str) -> None:
-    app.story_reloaded(list(files), load_story(folder))
+    app.story_reloaded(list(files), load_checked(folder))
     await pilot.pause()
 
 
@@ -246,7 +246,7 @@ def test_warp_takes_stats_named_like_the_dialogs_parts_and_ticks_flags_visibly(
 
 
 def test_the_warp_dialog_says_where_a_detours_return_goes(folder: Path) -> None:
-    story = load_story(folder).story
+    story = load_checked(folder).story
     assert story is not None
     s = Session(story, 3)
     s.choose("centre")

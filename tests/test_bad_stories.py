@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagnostics import CODES
-from engine.loader import load_story
+from engine.author.check import load_checked
+from engine.core.diagnostics import CODES
 
 CORPUS = Path(__file__).parent / "data" / "bad_stories"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
@@ -24,7 +24,7 @@ BASE = CORPUS / "unknown_stat"  # a clean manifest and main chapter to build gen
 
 
 def diagnostics_of(folder: Path) -> set[str]:
-    result = load_story(folder, cache=False, ranges=True)  # as `check` loads it
+    result = load_checked(folder, cache=False, ranges=True)  # as `check` loads it
     out = set()
     for d in result.diagnostics:
         rel = "." if d.line == 0 else Path(d.file).resolve().relative_to(folder.resolve()).as_posix()
@@ -52,7 +52,7 @@ def test_broken_story_gives_exactly_its_diagnostics(case: str) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_diagnostic_names_file_line_column_and_a_known_code(case: str) -> None:
-    for d in load_story(CORPUS / case, cache=False, ranges=True).diagnostics:
+    for d in load_checked(CORPUS / case, cache=False, ranges=True).diagnostics:
         assert d.code in CODES
         assert d.file
         assert (d.line >= 1 and d.col >= 1) or d.code in ("E027", "W110")
@@ -95,7 +95,7 @@ def test_nesting_that_would_crash_libyaml_is_refused_in_a_child_process(tmp_path
     story = _copy_base(tmp_path)
     (story / "deep.yaml").write_text(body)
     code = (
-        "import sys; from pathlib import Path; from engine.loader import load_story\n"
+        "import sys; from pathlib import Path; from engine.load.folder import load_story\n"
         f"r = load_story(Path({str(story)!r}), cache=False)\n"
         "print(sorted({d.code for d in r.diagnostics}))"
     )

@@ -24,12 +24,12 @@ def bench_modules():  # type: ignore[no-untyped-def]
 
 
 def test_the_generated_story_has_the_benchmark_shape(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
-    from engine.graph import StoryGraph
-    from engine.loader import load_story
+    from engine.author.check import load_checked
+    from engine.author.graph import StoryGraph
 
     gen_story, _ = bench_modules
     folder = gen_story.generate(300, tmp_path / "story")
-    result = load_story(folder, cache=False)
+    result = load_checked(folder, cache=False)
     assert result.errors == []
     story = result.story
     assert len(story.scenes) == 300 and len(story.stats) == 6 and len(story.endings) == 10
@@ -42,10 +42,10 @@ def test_the_generated_story_has_the_benchmark_shape(tmp_path: Path, bench_modul
 
 
 def test_the_runtime_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
-    from engine.loader import load_story
+    from engine.author.check import load_checked
 
     gen_story, bench_runtime = bench_modules
-    story = load_story(gen_story.generate(100, tmp_path / "story"), cache=False).story
+    story = load_checked(gen_story.generate(100, tmp_path / "story"), cache=False).story
     times = bench_runtime.step_times(story, careers=5)
     assert len(times) >= 5 * 10 and all(t > 0 for t in times)
     assert bench_runtime.condition_time("technique >= 60 and not injured", runs=100) > 0
@@ -87,14 +87,14 @@ def test_the_reload_benchmark_runs(bench_modules) -> None:  # type: ignore[no-un
 def test_the_simulate_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
     import bench_simulate
 
-    from engine.loader import load_story
+    from engine.author.check import load_checked
 
     gen_story, _ = bench_modules
-    story = load_story(gen_story.generate(100, tmp_path / "s100"), cache=False).story
+    story = load_checked(gen_story.generate(100, tmp_path / "s100"), cache=False).story
     careers, steps = bench_simulate.throughput(story, 20, 1)
     assert careers > 0 and steps > careers
     with bench_simulate.describing_every_step():
         assert bench_simulate.throughput(story, 20, 1)[0] > 0
-    demo = load_story("demo").story
+    demo = load_checked("demo").story
     (needed,) = bench_simulate.careers_to_full_coverage(demo, "explore", 1, 200)
     assert needed is not None and needed < 200

@@ -18,12 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import expr as ex
-from engine.cli import main as cli_main
-from engine.loader import STORIES_DIR, load_story
-from engine.metrics import scene_words, stat_deciders, story_words
-from engine.model import Story
-from engine.template import to_plain
+from engine.author.check import load_checked
+from engine.author.metrics import scene_words, stat_deciders, story_words
+from engine.cli.dispatch import main as cli_main
+from engine.core import expr as ex
+from engine.core.model import Story
+from engine.core.template import to_plain
+from engine.load.folder import STORIES_DIR
 from tests.playtest import survey
 
 CAREERS = ["magdalena", "halima", "bozena"]
@@ -40,7 +41,7 @@ _surveys: dict[str, object] = {}
 
 def story_of(career: str) -> Story:
     if career not in _stories:
-        result = load_story(career, cache=False)
+        result = load_checked(career, cache=False)
         assert result.story is not None, [d.format() for d in result.diagnostics]
         _stories[career] = result.story
     return _stories[career]
@@ -58,7 +59,7 @@ def data_of(career: str) -> dict:
 
 @careers
 def test_check_reports_no_errors_and_no_warnings(career: str) -> None:
-    result = load_story(career, cache=False)
+    result = load_checked(career, cache=False)
     assert [d.format() for d in result.diagnostics] == []
 
 
@@ -159,7 +160,7 @@ def test_every_fact_of_the_seed_is_in_reachable_text(career: str) -> None:
 
 
 def _literals(scene) -> str:  # type: ignore[no-untyped-def]
-    from engine.metrics import strings_in
+    from engine.author.metrics import strings_in
 
     out = []
     for para in scene.text.paragraphs:
@@ -185,12 +186,12 @@ def test_no_paragraph_is_shared_between_stories() -> None:
     import itertools
     import re
 
-    from engine.loader import bundled_stories
-    from engine.metrics import strings_in
+    from engine.author.metrics import strings_in
+    from engine.load.folder import bundled_stories
 
     found: list[tuple[str, str, set[tuple[str, ...]]]] = []
     for sid in bundled_stories():
-        story = load_story(sid, cache=False).story
+        story = load_checked(sid, cache=False).story
         assert story is not None
         for scene in story.scenes.values():
             for para in scene.text.paragraphs if scene.text else ():
@@ -209,11 +210,11 @@ def test_no_paragraph_is_shared_between_stories() -> None:
 def test_the_stories_readme_gives_the_real_figures() -> None:
     import re
 
-    from engine.loader import bundled_stories
+    from engine.load.folder import bundled_stories
 
     readme = (STORIES_DIR / "README.md").read_text(encoding="utf-8")
     for sid in bundled_stories():
-        story = load_story(sid, cache=False).story
+        story = load_checked(sid, cache=False).story
         assert story is not None
         row = re.search(rf"^\| \[{sid}\]\({sid}/\) \| (.*) \|$", readme, re.M)
         assert row is not None, sid
@@ -233,7 +234,7 @@ def test_the_stories_readme_gives_the_real_figures() -> None:
 
 @careers
 def test_setbacks_strike_from_several_places_as_detours(career: str) -> None:
-    from engine.graph import routes
+    from engine.author.graph import routes
 
     story = story_of(career)
     setback = {cid for cid, ch in story.chapters.items() if ch.phase == "setback"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.chapter_map import (
+from engine.author.chapter_map import (
     CURRENT,
     ENDING,
     ROUTER,
@@ -18,9 +18,9 @@ from engine.chapter_map import (
     detour_scenes,
     effect_words,
 )
-from engine.loader import load_story
-from engine.model import Story
-from engine.runtime import Session
+from engine.author.check import load_checked
+from engine.core.model import Story
+from engine.play.session import Session
 from engine.tui.screens.author import exit_text
 
 STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
@@ -28,14 +28,14 @@ STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
 
 @pytest.fixture(scope="module")
 def studio() -> Story:
-    story = load_story(STUDIO, cache=False).story
+    story = load_checked(STUDIO, cache=False).story
     assert story is not None
     return story
 
 
 @pytest.fixture(scope="module")
 def demo() -> Story:
-    story = load_story("demo").story
+    story = load_checked("demo").story
     assert story is not None
     return story
 
@@ -80,7 +80,7 @@ def test_scenes_no_path_in_the_chapter_reaches_are_listed_apart(tmp_path: Path) 
         rest.read_text()
         + "  nap:\n    title: A Nap\n    text: Nobody comes here.\n    continue: Up\n    return: true\n"
     )
-    story = load_story(tmp_path / "s", cache=False).story
+    story = load_checked(tmp_path / "s", cache=False).story
     assert story is not None
     m = chapter_map(story, "rest", Session(story, 1).state)
     assert ids(m.elsewhere) == ["rest.nap"] and m.find("rest.nap").depth is None  # type: ignore[union-attr]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.cli as cli
-from engine.check_watch import watch_check
+import engine.cli.dispatch as cli
+from engine.cli.check_watch import watch_check
 
 ROOT = Path(__file__).parent.parent
 RULES = Path(__file__).parent / "data" / "stories" / "rules"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-import engine.cli as cli
-from engine.loader import bundled_stories
-from engine.runtime import Session
+import engine.cli.dispatch as cli
+from engine.load.folder import bundled_stories
+from engine.play.session import Session
 
 ROOT = Path(__file__).parent.parent
 BAD = Path(__file__).parent / "data" / "bad_stories"
@@ -263,7 +263,7 @@ def test_ctrl_c_at_the_prompt_exits_cleanly() -> None:
 
 
 def test_the_save_folder_variable_is_named_once_in_effect() -> None:
-    from engine.saves import ENV
+    from engine.saves.store import ENV
 
     assert cli.SAVES_ENV == ENV  # written twice so that --help need not import the save store
 

@@ -26,15 +26,16 @@ from typing import Any
 import pytest
 import yaml
 
-import engine.cli as cli
-from engine import expr as ex
-from engine import file_parser as fp
-from engine.check_watch import watch_check
-from engine.diagnostics import CODES
-from engine.loader import LoadResult, load_story
-from engine.model import PHASES, TONES
-from engine.runtime import Session
-from engine.warp import warp
+import engine.cli.dispatch as cli
+from engine.author.check import load_checked
+from engine.author.warp import warp
+from engine.cli.check_watch import watch_check
+from engine.core import expr as ex
+from engine.core.diagnostics import CODES
+from engine.core.model import PHASES, TONES
+from engine.load import parse as fp
+from engine.load.folder import LoadResult
+from engine.play.session import Session
 
 ROOT = Path(__file__).parent.parent
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -336,7 +337,7 @@ def test_the_file_examples_are_the_first_story_and_the_tutorials_branch() -> Non
 def test_every_whole_story_of_the_guide_loads_without_an_error_or_warning(
     tmp_path: Path, folder: str
 ) -> None:
-    result = load_story(build(tmp_path, folder), cache=False, ranges=True)  # as `check` loads it
+    result = load_checked(build(tmp_path, folder), cache=False, ranges=True)  # as `check` loads it
     assert [d.format() for d in result.diagnostics] == []
 
 
@@ -398,7 +399,7 @@ def load_fragment(tmp: Path, b: Block) -> tuple[LoadResult, list[str]]:
             manifest += "stats: {technique: 10}\n"
         (folder / "story.yaml").write_text(manifest)
         (folder / "main.yaml").write_text("chapter: main\nscenes:\n" + _stub("start"))
-        return load_story(folder, cache=False), ["main.start"]
+        return load_checked(folder, cache=False), ["main.start"]
     (folder / "story.yaml").write_text(HARNESS_MANIFEST)
     if b.kind == "scenes":
         scenes = textwrap.indent(_without_wrapper(b.body, "scenes"), "  ")
@@ -420,7 +421,7 @@ def load_fragment(tmp: Path, b: Block) -> tuple[LoadResult, list[str]]:
         if c == chapter:
             text += scenes
         (folder / f"{c}.yaml").write_text(f"chapter: {c}\nscenes:\n{text}")
-    return load_story(folder, cache=False), [f"{chapter}.{n}" for n in names]
+    return load_checked(folder, cache=False), [f"{chapter}.{n}" for n in names]
 
 
 FRAGMENTS = [b for b in BLOCKS if b.kind in ("manifest", "scenes", "choices", "scene-keys")]
@@ -645,7 +646,7 @@ def test_the_tutorial_checks_clean(tutorial: Path, monkeypatch: pytest.MonkeyPat
     assert guide_command("tutorial-check") == ["check", BRANCH]
     assert run(*guide_command("tutorial-check")) == (0, output("tutorial-check"))
     # "The career had 95 scenes; it has 97 now", and after step 9 "`check` counts 95 scenes again".
-    bundled = load_story(ROOT / BRANCH).story
+    bundled = load_checked(ROOT / BRANCH).story
     assert bundled is not None
     text = section("Your first branch in fifteen minutes")
     counts = {int(a or b) for a, b in re.findall(r"had (\d+) scenes|counts (\d+) scenes again", text)}
@@ -700,7 +701,7 @@ def test_the_tutorial_plays_in_plain_text_as_shown(tutorial: Path, monkeypatch: 
 
 
 def test_the_tutorials_branch_is_reached_and_leads_back(tutorial: Path) -> None:
-    story = load_story(tutorial / BRANCH, cache=False).story
+    story = load_checked(tutorial / BRANCH, cache=False).story
     assert story is not None
     choices = guide_command("tutorial-play")[-1].split(",")
     session = Session(story, 1)
@@ -849,7 +850,7 @@ def test_every_diagnostic_line_is_what_check_prints(monkeypatch: pytest.MonkeyPa
         for line in b.body.splitlines():
             case = re.split(r"[/:]", line, maxsplit=1)[0]
             if case not in printed:
-                diagnostics = load_story(Path(case), cache=False, ranges=True).diagnostics
+                diagnostics = load_checked(Path(case), cache=False, ranges=True).diagnostics
                 printed[case] = {d.format() for d in diagnostics}
             assert line in printed[case], line
             codes.add(re.search(r" (?:error|warning) ([EW]\d{3}):", line).group(1))  # type: ignore[union-attr]
@@ -922,7 +923,7 @@ def test_every_effect_example_does_what_is_shown(tmp_path: Path) -> None:
             "flags: [injured, national_team, sore_ankle]\n"
         )
         (folder / "main.yaml").write_text(EFFECT_STORY.replace("EFFECT", code(example)))
-        loaded = load_story(folder, cache=False)
+        loaded = load_checked(folder, cache=False)
         assert [d.format() for d in loaded.errors] == [], example
         assert loaded.story is not None
         session = Session(loaded.story, 1)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import expr as ex
+from engine.core import expr as ex
 
 STATS = {"technique": 0, "artistry": 0, "stamina": 0}
 FLAGS = {"injured": False, "national_team": False}

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.cli as cli
-from engine.graph_export import (
+import engine.cli.dispatch as cli
+from engine.author.check import load_checked
+from engine.author.export import (
     CALL,
     ELSEWHERE,
     MISSING,
@@ -30,9 +31,8 @@ from engine.graph_export import (
     write_dot,
     write_mermaid,
 )
-from engine.loader import load_story
-from engine.model import Branch, Chance, Chapter, Choice, Ending, Expr, Outcome, Pos, Route, Scene, Story
-from engine.template import link
+from engine.core.model import Branch, Chance, Chapter, Choice, Ending, Expr, Outcome, Pos, Route, Scene, Story
+from engine.core.template import link
 
 DATA = Path(__file__).parent / "data"
 EXPECTED = DATA / "graph"
@@ -218,13 +218,13 @@ def test_the_map_shows_every_kind_of_route() -> None:
 
 
 def test_the_same_story_always_gives_the_same_bytes() -> None:
-    story = load_story("demo").story
+    story = load_checked("demo").story
     assert story is not None
     assert to_dot(story) == to_dot(story) and to_mermaid(story) == to_mermaid(story)
 
 
 def test_chapters_come_in_the_order_play_reaches_them() -> None:
-    story = load_story("demo").story
+    story = load_checked("demo").story
     assert story is not None
     assert next(iter(story.chapters)) == "medeu"  # a branch's chapter, first in the files
     assert [c.id for c in build(story).clusters] == ["training", "setback", "competition", "medeu"]
@@ -352,7 +352,7 @@ def test_a_label_with_nothing_to_show_is_left_out() -> None:
 
 @given(NASTY)
 def test_escaped_labels_read_back_as_the_text(text: str) -> None:
-    from engine.textsafe import clean
+    from engine.core.textsafe import clean
 
     expected = clean(text)
     _, (shown,) = _dot_strings(dot_string(text))
@@ -374,7 +374,7 @@ def test_escaping_handles_each_hazard() -> None:
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 def test_graphviz_renders_the_demo_and_shows_labels_exactly() -> None:
-    story = load_story("demo").story
+    story = load_checked("demo").story
     assert story is not None
     done = subprocess.run(["dot", "-Tsvg"], input=to_dot(story), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr
@@ -437,7 +437,7 @@ def test_a_story_with_errors_is_mapped_as_far_as_it_loaded(capsys: pytest.Captur
 def test_a_mermaid_map_past_mermaids_limits_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import engine.graph_export as graph_export
+    import engine.author.export as graph_export
 
     monkeypatch.setattr(graph_export, "MERMAID_LIMITS", (1000, 10))
     code, out = run("graph", "demo", "--format", "mermaid")

@@ -9,12 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.loader as loader_module
-from engine.cache import ParseCache, default_dir
-from engine.file_parser import parse_file, slug
-from engine.loader import StoryNotFound, find_story, load_story, story_files
-from engine.model import Expr
-from engine.yaml_reader import read
+import engine.load.folder as loader_module
+from engine.author.check import load_checked
+from engine.core.model import Expr
+from engine.load.cache import ParseCache, default_dir
+from engine.load.folder import StoryNotFound, find_story, story_files
+from engine.load.parse import parse_file, slug
+from engine.load.yaml_reader import read
 
 DEMO = Path(__file__).parent.parent / "stories" / "demo"
 
@@ -36,7 +37,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_the_demo_loads_into_frozen_positioned_objects() -> None:
-    result = load_story("demo", cache=False)
+    result = load_checked("demo", cache=False)
     assert result.ok and result.diagnostics == []
     story = result.story
     assert story.id == "demo" and story.start == "training.early_ice"
@@ -56,7 +57,7 @@ def test_the_demo_loads_into_frozen_positioned_objects() -> None:
 
 
 def test_an_expression_inside_a_text_block_knows_its_exact_line_and_column() -> None:
-    story = load_story("demo", cache=False).story
+    story = load_checked("demo", cache=False).story
     text = story.scenes["training.coach_talk"].text
     (e,) = [x for x in text.expressions if isinstance(x, Expr)]  # type: ignore[union-attr]
     path = DEMO / "training.yaml"
@@ -74,7 +75,7 @@ def test_every_yaml_file_under_the_folder_is_part_of_the_story(tmp_path: Path) -
     assert names == sorted(names)
     assert "branches/medeu.yaml" in names and ".swap.yaml" not in names
     assert all(not n.startswith(".hidden") for n in names)
-    result = load_story(story, cache=False)
+    result = load_checked(story, cache=False)
     assert result.ok
     assert "medeu.open_air" in result.story.scenes  # type: ignore[union-attr]
     grafted = [c for c in result.story.scenes["training.after_session"].choices if c.graft]  # type: ignore[union-attr]
@@ -96,12 +97,12 @@ def test_all_problems_of_all_files_come_in_one_pass(tmp_path: Path) -> None:
     c = story / "competition.yaml"
     c.write_text(c.read_text().replace("goto: short_program", "goto: short_progam", 1))
     (story / "broken.yaml").write_text("chapter: broken\nscenes: [unclosed\n")
-    codes = sorted(d.code for d in load_story(story, cache=False).diagnostics)
+    codes = sorted(d.code for d in load_checked(story, cache=False).diagnostics)
     assert codes == ["E001", "E031", "E050"]
 
 
 def test_hints_for_near_misses() -> None:
-    result = load_story(Path(__file__).parent / "data" / "bad_stories" / "unknown_stat", cache=False)
+    result = load_checked(Path(__file__).parent / "data" / "bad_stories" / "unknown_stat", cache=False)
     (d,) = result.diagnostics
     assert d.hint == "did you mean `technique`?"
     assert d.format().endswith("(did you mean `technique`?) [extra.x]")
@@ -116,11 +117,11 @@ def test_derived_choice_ids_are_stable_slugs() -> None:
 
 def test_the_fingerprint_changes_with_any_file_and_only_then(tmp_path: Path) -> None:
     story = copy_demo(tmp_path)
-    first = load_story(story, cache=False).story.fingerprint  # type: ignore[union-attr]
-    assert load_story(story, cache=False).story.fingerprint == first  # type: ignore[union-attr]
+    first = load_checked(story, cache=False).story.fingerprint  # type: ignore[union-attr]
+    assert load_checked(story, cache=False).story.fingerprint == first  # type: ignore[union-attr]
     medeu = story / "branches" / "medeu.yaml"
     medeu.write_text(medeu.read_text() + "\n# a comment\n")
-    assert load_story(story, cache=False).story.fingerprint != first  # type: ignore[union-attr]
+    assert load_checked(story, cache=False).story.fingerprint != first  # type: ignore[union-attr]
 
 
 # -- the cache ---------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def test_the_fingerprint_changes_with_any_file_and_only_then(tmp_path: Path) -> 
 def test_an_unchanged_story_loads_from_the_cache_without_reading_yaml(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     story = copy_demo(tmp_path)
     cache = ParseCache(tmp_path / "cache")
-    cold = load_story(story, cache=cache)
+    cold = load_checked(story, cache=cache)
     assert (cache.hits, cache.misses) == (0, 5)
 
     def no_yaml(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -137,7 +138,7 @@ def test_an_unchanged_story_loads_from_the_cache_without_reading_yaml(tmp_path: 
 
     monkeypatch.setattr(loader_module, "parse_file", no_yaml)
     warm_cache = ParseCache(tmp_path / "cache")
-    warm = load_story(story, cache=warm_cache)
+    warm = load_checked(story, cache=warm_cache)
     assert (warm_cache.hits, warm_cache.misses) == (5, 0)
     assert warm.story.fingerprint == cold.story.fingerprint  # type: ignore[union-attr]
     assert list(warm.story.scenes) == list(cold.story.scenes)  # type: ignore[union-attr]
@@ -145,11 +146,11 @@ def test_an_unchanged_story_loads_from_the_cache_without_reading_yaml(tmp_path: 
 
 def test_a_changed_file_re_parses_alone(tmp_path: Path) -> None:
     story = copy_demo(tmp_path)
-    load_story(story, cache=ParseCache(tmp_path / "cache"))
+    load_checked(story, cache=ParseCache(tmp_path / "cache"))
     setback = story / "setback.yaml"
     setback.write_text(setback.read_text().replace("Ice and Tape", "Ice, Tape and Tears"))
     cache = ParseCache(tmp_path / "cache")
-    result = load_story(story, cache=cache)
+    result = load_checked(story, cache=cache)
     assert (cache.hits, cache.misses) == (4, 1)
     assert result.story.scenes["setback.ankle"].title == "Ice, Tape and Tears"  # type: ignore[union-attr]
 
@@ -166,16 +167,16 @@ def test_a_changed_file_re_parses_alone(tmp_path: Path) -> None:
 )
 def test_a_damaged_cache_entry_is_ignored_and_replaced(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
     story = copy_demo(tmp_path)
-    load_story(story, cache=ParseCache(tmp_path / "cache"))
+    load_checked(story, cache=ParseCache(tmp_path / "cache"))
     entries = sorted((tmp_path / "cache").rglob("*.bin"))
     assert len(entries) == 5
     for entry in entries:
         entry.write_bytes(damage(entry.read_bytes()))
     cache = ParseCache(tmp_path / "cache")
-    result = load_story(story, cache=cache)
+    result = load_checked(story, cache=cache)
     assert result.ok and (cache.hits, cache.misses) == (0, 5)
     again = ParseCache(tmp_path / "cache")
-    load_story(story, cache=again)
+    load_checked(story, cache=again)
     assert again.hits == 5  # the damaged entries were replaced by good ones
 
 
@@ -184,7 +185,7 @@ def test_the_cache_lives_outside_the_story_folder(tmp_path: Path, monkeypatch) -
     before = sorted(p.relative_to(story) for p in story.rglob("*"))
     monkeypatch.setenv("POINTE_EDGE_CACHE", str(tmp_path / "user-cache"))
     assert default_dir() == tmp_path / "user-cache"
-    load_story(story)
+    load_checked(story)
     assert sorted(p.relative_to(story) for p in story.rglob("*")) == before
     assert list((tmp_path / "user-cache").rglob("*.bin"))
 
@@ -197,7 +198,7 @@ def test_the_cache_can_be_turned_off_or_be_unwritable(tmp_path: Path, monkeypatc
     assert default_dir() == tmp_path / "xdg" / "pointe-edge"
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be")
-    assert load_story(copy_demo(tmp_path), cache=ParseCache(blocked)).ok
+    assert load_checked(copy_demo(tmp_path), cache=ParseCache(blocked)).ok
 
 
 # -- reading YAML: nothing may escape as an exception ------------------------------------------
@@ -260,9 +261,9 @@ def test_yaml_shaped_noise_gives_problems_never_exceptions(parts: list[str]) -> 
 
 def test_an_expression_error_names_its_column_inside_the_expression_and_in_the_file() -> None:
     bad = Path(__file__).parent / "data" / "bad_stories"
-    (d,) = load_story(bad / "expression_syntax", cache=False).diagnostics
+    (d,) = load_checked(bad / "expression_syntax", cache=False).diagnostics
     assert (d.line, d.col) == (7, 25)  # `if: technique >=` : the end of the expression
     assert d.message == "condition: expression ends too soon, at column 13 of `technique >=`"
-    (d,) = load_story(bad / "old_ternary", cache=False).diagnostics
+    (d,) = load_checked(bad / "old_ternary", cache=False).diagnostics
     assert (d.line, d.col) == (5, 32)  # the `?` inside the text block
     assert d.message.endswith('at column 16 of `technique > 50 ? "ready" : "small"`')

@@ -1,4 +1,4 @@
-"""Stat ranges (engine/ranges.py) and the warnings they prove (engine/range_check.py).
+"""Stat ranges (engine/author/ranges/solve.py) and the warnings they prove (engine/author/ranges/warnings.py).
 
 Soundness is what matters: every value a real career has must lie inside the proven range, and
 nothing called impossible may ever happen. Three layers test it: expressions and conditions on
@@ -18,14 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import expr as ex
-from engine.cli import main as cli_main
-from engine.loader import load_story
-from engine.model import CHANCE_MIN, Flag, Pos, Stat, Story
-from engine.ranges import EITHER, FALSE, TRUE, Domain, Ranges, State
-from engine.rng import SplitMix64
-from engine.runtime import Session
-from engine.state import GameState
+from engine.author.check import load_checked
+from engine.author.ranges.solve import EITHER, FALSE, TRUE, Domain, Ranges, State
+from engine.cli.dispatch import main as cli_main
+from engine.core import expr as ex
+from engine.core.model import CHANCE_MIN, Flag, Pos, Stat, Story
+from engine.play.rng import SplitMix64
+from engine.play.session import Session
+from engine.play.state import GameState
 
 HERE = Path(__file__).parent
 RULES = HERE / "data" / "stories" / "rules"
@@ -220,7 +220,7 @@ _LOADED: dict[str, tuple[Story, Ranges]] = {}
 
 def _solved(name: str) -> tuple[Story, Ranges]:
     if name not in _LOADED:
-        result = load_story(RULES if name == "rules" else name, ranges=True)
+        result = load_checked(RULES if name == "rules" else name, ranges=True)
         assert result.story is not None and result.ranges is not None
         _LOADED[name] = (result.story, result.ranges)
     return _LOADED[name]
@@ -341,7 +341,7 @@ def test_random_careers_on_generated_stories_stay_inside_their_ranges(
     folder = tmp_path_factory.mktemp("gen")
     for name, text in files.items():
         (folder / name).write_text(text)
-    result = load_story(folder, cache=False, ranges=True)
+    result = load_checked(folder, cache=False, ranges=True)
     assert not result.errors, [d.format() for d in result.errors]
     assert result.story is not None and result.ranges is not None
     for seed in seeds:
@@ -396,7 +396,7 @@ def test_a_detour_hands_back_each_callers_own_stats(tmp_path: Path) -> None:
     ending: {title: High, tone: triumph}
 """,
     )
-    ranges = load_story(story, cache=False, ranges=True).ranges
+    ranges = load_checked(story, cache=False, ranges=True).ranges
     assert ranges is not None
     assert ranges.bounds("main.low").stats["technique"] == (11, 11)  # type: ignore[union-attr]
     assert ranges.bounds("main.high").stats["technique"] == (91, 91)  # type: ignore[union-attr]
@@ -421,7 +421,7 @@ def test_a_loop_is_widened_and_solved_quickly(tmp_path: Path) -> None:
 """,
         flags="[]",
     )
-    result = load_story(story, cache=False, ranges=True)
+    result = load_checked(story, cache=False, ranges=True)
     assert result.diagnostics == []
     assert result.ranges is not None
     assert result.ranges.bounds("main.b").stats["technique"] == (95, 100)  # type: ignore[union-attr]
@@ -445,7 +445,7 @@ def test_branches_below_one_that_always_applies_are_reported_once(tmp_path: Path
     ending: {title: B, tone: triumph}
 """,
     )
-    d, w104 = load_story(story, cache=False, ranges=True).diagnostics  # `hurt` is never set: W104
+    d, w104 = load_checked(story, cache=False, ranges=True).diagnostics  # `hurt` is never set: W104
     assert (d.code, d.line, w104.code) == ("W112", 7, "W104")
     assert d.message == "this branch of `next` is never taken: a branch above it always applies here"
 
@@ -476,7 +476,7 @@ def test_flags_and_compound_conditions_are_explained(tmp_path: Path) -> None:
     ending: {title: B, tone: triumph}
 """,
     )
-    messages = [d.message for d in load_story(story, cache=False, ranges=True).diagnostics]
+    messages = [d.message for d in load_checked(story, cache=False, ranges=True).diagnostics]
     assert messages == [
         "choice `only-when-hurt` can never be open here: only when hurt, which is never so here",
         "choice `sum` can never be open here: needs Technique * 2 above 300, but Technique * 2 can reach"
@@ -503,7 +503,7 @@ def test_a_chance_always_at_five_percent_is_reported(tmp_path: Path) -> None:
 """,
         flags="[]",
     )
-    (d,) = load_story(story, cache=False, ranges=True).diagnostics
+    (d,) = load_checked(story, cache=False, ranges=True).diagnostics
     assert d.code == "W113"
     assert d.message == (
         f"chance is always {CHANCE_MIN}% here: `technique - 60` is at most -10 whenever this choice is open"
@@ -535,7 +535,7 @@ def test_an_unreachable_ending_names_where_its_way_in_is_closed(tmp_path: Path) 
 """,
         flags="[]",
     )
-    w111, w112, w114 = load_story(story, cache=False, ranges=True).diagnostics
+    w111, w112, w114 = load_checked(story, cache=False, ranges=True).diagnostics
     assert (w111.code, w111.line, w112.code, w112.line) == ("W111", 7, "W112", 15)
     assert w114.code == "W114" and w114.scene == "main.c"
     # only the branch closes the way to `c`: the impossible choice leads to a scene others reach
@@ -543,10 +543,10 @@ def test_an_unreachable_ending_names_where_its_way_in_is_closed(tmp_path: Path) 
 
 
 def test_the_ranges_run_for_check_and_not_for_play() -> None:
-    demo = load_story("demo", cache=False)
+    demo = load_checked("demo", cache=False)
     assert demo.ranges is None
-    assert load_story("demo", cache=False, ranges=True).ranges is not None
-    broken = load_story(BAD / "unknown_stat", cache=False, ranges=True)
+    assert load_checked("demo", cache=False, ranges=True).ranges is not None
+    broken = load_checked(BAD / "unknown_stat", cache=False, ranges=True)
     assert broken.ranges is None  # never on a story with errors
 
 
@@ -614,4 +614,4 @@ def test_check_ranges_on_a_story_with_errors_says_why_there_are_none() -> None:
 
 def test_the_bundled_stories_have_no_range_warnings() -> None:
     for name in ("demo", "magdalena", "halima", "bozena"):
-        assert load_story(name, ranges=True).diagnostics == [], name
+        assert load_checked(name, ranges=True).diagnostics == [], name

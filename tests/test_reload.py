@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import load_story
-from engine.model import Story
-from engine.reload import BACK, KEPT, RESTART, SAME, carry, problem, reload_session
-from engine.runtime import Session
-from engine.warp import warp
+from engine.author.check import load_checked
+from engine.author.reload import BACK, KEPT, RESTART, SAME, carry, problem, reload_session
+from engine.author.warp import warp
+from engine.core.model import Story
+from engine.play.session import Session
 
 STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
 
@@ -23,7 +23,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def load(folder: Path) -> Story:
-    result = load_story(folder, cache=False)
+    result = load_checked(folder, cache=False)
     assert result.ok and result.story is not None, [d.format() for d in result.diagnostics]
     return result.story
 

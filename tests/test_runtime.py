@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.loader import load_story
-from engine.model import CONTINUE
-from engine.rng import SplitMix64, seed_state
-from engine.runtime import ChoiceError, Session
-from engine.state import GameState, StateError
-from engine.template import to_plain
+from engine.author.check import load_checked
+from engine.core.model import CONTINUE
+from engine.core.template import to_plain
+from engine.play.rng import SplitMix64, seed_state
+from engine.play.session import ChoiceError, Session
+from engine.play.state import GameState, StateError
 
 ROOT = Path(__file__).parent.parent
 RULES = Path(__file__).parent / "data" / "stories" / "rules"
@@ -25,14 +25,14 @@ RULES = Path(__file__).parent / "data" / "stories" / "rules"
 
 @pytest.fixture(scope="module")
 def rules():  # type: ignore[no-untyped-def]
-    result = load_story(RULES, cache=False)
+    result = load_checked(RULES, cache=False)
     assert result.ok, [d.format() for d in result.diagnostics]
     return result.story
 
 
 @pytest.fixture(scope="module")
 def demo():  # type: ignore[no-untyped-def]
-    result = load_story("demo", cache=False)
+    result = load_checked("demo", cache=False)
     assert result.ok
     return result.story
 
@@ -285,7 +285,7 @@ def test_a_story_fault_stops_play_with_a_reason_instead_of_crashing(tmp_path: Pa
         "      - text: Nowhere to go\n        goto: two\n"
         "  two:\n    next:\n      - if: x > 5\n        goto: one\n"
     )
-    story = load_story(tmp_path, cache=False).story  # has errors (E056, W107): play it anyway
+    story = load_checked(tmp_path, cache=False).story  # has errors (E056, W107): play it anyway
     assert story is not None
     s = Session(story, 1)
     s.choose("return-from-nowhere")
@@ -319,11 +319,11 @@ def test_a_step_that_fails_midway_leaves_the_session_as_it_was(demo, monkeypatch
 
 _CAREERS = """
 import json, sys
-from engine.loader import load_story
-from engine.rng import SplitMix64
-from engine.runtime import Session
-from engine.template import to_plain
-story = load_story("demo", cache=False).story
+from engine.author.check import load_checked
+from engine.play.rng import SplitMix64
+from engine.play.session import Session
+from engine.core.template import to_plain
+story = load_checked("demo", cache=False).story
 out = []
 for seed in range(12):
     s = Session(story, seed)

@@ -16,19 +16,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.career import Recorder, resume
-from engine.cli import main as cli_main
-from engine.loader import load_story
-from engine.runtime import Session
-from engine.saves import SAVE_FORMAT, Career, SaveError, SaveStore, StepRecord, new_id, now, parse_career
-from engine.state import GameState
+from engine.author.check import load_checked
+from engine.cli.dispatch import main as cli_main
+from engine.play.session import Session
+from engine.play.state import GameState
+from engine.saves.format import SAVE_FORMAT, Career, SaveError, StepRecord, new_id, now, parse_career
+from engine.saves.record import Recorder, resume
+from engine.saves.store import SaveStore
 
 DEMO_PATH = ["run_program", "rest", "save_legs", "double_salchow", "continue"]
 
 
 @pytest.fixture(scope="module")
 def demo():  # type: ignore[no-untyped-def]
-    return load_story("demo", cache=False).story
+    return load_checked("demo", cache=False).story
 
 
 @pytest.fixture
@@ -166,12 +167,12 @@ def test_an_edit_off_the_path_still_resumes(demo, store: SaveStore, tmp_path: Pa
 
     folder = tmp_path / "story"
     shutil.copytree(Path("stories/demo"), folder)
-    original = load_story(folder, cache=False).story
+    original = load_checked(folder, cache=False).story
     recorder = played(original)
     career = recorder.career()
     setback = folder / "setback.yaml"
     setback.write_text(setback.read_text().replace("Ice and Tape", "Ice, Tape and Tears"))
-    edited = load_story(folder, cache=False).story
+    edited = load_checked(folder, cache=False).story
     assert edited.fingerprint != career.fingerprint
     resumed = resume(edited, career)
     assert resumed.complete and resumed.session.state.scene == "competition.fourth"
@@ -182,7 +183,7 @@ def test_an_edit_that_removes_a_visited_scene_is_reported_at_its_step(tmp_path: 
 
     folder = tmp_path / "story"
     shutil.copytree(Path("stories/demo"), folder)
-    career = played(load_story(folder, cache=False).story).career()
+    career = played(load_checked(folder, cache=False).story).career()
     comp = folder / "competition.yaml"
     comp.write_text(
         comp.read_text().replace(
@@ -191,7 +192,7 @@ def test_an_edit_that_removes_a_visited_scene_is_reported_at_its_step(tmp_path: 
     )
     text = comp.read_text()
     comp.write_text(text.replace("        goto: short_program", "        goto: scores"))
-    edited = load_story(folder, cache=False)
+    edited = load_checked(folder, cache=False)
     assert edited.ok, [d.format() for d in edited.diagnostics if d.is_error]
     resumed = resume(edited.story, career)  # type: ignore[arg-type]
     assert resumed.valid_steps == 3
@@ -484,8 +485,8 @@ def test_the_save_folder_comes_from_the_environment(monkeypatch, tmp_path: Path)
 
 
 def test_a_replay_shows_exactly_the_texts_and_states_of_the_original_career(demo) -> None:  # type: ignore[no-untyped-def]
-    from engine.replay import Replay
-    from engine.template import to_plain
+    from engine.core.template import to_plain
+    from engine.saves.replay import Replay
 
     session = Session(demo, 11)
     recorder = Recorder(session)
@@ -510,25 +511,25 @@ def test_a_replay_shows_exactly_the_texts_and_states_of_the_original_career(demo
 def test_a_replay_after_an_edit_off_the_path_is_complete(tmp_path: Path) -> None:
     import shutil
 
-    from engine.replay import Replay
+    from engine.saves.replay import Replay
 
     folder = tmp_path / "story"
     shutil.copytree(Path("stories/demo"), folder)
-    career = played(load_story(folder, cache=False).story).career()
+    career = played(load_checked(folder, cache=False).story).career()
     medeu = folder / "branches" / "medeu.yaml"
     medeu.write_text(medeu.read_text().replace("The number 12 bus", "The number 12 bus, late as ever,"))
-    replay = Replay(load_story(folder, cache=False).story, career)  # type: ignore[arg-type]
+    replay = Replay(load_checked(folder, cache=False).story, career)  # type: ignore[arg-type]
     assert replay.complete and len(replay) == len(career.steps) + 1
 
 
 def test_a_replay_after_a_visited_scene_is_removed_stops_at_that_step(tmp_path: Path) -> None:
     import shutil
 
-    from engine.replay import Replay
+    from engine.saves.replay import Replay
 
     folder = tmp_path / "story"
     shutil.copytree(Path("stories/demo"), folder)
-    career = played(load_story(folder, cache=False).story).career()  # its 3rd step is in the warm-up
+    career = played(load_checked(folder, cache=False).story).career()  # its 3rd step is in the warm-up
     comp = folder / "competition.yaml"
     text = comp.read_text()
     start = text.index("  warmup:")
@@ -538,7 +539,7 @@ def test_a_replay_after_a_visited_scene_is_removed_stops_at_that_step(tmp_path: 
     training.write_text(
         training.read_text().replace("goto: competition.warmup", "goto: competition.short_program")
     )
-    edited = load_story(folder, cache=False)
+    edited = load_checked(folder, cache=False)
     assert edited.ok, [d.format() for d in edited.errors]
     replay = Replay(edited.story, career)  # type: ignore[arg-type]
     assert replay.problem == "step 3: the scene “competition.warmup” is no longer in the story"

@@ -13,17 +13,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import simulate as sim
-from engine.cli import main
-from engine.loader import load_story
-from engine.model import Story
-from engine.runtime import Session
-from engine.simulate import Player, Report, Settings, SimulationError, simulate
-from engine.simulate_report import Summary, Timing, as_text, percentile, replay_command
+from engine.author.check import load_checked
+from engine.author.simulate import run as sim
+from engine.author.simulate.run import Player, Report, Settings, SimulationError, simulate
+from engine.author.simulate.summary import Summary, Timing, as_text, percentile, replay_command
+from engine.cli.dispatch import main
+from engine.core.model import Story
+from engine.play.session import Session
 
 
 def _load(name: str | Path) -> Story:
-    story = load_story(name, cache=False).story
+    story = load_checked(name, cache=False).story
     assert story is not None
     return story
 
@@ -241,7 +241,7 @@ def test_a_chance_comes_out_as_often_as_it_says(tmp_path: Path) -> None:
 
 
 def test_stat_figures_at_endings_and_chapters_add_up_and_stay_inside_the_proven_bounds() -> None:
-    result = load_story("bozena", cache=False, ranges=True)
+    result = load_checked("bozena", cache=False, ranges=True)
     story, ranges = result.story, result.ranges
     assert story is not None and ranges is not None
     report = simulate(story, 400, 4)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import expr as ex
-from engine import template as tpl
-from engine.loader import load_story
-from engine.runtime import Session
-from engine.textsafe import clean, clean_line, has_unsafe
+from engine.author.check import load_checked
+from engine.core import expr as ex
+from engine.core import template as tpl
+from engine.core.textsafe import clean, clean_line, has_unsafe
+from engine.play.session import Session
 
 SCOPE = ex.Scope({"nerve": 0}, {"hurt": False}, lambda r: None)
 
@@ -137,7 +137,7 @@ def test_a_story_cannot_inject_escape_sequences_or_markup(tmp_path: Path) -> Non
         '    text: "Clear \\e[2J the screen, [bold red]markup[/] and {nerve}"\n'
         '    ending: {title: "End \\e]0;title\\a", tone: triumph}\n'
     )
-    result = load_story(tmp_path, cache=False)
+    result = load_checked(tmp_path, cache=False)
     assert {d.code for d in result.diagnostics} == {"E012"}  # reported to the author...
     session = Session(result.story, 1)  # type: ignore[arg-type]
     text = tpl.to_plain(session.text)

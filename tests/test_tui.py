@@ -15,7 +15,7 @@ import yaml
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static
 
-from engine.saves import SaveStore
+from engine.saves.store import SaveStore
 from engine.tui.app import PointeEdgeApp
 from engine.tui.screens.dialogs import (
     ChangedStoryScreen,

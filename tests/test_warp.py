@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.loader import load_story
-from engine.model import Pos, Stat, Story
-from engine.runtime import Session
-from engine.warp import OUTER, STORY, WarpError, arrival, stat_value, warp
+from engine.author.check import load_checked
+from engine.author.warp import OUTER, STORY, WarpError, arrival, stat_value, warp
+from engine.core.model import Pos, Stat, Story
+from engine.play.session import Session
 
 STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
 POISE = Stat("poise", "Poise", 40, 0, 60, "", Pos("story.yaml", 1, 1))
@@ -20,7 +20,7 @@ GRACE = Stat("grace", "Grace", 0, -20, 20, "", Pos("story.yaml", 1, 1))
 
 @pytest.fixture(scope="module")
 def studio() -> Story:
-    story = load_story(STUDIO, cache=False).story
+    story = load_checked(STUDIO, cache=False).story
     assert story is not None
     return story
 

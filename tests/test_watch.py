@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from engine.watch import FolderWatch, WatchThread, differences, snapshot
+from engine.author.watch import FolderWatch, WatchThread, differences, snapshot
 
 
 def _touch(path: Path, text: str) -> None:

@@ -5,7 +5,7 @@ hands careers to the save store. Stories that fail to load are shown with their 
 that cannot be read is reported in one line, and an unexpected error never becomes a traceback
 on the player's screen: it is written to a log, and the career is kept as it was. In author
 mode (`play STORY --author`) the story folder is watched, and each save reloads the story
-without leaving the game (engine/reload.py decides where the career goes on).
+without leaving the game (engine/author/reload.py decides where the career goes on).
 """
 
 from __future__ import annotations
@@ -23,15 +23,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from engine.autosave import Autosaver
-from engine.career import Recorder, resume
-from engine.diagnostics import Diagnostic
-from engine.loader import STORIES_DIR, LoadResult, bundled_stories, load_story
-from engine.model import Story
-from engine.reload import reload_session
-from engine.replay import Replay
-from engine.runtime import Session
-from engine.saves import Career, SaveError, SaveInfo, SaveStore
+from engine.author.check import load_checked
+from engine.author.reload import reload_session
+from engine.author.warp import WarpError, warp
+from engine.author.watch import WatchThread
+from engine.core.diagnostics import Diagnostic
+from engine.core.model import Story
+from engine.load.folder import STORIES_DIR, LoadResult, bundled_stories
+from engine.play.session import Session
+from engine.saves.autosave import Autosaver
+from engine.saves.format import Career, SaveError, SaveInfo
+from engine.saves.record import Recorder, resume
+from engine.saves.replay import Replay
+from engine.saves.store import SaveStore
 from engine.tui.screens.author import AUTHOR_HELP, AuthorScreen
 from engine.tui.screens.dialogs import (
     ChangedStoryScreen,
@@ -49,8 +53,6 @@ from engine.tui.screens.replay import ReplayScreen
 from engine.tui.screens.saves import SavesScreen
 from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings, default_path
-from engine.warp import WarpError, warp
-from engine.watch import WatchThread
 
 # bench/bench_tui.py: write the time of the first frame to this file, then exit.
 FIRST_FRAME_ENV = "POINTE_EDGE_FIRST_FRAME_FILE"
@@ -125,7 +127,7 @@ class PointeEdgeApp(App[int]):
         for sid in ids:
             path = self.stories_dir / sid if (self.stories_dir / sid).is_dir() else Path(sid)
             try:
-                catalog[sid] = load_story(path)
+                catalog[sid] = load_checked(path)
             except Exception as err:  # a missing folder, an unreadable tree: shown, never fatal
                 problem = Diagnostic("E027", f"cannot open the story: {err}", sid)
                 catalog[sid] = LoadResult(None, [problem], None)
@@ -398,7 +400,7 @@ class PointeEdgeApp(App[int]):
         assert self.watcher is not None
         folder = self.watcher.watch.folder
         try:
-            result = load_story(folder)
+            result = load_checked(folder)
         except Exception as err:  # the folder vanished or cannot be read: shown like an error
             if folder.is_dir():
                 problem = Diagnostic("E027", f"cannot open the story: {err}", str(folder))
@@ -607,7 +609,7 @@ def changed_names(files: list[str]) -> str:
 
 def write_crash_log(error: BaseException) -> str | None:
     """The traceback in a file the player can send; its path, or None if nothing could be written."""
-    from engine.cache import default_dir
+    from engine.load.cache import default_dir
 
     folder = default_dir() or Path(tempfile.gettempdir()) / "pointe-edge"
     try:

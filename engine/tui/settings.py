@@ -7,8 +7,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.paths import user_path
-from engine.saves import atomic_write
+from engine.core.paths import user_path
+from engine.saves.files import atomic_write
 
 ENV = "POINTE_EDGE_CONFIG"
 REVEAL_SPEEDS = {"off": 0, "fast": 240, "slow": 60}  # characters a second

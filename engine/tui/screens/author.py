@@ -25,7 +25,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, 
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
-from engine.chapter_map import (
+from engine.author.chapter_map import (
     CURRENT,
     ENDING,
     ROUTER,
@@ -36,12 +36,12 @@ from engine.chapter_map import (
     chapter_map,
     chapter_order,
 )
-from engine.graph import StoryGraph
-from engine.model import Stat
-from engine.runtime import Session
+from engine.author.graph import StoryGraph
+from engine.author.warp import HERE, OUTER, Arrival, arrival, stat_value
+from engine.core.model import Stat
+from engine.play.session import Session
 from engine.tui.screens.dialogs import Dialog
 from engine.tui.widgets.guard import GuardedScreen
-from engine.warp import HERE, OUTER, Arrival, arrival, stat_value
 
 MARKS = {CURRENT: "▶", VISITED: "✓"}
 KIND_MARKS = {ENDING: " ◆", ROUTER: " ⇢"}

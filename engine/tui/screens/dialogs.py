@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from engine.diagnostics import Diagnostic
+from engine.core.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from engine.tui.app import PointeEdgeApp

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
-from engine.career import Recorder
-from engine.runtime import Session
+from engine.play.session import Session
+from engine.saves.record import Recorder
 from engine.tui.screens.author import WARPED
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen

@@ -2,7 +2,7 @@
 
 No rule of the game lives here: the screen shows what the Session says and hands it the choices.
 After every choice the career is autosaved in the background, unless it is a warped run (see
-engine/warp.py), which does not replay from the start and so is never saved.
+engine/author/warp.py), which does not replay from the start and so is never saved.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 
-from engine.career import Recorder
-from engine.runtime import ChoiceError, Session, StepResult
+from engine.play.session import ChoiceError, Session, StepResult
+from engine.saves.record import Recorder
 from engine.tui.screens.author import warped_first
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
-from engine.replay import Replay
+from engine.saves.replay import Replay
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.stats import StatsPanel

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.saves import SaveInfo
+from engine.saves.format import SaveInfo
 from engine.tui.screens.dialogs import ConfirmScreen
 from engine.tui.widgets.guard import GuardedScreen
 

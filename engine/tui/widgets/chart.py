@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.chart import sparkline
-from engine.model import Story
+from engine.core.model import Story
+from engine.core.sparkline import sparkline
 
 
 class StatChart(Static):

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from engine.runtime import ChoiceView
+from engine.play.session import ChoiceView
 from engine.tui.widgets.text import rendered_text
 
 

@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Static
 
-from engine.model import Story
-from engine.runtime import StatChange
-from engine.state import GameState
+from engine.core.model import Story
+from engine.play.session import StatChange
+from engine.play.state import GameState
 
 BAR = 20
 HIGHLIGHT_SECONDS = 2.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from engine import template as tpl
+from engine.core import template as tpl
 
 
 def rendered_text(rendered: tpl.Rendered, base_style: str = "") -> Text:

@@ -1,0 +1,361 @@
+"""Static analysis of a linked story: what an author must fix, or should know.
+
+These checks look at the story as a whole graph, after every file has been linked: reachable
+scenes and endings, detours that return with no caller, traps with no way to an ending,
+grafted branches that never come back, loops of text-less scenes, stats and flags that never
+matter, and (for `check`) what the stat ranges of engine/author/ranges/solve.py prove. Per-file and naming
+problems are found earlier, by the file parser and the linker; all arrive in one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from engine.author import walk
+from engine.author.graph import StoryGraph, routes
+from engine.core import expr as ex
+from engine.core.diagnostics import Diagnostic, sort_key
+from engine.core.model import CHANCE_MAX, CHANCE_MIN, Pos, Story
+from engine.load.cache import ParseCache
+from engine.load.folder import LoadResult, collector_paused, load_story
+
+if TYPE_CHECKING:
+    from engine.author.ranges.solve import Ranges
+
+
+@dataclass
+class Findings:
+    diagnostics: list[Diagnostic]
+    ranges: Ranges | None  # solved when asked for and the story has no errors
+
+
+@dataclass(frozen=True)
+class CheckedStory(LoadResult):
+    """A loaded story with the whole-story checks' findings among its diagnostics."""
+
+    ranges: Ranges | None = None  # the proven stat ranges, when asked for and there are no errors
+
+
+def examine(story: Story, has_errors: bool = False, *, ranges: bool = False) -> Findings:
+    """Every whole-story problem, and with `ranges` the stat-range analysis and the warnings it
+    proves (W111-W114). `has_errors`: loading already found errors (see `check_story`).
+
+    The ranges cost about as much as the rest of the checks together (a quarter of a second
+    at 10,000 scenes), so `check` asks for them and loading a story to play does not.
+    """
+    analysis = _Analysis(story, with_ranges=ranges)
+    return Findings(analysis.run(has_errors), analysis.ranges)
+
+
+def check_story(loaded: LoadResult, *, ranges: bool = False) -> CheckedStory:
+    """A loaded story with the findings of `examine` added to its diagnostics."""
+    diagnostics = list(loaded.diagnostics)
+    proven = None
+    if loaded.story is not None:
+        with collector_paused():
+            findings = examine(loaded.story, has_errors=any(d.is_error for d in diagnostics), ranges=ranges)
+        diagnostics += findings.diagnostics
+        diagnostics.sort(key=sort_key)
+        proven = findings.ranges
+    return CheckedStory(loaded.story, diagnostics, loaded.path, proven)
+
+
+def load_checked(
+    name: str | Path, *, cache: ParseCache | bool | None = True, ranges: bool = False
+) -> CheckedStory:
+    """Load a story folder (or bundled id) and run the whole-story checks: everything `check`
+    reports. Never raises for problems in the story; raises `StoryNotFound` for no story."""
+    return check_story(load_story(name, cache=cache), ranges=ranges)
+
+
+class _Analysis:
+    def __init__(self, story: Story, with_ranges: bool = False):
+        self.story = story
+        self.with_ranges = with_ranges
+        self.ranges: Ranges | None = None
+        self.out: list[Diagnostic] = []
+
+    def report(self, code: str, message: str, pos: Pos, scene: str | None, hint: str | None = None) -> None:
+        self.out.append(Diagnostic(code, message, pos.file, pos.line, pos.col, scene, hint))
+
+    def run(self, has_errors: bool) -> list[Diagnostic]:
+        graph = StoryGraph(self.story) if self.story.start in self.story.scenes else None
+        if graph is not None:
+            self.returns_without_caller(graph)
+            self.router_loops()
+        self.grafts_never_offered()
+        self.scene_warnings()
+        # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
+        # file or choice that failed to load is missing from the story, and they would blame
+        # the wrong places.
+        if not has_errors and not any(d.is_error for d in self.out):
+            if graph is not None:
+                self.reachability(graph)
+                if self.with_ranges:
+                    from engine.author.ranges import warnings as range_check
+                    from engine.author.ranges.solve import Ranges
+
+                    self.ranges = Ranges(self.story, graph)
+                    self.out += range_check.warnings(self.story, self.ranges, graph)
+            self.usage()
+        return self.out
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def returns_without_caller(self, graph: StoryGraph) -> None:
+        main = graph.reachable(into_calls=False)
+        for sid, scene in self.story.scenes.items():
+            if sid not in main:
+                continue
+            for route in routes(scene):
+                if route.kind == "return":
+                    self.report(
+                        "E056",
+                        "`return` here has no caller: this scene is reached without a `call`",
+                        route.pos,
+                        sid,
+                        "reach it with `call:`, or use `goto:` instead of `return`",
+                    )
+
+    def grafts_never_offered(self) -> None:
+        """A choice grafted onto a scene that ends by `next`, `return` or an ending: play never
+        offers it (one file cannot give a scene both; a graft from another file can)."""
+        for sid, scene in self.story.scenes.items():
+            if scene.ending is not None:
+                what = "an ending"
+            elif scene.next:
+                way = "`return`" if scene.next[0].route.kind == "return" else "`next`"
+                what = f"a scene that goes on by {way}"
+            else:
+                continue
+            for choice in scene.choices:
+                if choice.graft is not None:
+                    self.report(
+                        "E053",
+                        f"choice `{choice.id}` is grafted onto `{sid}`, {what}, so it is never offered",
+                        choice.pos,
+                        sid,
+                        "graft it onto a scene that has `choices`",
+                    )
+
+    def router_loops(self) -> None:
+        """Text-less scenes that always pass on to each other would loop forever."""
+        scenes = self.story.scenes
+        step: dict[str, str] = {}
+        for scene in scenes.values():
+            if scene.is_router and scene.next[0].condition is None:
+                r = scene.next[0].route
+                if (
+                    r.kind == "goto"
+                    and r.target is not None
+                    and r.target in scenes
+                    and scenes[r.target].is_router
+                ):
+                    step[scene.id] = r.target
+        order = {sid: i for i, sid in enumerate(scenes)}
+        reported: set[str] = set()
+        for first in step:
+            seen: list[str] = []
+            at: str | None = first
+            while at in step and at not in seen:
+                seen.append(at)
+                at = step[at]
+            if at in seen:
+                loop = seen[seen.index(at) :]
+                if not reported.intersection(loop):
+                    reported.update(loop)
+                    scene = scenes[min(loop, key=order.__getitem__)]
+                    self.report(
+                        "E059",
+                        "scenes without text pass to each other forever: " + " -> ".join([*loop, loop[0]]),
+                        scene.pos,
+                        scene.id,
+                        "give one of them text and a choice, or a condition",
+                    )
+
+    # -- warnings about one scene -------------------------------------------------------------
+
+    def scene_warnings(self) -> None:
+        for scene in self.story.scenes.values():
+            if scene.choices and all(c.condition is not None for c in scene.choices):
+                self.report(
+                    "W106",
+                    "every choice here has an `if`; when none holds, the player is stuck",
+                    scene.pos,
+                    scene.id,
+                    "add one choice without `if` as a way through",
+                )
+            if scene.next and scene.next[-1].condition is not None:
+                self.report(
+                    "W107",
+                    "no branch of `next` is taken when every condition fails",
+                    scene.next[-1].pos,
+                    scene.id,
+                    "end the list with a branch that has no `if`",
+                )
+            for expr in walk.conditions(scene):
+                if expr.tree[0] == "bool":
+                    self.report(
+                        "W109", f"condition is always {ex.format_value(expr.tree[1])}", expr.pos, scene.id
+                    )
+            for choice in scene.choices:
+                if choice.chance is None:
+                    continue
+                k = choice.chance.expr.constant
+                if (
+                    isinstance(k, (int, float))
+                    and not isinstance(k, bool)
+                    and not CHANCE_MIN < k < CHANCE_MAX
+                ):
+                    clamped = CHANCE_MIN if k <= CHANCE_MIN else CHANCE_MAX
+                    self.report(
+                        "W108",
+                        f"chance {ex.format_value(k)}% is always clamped to {clamped}%",
+                        choice.chance.expr.pos,
+                        scene.id,
+                        f"chances run from {CHANCE_MIN} to {CHANCE_MAX}",
+                    )
+
+    # -- warnings about the whole story --------------------------------------------------------
+
+    def reachability(self, graph: StoryGraph) -> None:
+        story = self.story
+        seen = graph.reachable()
+        preds = graph.predecessors()
+        finish = graph.can_finish(preds)
+        trapped = self.branches_that_never_return(graph, seen)
+        for scene in story.scenes.values():
+            if scene.id not in seen:
+                if scene.ending is not None:
+                    self.report(
+                        "W101",
+                        f"ending “{scene.ending.title}” can never be reached",
+                        scene.pos,
+                        scene.id,
+                        "send a choice to it with `goto`",
+                    )
+                else:
+                    self.report(
+                        "W100",
+                        "no path from the start reaches this scene",
+                        scene.pos,
+                        scene.id,
+                        "send a choice to it with `goto`, or remove it",
+                    )
+            # A trap is reported where it is entered, not at every scene inside it, and not
+            # again where a grafted branch that never returns is entered (W115 says it there).
+            elif (
+                scene.id not in finish
+                and scene.id not in trapped
+                and (scene.id == story.start or any(p in finish for p in preds[scene.id] if p in seen))
+            ):
+                self.report(
+                    "W105",
+                    "once here, no ending can ever be reached",
+                    scene.pos,
+                    scene.id,
+                    "every path from here loops back without reaching an `ending`",
+                )
+        if not story.endings:
+            self.report(
+                "W110", "this story has no ending", Pos(story.root, 0, 0), None, "give a scene an `ending`"
+            )
+
+    def branches_that_never_return(self, graph: StoryGraph, seen: set[str]) -> set[str]:
+        """W115 for each grafted choice that leads into its own file's scenes for good: no path
+        from there reaches a scene of another file, an ending or a `return`. Returns the scenes
+        it leads into, where W105 would otherwise say the same again."""
+        scenes = self.story.scenes
+        leaves: dict[str, bool] = {}
+        trapped: set[str] = set()
+        for scene in scenes.values():
+            if scene.id not in seen:
+                continue  # the scenes of a graft onto an unreachable scene are W100's
+            for choice in scene.choices:
+                if choice.graft is None:
+                    continue
+                home = choice.pos.file
+                ways = [choice.route] if choice.route is not None else []
+                if choice.chance is not None:
+                    ways += [choice.chance.success.route, choice.chance.failure.route]
+                for route in ways:
+                    target = route.target
+                    if target is None or target not in scenes or scenes[target].pos.file != home:
+                        continue
+                    if target not in leaves:
+                        leaves[target] = self.leaves_file(graph, target, home)
+                    if not leaves[target] and target not in trapped:
+                        trapped.add(target)
+                        self.report(
+                            "W115",
+                            f"the branch grafted here never returns: no path from `{target}` leads "
+                            "back to the main story or to an ending",
+                            choice.pos,
+                            scene.id,
+                            "end the branch with a `goto` to a scene of the main story, or an `ending`",
+                        )
+        return trapped
+
+    def leaves_file(self, graph: StoryGraph, start: str, home: str) -> bool:
+        """Whether some path from `start` reaches a scene outside the file `home`, an ending, or a
+        `return` (back to whoever called)."""
+        scenes = self.story.scenes
+        seen = {start}
+        todo = [start]
+        while todo:
+            sid = todo.pop()
+            if scenes[sid].pos.file != home or scenes[sid].ending is not None or sid in graph.returns:
+                return True
+            for nxt in graph.successors(sid):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    def usage(self) -> None:
+        story = self.story
+        read: set[str] = set()
+        for tree in {e.tree for e in walk.expressions(story)}:
+            read.update(ex.names_in(tree))
+        changed: set[str] = set()
+        raised: set[str] = set()
+        for effect in walk.effects(story):
+            changed.add(effect.target)
+            if effect.op == "flag" and effect.value:
+                raised.add(effect.target)
+        for stat in story.stats:
+            if stat.id not in read and stat.id not in changed:
+                self.report(
+                    "W102",
+                    f"stat `{stat.id}` is never used",
+                    stat.pos,
+                    None,
+                    "use it in a condition, or remove it",
+                )
+            elif stat.id not in read:
+                self.report(
+                    "W102",
+                    f"stat `{stat.id}` changes but never decides anything",
+                    stat.pos,
+                    None,
+                    "read it in an `if`, a `chance` or the text",
+                )
+        for flag in story.flags:
+            if flag.id not in read:
+                self.report(
+                    "W103",
+                    f"flag `{flag.id}` is never read",
+                    flag.pos,
+                    None,
+                    "test it in an `if`, or remove it",
+                )
+            elif flag.id not in raised:
+                self.report(
+                    "W104",
+                    f"flag `{flag.id}` is read but never set",
+                    flag.pos,
+                    None,
+                    f"add `set: [{flag.id}]` to an effect",
+                )

@@ -1,0 +1,104 @@
+"""The story as a graph: every route out of a scene, and reachability over them.
+
+A route is a `goto`, a `call` into a detour (which, when it returns, continues at `after`, or
+back at the calling scene), or a `return`. Reachability here is structural: it follows every
+route whatever its condition, so "unreachable" means no path exists at all.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from engine.core.model import Route, Scene, Story
+
+
+def routes(scene: Scene) -> Iterator[Route]:
+    """Every route out of a scene: its choices, both sides of each chance, and its `next`."""
+    for choice in scene.choices:
+        if choice.route is not None:
+            yield choice.route
+        if choice.chance is not None:
+            yield choice.chance.success.route
+            yield choice.chance.failure.route
+    for branch in scene.next:
+        yield branch.route
+
+
+class StoryGraph:
+    """Adjacency of a story, computed once and shared by every analysis that walks it.
+
+    `flow[s]` are the scenes play can move to from `s` without entering a detour: gotos, and
+    for a call the place play resumes after it (`after`, or `s` itself). `calls[s]` are the
+    detours `s` enters.
+    """
+
+    def __init__(self, story: Story):
+        self.story = story
+        self.flow: dict[str, list[str]] = {}
+        self.calls: dict[str, list[str]] = {}
+        self.returns: set[str] = set()
+        scenes = story.scenes
+        for sid, scene in scenes.items():
+            flow: list[str] = []
+            calls: list[str] = []
+            for route in routes(scene):
+                target = route.target
+                if route.kind == "goto":
+                    if target is not None and target in scenes:
+                        flow.append(target)
+                elif route.kind == "call":
+                    if target is not None and target in scenes:
+                        calls.append(target)
+                    flow.append(route.after or sid)
+                else:
+                    self.returns.add(sid)
+            self.flow[sid] = flow
+            self.calls[sid] = calls
+
+    def successors(self, sid: str, *, into_calls: bool = True) -> list[str]:
+        return self.flow[sid] + self.calls[sid] if into_calls else self.flow[sid]
+
+    def reachable(self, starts: Iterable[str] | None = None, *, into_calls: bool = True) -> set[str]:
+        """Scene ids reachable from the start (or the given scenes)."""
+        story = self.story
+        first = list(starts) if starts is not None else ([story.start] if story.start in story.scenes else [])
+        seen = set(first)
+        queue = deque(first)
+        flow, calls = self.flow, self.calls
+        while queue:
+            sid = queue.popleft()
+            for nxt in flow[sid]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+            if into_calls:
+                for nxt in calls[sid]:
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        queue.append(nxt)
+        return seen
+
+    def predecessors(self) -> dict[str, list[str]]:
+        preds: dict[str, list[str]] = {sid: [] for sid in self.flow}
+        for sid in self.flow:
+            for nxt in self.successors(sid):
+                preds[nxt].append(sid)
+        return preds
+
+    def can_finish(self, preds: dict[str, list[str]] | None = None) -> set[str]:
+        """Scenes from which some path reaches an ending, or returns from a detour."""
+        ends = {sid for sid, s in self.story.scenes.items() if s.ending is not None} | self.returns
+        return self.leading_to(ends, preds)
+
+    def leading_to(self, targets: Iterable[str], preds: dict[str, list[str]] | None = None) -> set[str]:
+        """The targets and every scene from which some path reaches one of them."""
+        preds = preds if preds is not None else self.predecessors()
+        done = set(targets)
+        queue = deque(done)
+        while queue:
+            for p in preds[queue.popleft()]:
+                if p not in done:
+                    done.add(p)
+                    queue.append(p)
+        return done

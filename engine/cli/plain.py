@@ -1,0 +1,197 @@
+"""Plain mode: play on stdin/stdout, for screen readers, pipes and scripted tests.
+
+Text only, no colours and no cursor movement; every line makes sense read aloud. Choices are
+numbered; locked ones keep their number and say why they are locked. After each choice the
+changed stats are printed on one line. Anything the player types that is not a choice gets a
+one-line answer, and Ctrl-D or Ctrl-C end the game cleanly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Iterator, Sequence
+from typing import TextIO
+
+from engine.core import template as tpl
+from engine.play.session import ChoiceError, ChoiceView, Session, StepResult
+
+HELP = "Type a choice's number. Other keys: u undo, s stats, h history, q quit, ? help."
+
+
+class ScriptError(Exception):
+    """A `--choices` entry that cannot be played."""
+
+
+class PlainGame:
+    def __init__(self, session: Session, out: TextIO, inp: TextIO, *, width: int | None = None,
+                 script: Sequence[str] = ()):  # fmt: skip
+        self.session = session
+        self.out = out
+        self.inp = inp
+        cols = width or shutil.get_terminal_size((80, 24)).columns
+        self.width = max(40, min(cols, 100))
+        self.script: Iterator[str] = iter(script)
+        self.scripted = bool(script)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def wrap(self, text: str, indent: str = "") -> None:
+        for i, para in enumerate(text.split("\n\n")):
+            if i:
+                self.say()
+            self.say(textwrap.fill(para, self.width, initial_indent=indent, subsequent_indent=indent))
+
+    def stats_line(self) -> str:
+        s = self.session
+        return " · ".join(f"{st.label} {s.state.stats[st.id]}" for st in s.story.stats)
+
+    def show_scene(self) -> None:
+        s = self.session
+        scene = s.scene
+        head = f"── {s.chapter_title} · {s.phase} "
+        self.say()
+        self.say(head + "─" * max(3, self.width - len(head)))
+        self.say(scene.title)
+        self.say()
+        self.wrap(tpl.to_plain(s.text))
+        self.say()
+
+    def show_choices(self, choices: Sequence[ChoiceView]) -> None:
+        for c in choices:
+            line = f"{c.number}. {c.label}"
+            if c.chance is not None:
+                line += f" ({c.chance}% chance)"
+            if c.locked:
+                line += f" [locked: {c.reason}]"
+            self.say(textwrap.fill(line, self.width, initial_indent="  ", subsequent_indent="     "))
+
+    def show_result(self, view: ChoiceView, result: StepResult) -> None:
+        self.say(f"» {view.label}")
+        roll = result.step.roll
+        if roll is not None:
+            self.say(f"  {roll.describe()}.")
+        if result.outcome:
+            self.wrap(tpl.to_plain(result.outcome), indent="  ")
+        for line in result.milestones:
+            self.say(f"  ★ {line}")
+        changes = [f"{c.label} {c.before} → {c.after} ({c.delta:+d})" for c in result.changes]
+        flags = self.flag_words(result.flags)
+        if changes or flags:
+            self.say("  " + " · ".join(changes + flags))
+
+    def flag_words(self, flags: Sequence[tuple[str, bool]]) -> list[str]:
+        story = self.session.story
+        return [f"now {story.flag(f).label}" if on else f"no longer {story.flag(f).label}" for f, on in flags]
+
+    # -- input -------------------------------------------------------------------------------
+
+    def ask(self) -> str | None:
+        """The next answer: from the script while it lasts, then from the input stream."""
+        entry = next(self.script, None)
+        if entry is not None:
+            self.say(f"> {entry}")
+            return entry
+        self.scripted = False
+        self.out.write("> ")
+        self.out.flush()
+        line = self.inp.readline()
+        if line == "":
+            return None
+        return line.strip()
+
+    def pick(self, answer: str, choices: Sequence[ChoiceView]) -> ChoiceView | str:
+        """The choice an answer names, or a one-line explanation of why it names none."""
+        if answer.isdigit():
+            n = int(answer)
+            for c in choices:
+                if c.number == n:
+                    return f"That choice is locked: {c.reason}." if c.locked else c
+            return f"There is no choice {n}; type a number from 1 to {len(choices)}."
+        for c in choices:
+            if c.id == answer:
+                return f"That choice is locked: {c.reason}." if c.locked else c
+        return f"“{answer[:40]}” is not a choice. {HELP}"
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Play until the career ends or the player leaves; returns the process exit code."""
+        s = self.session
+        self.say(f"{s.story.title} — {s.story.protagonist}".rstrip(" —"))
+        self.say(f"Seed {s.seed}. {HELP}")
+        self.say(self.stats_line())
+        shown = True
+        self.show_scene()
+        while True:
+            if s.ended:
+                ending = s.ending
+                assert ending is not None
+                self.say(f"The end: {ending.title} ({ending.tone.replace('_', ' ')}).")
+                self.say(self.stats_line())
+                if s.milestones:
+                    self.say("Your career:")
+                    for line in s.milestones:
+                        self.say(f"  ★ {line}")
+                return 0
+            if s.stuck:
+                self.say(f"The story cannot go on here ({s.stuck}). This is a fault in the story, not yours.")
+                return 3
+            choices = s.choices
+            if shown:
+                self.show_choices(choices)
+                shown = False
+            answer = self.ask()
+            if answer is None:
+                self.say()
+                self.say("Goodbye.")
+                return 0
+            if answer in ("q", "quit", "exit"):
+                self.say("Goodbye.")
+                return 0
+            if answer in ("?", "help"):
+                self.say(HELP)
+                continue
+            if answer in ("s", "stats"):
+                self.say(self.stats_line())
+                continue
+            if answer in ("h", "history"):
+                self.history()
+                continue
+            if answer in ("u", "undo"):
+                if s.undo():
+                    self.say("Undone.")
+                    self.show_scene()
+                    shown = True
+                else:
+                    self.say("Nothing to undo yet.")
+                continue
+            if answer == "":
+                continue
+            picked = self.pick(answer, choices)
+            if isinstance(picked, str):
+                if not self.scripted:
+                    self.say(picked)
+                    continue
+                raise ScriptError(picked)
+            try:
+                result = s.choose(picked.id)
+            except ChoiceError as err:  # pragma: no cover - choices come from the session itself
+                self.say(str(err))
+                continue
+            self.show_result(picked, result)
+            self.show_scene()
+            shown = True
+
+    def history(self) -> None:
+        steps = self.session.journal
+        if not steps:
+            self.say("No choices made yet.")
+            return
+        for i, step in enumerate(steps, 1):
+            title = self.session.story.scenes[step.scene].title
+            roll = f" ({'success' if step.roll.success else 'failure'})" if step.roll else ""
+            self.say(f"  {i}. {title}: {step.choice}{roll}")

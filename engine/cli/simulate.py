@@ -1,0 +1,128 @@
+"""`main.py simulate`: run the simulator with a progress bar, then print its report.
+
+The bar goes to standard error, and only when that is a terminal, so the report on standard
+output stays clean for a pipe or a file. Ctrl-C stops the run after the careers under way and
+still prints the report of what was played (marked interrupted); a second Ctrl-C stops at once.
+
+Exit codes: 0 done, 1 some career got stuck (a bug in the story: the report says how to replay
+it), 2 bad options, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TextIO
+
+from engine.author.simulate.run import SimulationError, cpu_count, simulate
+from engine.author.simulate.summary import Summary, Timing, as_text
+from engine.core.model import Story
+
+
+def run(story: Story, args: argparse.Namespace, out: TextIO) -> int:
+    if args.max_steps < 1:
+        out.write("error: --max-steps must be at least 1\n")
+        return 2
+    jobs = args.jobs or cpu_count()
+    stop = _Stop()
+    started = time.perf_counter()
+    with stop.on_ctrl_c(), _progress(story, args.runs, jobs) as progress:
+        try:
+            report = simulate(
+                story,
+                args.runs,
+                args.seed,
+                args.strategy,
+                jobs,
+                max_steps=args.max_steps,
+                progress=progress,
+                stop=stop,
+            )
+        except SimulationError as err:
+            out.write(f"error: the simulation failed: {err}\n")
+            return 70
+    timing = Timing(time.perf_counter() - started, min(jobs, max(args.runs, 1)))
+    summary = Summary(story, report, args.story, timing)
+    if args.format == "json":
+        out.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(as_text(summary))
+    if stop.asked:
+        return 130
+    return 1 if report.stuck_count else 0
+
+
+class _Stop:
+    """The first Ctrl-C asks the run to stop and report; the second interrupts outright."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self) -> bool:
+        return self.asked
+
+    @contextmanager
+    def on_ctrl_c(self) -> Iterator[None]:
+        def handler(signum: int, frame: FrameType | None) -> None:
+            if self.asked:
+                raise KeyboardInterrupt
+            self.asked = True
+            sys.stderr.write("\nStopping after the careers under way (Ctrl-C again to quit at once)…\n")
+
+        try:
+            previous = signal.signal(signal.SIGINT, handler)
+        except ValueError:  # not the main thread (tests): no handler, nothing to restore
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _progress(story: Story, runs: int, jobs: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on a terminal's standard error; elsewhere, nothing at all."""
+    if not sys.stderr.isatty() or runs == 0:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    processes = f" on {jobs} processes" if jobs > 1 else ""
+    bar = Progress(
+        TextColumn(f"[bold]{story.title}[/]{processes}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("careers", total=runs, rate="")
+    started = time.perf_counter()
+
+    def advance(done: int, planned: int) -> None:
+        elapsed = time.perf_counter() - started
+        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
+        bar.update(task, completed=done, rate=rate)
+
+    with bar:
+        yield advance

@@ -1,0 +1,204 @@
+"""The story model: immutable, positioned, and ready to play.
+
+Everything here is built once by the loader and shared by every session, so it is frozen.
+Each piece keeps the `Pos` it was written at, so that checks, the simulator and the author
+tools can point back to `file:line:col`. Expressions and texts arrive compiled: playing a story
+never parses anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.core.template import Template
+
+PHASES = ("training", "audition", "competition", "performance", "setback", "finale")
+TONES = ("triumph", "bittersweet", "tragic", "farewell", "new_path")
+CONTINUE = "continue"  # the choice id of a scene's single "Continue"
+CHANCE_MIN, CHANCE_MAX = 5, 95  # a chance is kept within these percents: nothing certain, nothing hopeless
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    id: str
+    label: str
+    start: int
+    min: int
+    max: int
+    help: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: str
+    label: str
+    help: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A compiled expression: `fn(state)` evaluates it; `tree` is what it was parsed into."""
+
+    source: str
+    pos: Pos
+    tree: tuple[Any, ...]
+    type: str
+    fn: Callable[[Any], Any] = field(compare=False, repr=False)
+
+    @property
+    def constant(self) -> Any:
+        """The literal value when the expression is a single literal, else None."""
+        return self.tree[1] if self.tree[0] in ("num", "bool", "str") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One change: `add`/`set`/`fair` a stat by `amount`, or `flag` set to `value`.
+
+    A constant amount (the usual `+5`) is stored as the number itself: no closure to call.
+    """
+
+    op: str  # add | set | fair | flag
+    target: str
+    amount: int | float | Expr | None
+    value: bool
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where play goes: `goto` a scene, `call` a detour (then `after`), or `return` from one."""
+
+    kind: str  # goto | call | return
+    target: str | None
+    after: str | None  # for call: where play continues on return; None = back to the caller
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One side of a chance roll."""
+
+    effects: tuple[Effect, ...]
+    route: Route
+    text: Template | None
+    pos: Pos
+    milestone: Template | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Chance:
+    expr: Expr
+    success: Outcome
+    failure: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    text: Template
+    condition: Expr | None
+    show_locked: bool  # shown greyed out with a reason when the condition fails (else hidden)
+    reason: str | None  # the author's own words for why it is locked
+    effects: tuple[Effect, ...]
+    route: Route | None  # exactly one of route and chance is set
+    chance: Chance | None
+    pos: Pos
+    graft: str | None = None  # the file that grafted this choice on, if any
+    milestone: Template | None = None  # a line for the career's record when chosen
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One line of a scene's `next`: taken when its condition holds (or always, without one)."""
+
+    condition: Expr | None
+    route: Route
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    title: str
+    tone: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: str  # chapter.name
+    chapter: str
+    title: str
+    text: Template | None  # None only for a router: a scene that passes straight on
+    effects: tuple[Effect, ...]  # applied each time the scene is entered
+    choices: tuple[Choice, ...]
+    next: tuple[Branch, ...]  # a "Continue" (with text) or an automatic step (without)
+    continue_label: str
+    ending: Ending | None
+    pos: Pos
+    milestone: Template | None = None  # a line for the career's record, on each entry
+
+    @property
+    def is_router(self) -> bool:
+        return self.text is None and bool(self.next)
+
+    @property
+    def returns(self) -> bool:
+        return any(b.route.kind == "return" for b in self.next)
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    id: str
+    phase: str
+    title: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    title: str
+    protagonist: str
+    discipline: str
+    blurb: str
+    version: str
+    author: str
+    start: str
+    stats: tuple[Stat, ...]
+    flags: tuple[Flag, ...]
+    chapters: Mapping[str, Chapter]
+    scenes: Mapping[str, Scene]
+    root: str  # the story folder
+    fingerprint: str  # changes whenever any file's content changes
+    files: tuple[str, ...] = ()
+
+    def stat(self, stat_id: str) -> Stat:
+        for s in self.stats:
+            if s.id == stat_id:
+                return s
+        raise KeyError(stat_id)
+
+    def flag(self, flag_id: str) -> Flag:
+        for f in self.flags:
+            if f.id == flag_id:
+                return f
+        raise KeyError(flag_id)
+
+    @property
+    def endings(self) -> list[Scene]:
+        return [s for s in self.scenes.values() if s.ending is not None]

@@ -1,0 +1,180 @@
+"""Story folder -> `Story`, with every problem of every file collected in one pass.
+
+A story is a folder: `story.yaml` at its top is the manifest, and every other `*.yaml` file
+under it (sub-folders too) is a chapter or a branch. Files are read in sorted order so the
+result never depends on the file system. Each file is parsed on its own (or taken from the
+parse cache when its bytes are unchanged), then all are linked. What the story does as a whole
+(reachability, traps, stat ranges) is for the author tools to say: engine/author/check.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.core.diagnostics import Diagnostic, sort_key
+from engine.core.model import Story
+from engine.load.cache import ParseCache, default_dir
+from engine.load.link import Linker, SourceFile
+from engine.load.parse import content_hash, parse_file
+
+MANIFEST = "story.yaml"
+STORIES_DIR = Path(__file__).resolve().parents[2] / "stories"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """A story as loaded, with every problem found in it (sorted by file, line and column)."""
+
+    story: Story | None  # None only when there is no manifest to build one from
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """True when the story can be played: it loaded and has no errors."""
+        return self.story is not None and not self.errors
+
+
+class StoryNotFound(Exception):
+    def __init__(self, name: str, known: list[str]):
+        self.name, self.known = name, known
+        listing = ", ".join(known) if known else "none"
+        super().__init__(f"no story called {name!r} (bundled stories: {listing})")
+
+
+def bundled_stories(base: Path = STORIES_DIR) -> list[str]:
+    """The ids (folder names) of the stories that ship with the game, sorted."""
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / MANIFEST).is_file())
+
+
+def find_story(name: str, base: Path = STORIES_DIR) -> Path:
+    """A story folder from a bundled id (`demo`) or a path to a folder or its story.yaml."""
+    path = Path(name).expanduser()
+    if path.is_file() and path.name == MANIFEST:
+        return path.parent
+    if path.is_dir():
+        return path
+    if os.sep not in name and "/" not in name and (base / name).is_dir():
+        return base / name
+    raise StoryNotFound(name, bundled_stories(base))
+
+
+def story_files(folder: Path) -> list[Path]:
+    """Every `*.yaml`/`*.yml` file under the folder, skipping hidden ones, in a stable order."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it is below it, else absolute."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
+    sources: list[SourceFile] = []
+    for path in story_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        manifest = rel == MANIFEST
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            problem = f"cannot read the file: {err.strerror or err}"
+            sources.append(SourceFile(shown, rel, "", _one_problem("E002", problem, None)))
+            continue
+        digest = content_hash(data)
+        if path.name == MANIFEST and not manifest:
+            problem = "story.yaml belongs at the top of the story folder, not in a sub-folder"
+            sources.append(
+                SourceFile(
+                    shown, rel, digest, _one_problem("E027", problem, "rename this file, or move it up")
+                )
+            )
+            continue
+        ir: dict[str, Any] | None = None
+        if cache is not None:
+            key = cache.key(digest, manifest)
+            ir = cache.get(key)
+        if ir is None:
+            ir = parse_file(data, manifest)
+            if cache is not None:
+                cache.put(key, ir)
+        sources.append(SourceFile(shown, rel, digest, ir))
+    return sources
+
+
+def _one_problem(code: str, message: str, hint: str | None) -> dict[str, Any]:
+    """The IR of a file that could not be read at all: nothing but its problem."""
+    return {
+        "v": 0,
+        "manifest": None,
+        "chapter": None,
+        "scenes": [],
+        "grafts": [],
+        "problems": [[code, message, 1, 1, None, hint]],
+    }
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a story is built.
+
+    Loading allocates hundreds of thousands of small, long-lived, acyclic objects and frees
+    almost none, which makes the collector rescan a growing heap again and again: pausing it
+    makes a large story load several times faster (bench/README.md). Nothing is frozen here:
+    a front end that loads once and keeps the story for its whole life (a command) may call
+    `gc.freeze()` itself; one that loads again and again (live reload) must not, or every
+    object alive at each freeze would escape the collector for good.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def load_story(name: str | Path, *, cache: ParseCache | bool | None = True) -> LoadResult:
+    """Read, parse and link a story folder (or bundled id). Never raises for problems in the
+    story itself: they are in `diagnostics`. Raises `StoryNotFound` for a name that is no story.
+
+    `cache=True` uses the user cache directory, `False`/`None` parses everything afresh, and a
+    `ParseCache` uses that one. The whole-story checks (reachability, traps, the stat ranges)
+    are not run here: they belong to the author tools (`engine.author.check.check_story`).
+    """
+    folder = find_story(str(name))
+    if cache is True:
+        cache = ParseCache(default_dir())
+    elif cache is False:
+        cache = None
+    with collector_paused():
+        sources = read_sources(folder, cache)
+        linker = Linker(sources, display_path(folder))
+        story = linker.link()
+    diagnostics = sorted(linker.diagnostics, key=sort_key)
+    return LoadResult(story, diagnostics, folder)

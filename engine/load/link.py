@@ -1,0 +1,500 @@
+"""Link the IR of a story's files into one `Story`: names, types, targets and grafts.
+
+This is where one file meets another: scene ids are resolved (a short name means "in this
+chapter"), expressions are type-checked against the manifest's stats and flags and compiled,
+grafted choices join the scenes they target, and every cross-file problem is reported. A
+partial story is still built when there are errors, so that `check` can go on to analyse the
+rest of it in the same pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from engine.core import expr as ex
+from engine.core import template as tpl
+from engine.core.diagnostics import Diagnostic, did_you_mean
+from engine.core.model import (
+    CONTINUE,
+    Branch,
+    Chance,
+    Chapter,
+    Choice,
+    Effect,
+    Ending,
+    Expr,
+    Flag,
+    Outcome,
+    Pos,
+    Route,
+    Scene,
+    Stat,
+    Story,
+)
+from engine.load.ir import IR_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # as shown to the author (relative to where the command runs, when possible)
+    rel: str  # relative to the story folder, with forward slashes
+    content_hash: str
+    ir: dict[str, Any]
+
+
+@dataclass
+class _Ctx:
+    file: SourceFile
+    chapter: str | None
+    scene: str | None = None
+
+
+@dataclass
+class Linker:
+    files: Sequence[SourceFile]
+    root: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _scopes: dict[str | None, ex.Scope] = field(default_factory=dict)
+    _compiled: dict[tuple[Any, str | None], tuple[str, list[ex.Problem], ex.Fn | None]] = field(
+        default_factory=dict
+    )
+
+    def report(
+        self,
+        code: str,
+        message: str,
+        file: str,
+        line: int,
+        col: int,
+        scene: str | None,
+        hint: str | None = None,
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, message, file, line, col, scene, hint))
+
+    # -- the whole story -------------------------------------------------------------------
+
+    def link(self) -> Story | None:
+        try:
+            return self._link()
+        finally:
+            # The per-chapter scopes hold lambdas that refer back to this linker: a reference
+            # cycle that would keep every file's IR alive while the loader pauses the collector.
+            self._scopes.clear()
+            self._compiled.clear()
+
+    def _link(self) -> Story | None:
+        for f in self.files:
+            for code, message, line, col, scene, hint in f.ir["problems"]:
+                self.report(code, message, f.path, line, col, scene, hint)
+        manifests = [f for f in self.files if f.ir.get("manifest") is not None]
+        if not manifests:
+            if not any(f.rel == "story.yaml" for f in self.files):
+                self.report(
+                    "E027",
+                    "no story.yaml: a story folder needs a manifest",
+                    self.root,
+                    0,
+                    0,
+                    None,
+                    "see docs/authoring.md, 'The manifest'",
+                )
+            return None
+        manifest_file = manifests[0]
+        m = manifest_file.ir["manifest"]
+        self.stats = {
+            s[0]: Stat(s[0], s[1], s[2], s[3], s[4], s[5], Pos(manifest_file.path, s[6], s[7]))
+            for s in m.get("stats", [])
+        }
+        self.flags = {
+            f[0]: Flag(f[0], f[1], f[2], Pos(manifest_file.path, f[3], f[4])) for f in m.get("flags", [])
+        }
+        for name in self.stats.keys() & self.flags.keys():
+            pos = self.flags[name].pos
+            self.report("E024", f"`{name}` is both a stat and a flag", pos.file, pos.line, pos.col, None)
+        self.chapters: dict[str, Chapter] = {}
+        chapter_of: dict[str, SourceFile] = {}
+        raw_scenes: dict[str, tuple[SourceFile, str, dict[str, Any]]] = {}
+        for f in self.files:
+            ch = f.ir.get("chapter")
+            if not ch or not ch.get("id"):
+                continue
+            cid = ch["id"]
+            if cid in self.chapters:
+                first = chapter_of[cid]
+                self.report(
+                    "E026",
+                    f"chapter `{cid}` is already defined in {first.rel}",
+                    f.path,
+                    ch["line"],
+                    ch["col"],
+                    None,
+                    "give this file's chapter a name of its own",
+                )
+                continue
+            self.chapters[cid] = Chapter(
+                cid, ch["phase"] or "training", ch["title"], Pos(f.path, ch["line"], ch["col"])
+            )
+            chapter_of[cid] = f
+            # Scene names are unique within a file (a duplicate key is E006) and chapters are
+            # unique across files (E026 above), so full scene ids are unique here.
+            for sc in f.ir["scenes"]:
+                raw_scenes[f"{cid}.{sc['name']}"] = (f, cid, sc)
+            f.ir["scenes"] = ()  # from here on raw_scenes holds the only reference
+        self.scene_ids = list(raw_scenes)
+        self.scene_set = set(raw_scenes)
+        self.short_names: dict[str, list[str]] = {}
+        for sid in self.scene_ids:
+            self.short_names.setdefault(sid.split(".", 1)[1], []).append(sid)
+
+        grafted = self.grafts()
+        scenes: dict[str, Scene] = {}
+        for sid in self.scene_ids:
+            # Each scene's IR is released as soon as the scene is built, which keeps the peak
+            # memory of a large load near the size of the finished story.
+            f, cid, sc = raw_scenes.pop(sid)
+            scenes[sid] = self.scene(_Ctx(f, cid, sid), sid, sc, grafted.get(sid, []))
+        start = m.get("start")
+        start_id = ""
+        if start:
+            start_id = self.resolve(start[0], None) or ""
+            if not start_id:
+                hint = self.target_hint(start[0], None)
+                self.report(
+                    "E058",
+                    f"start scene `{start[0]}` does not exist",
+                    manifest_file.path,
+                    start[1],
+                    start[2],
+                    None,
+                    hint,
+                )
+        return Story(
+            id=m.get("id") or "",
+            title=m.get("title", ""),
+            protagonist=m.get("protagonist", ""),
+            discipline=m.get("discipline", ""),
+            blurb=" ".join(m.get("blurb", "").split()),
+            version=m.get("version", ""),
+            author=m.get("author", ""),
+            start=start_id,
+            stats=tuple(self.stats.values()),
+            flags=tuple(self.flags.values()),
+            chapters=MappingProxyType(self.chapters),
+            scenes=MappingProxyType(scenes),
+            root=self.root,
+            fingerprint=fingerprint(self.files),
+            files=tuple(f.rel for f in self.files),
+        )
+
+    # -- names -----------------------------------------------------------------------------
+
+    def resolve(self, ref: str, chapter: str | None) -> str | None:
+        if "." in ref:
+            return ref if ref in self.scene_set else None
+        if chapter is None:
+            return None
+        full = f"{chapter}.{ref}"
+        return full if full in self.scene_set else None
+
+    def target_hint(self, ref: str, chapter: str | None) -> str | None:
+        if "." not in ref and ref in self.short_names:
+            where = self.short_names[ref][0]
+            return f"that scene is in another chapter: write `{where}`"
+        pool = list(self.scene_ids)
+        if chapter is not None:
+            pool += [s.split(".", 1)[1] for s in self.scene_ids if s.startswith(chapter + ".")]
+        return did_you_mean(ref, pool)
+
+    def scope(self, chapter: str | None) -> ex.Scope:
+        scope = self._scopes.get(chapter)
+        if scope is None:
+            scope = self._scopes[chapter] = ex.Scope(
+                stats=self.stats,
+                flags=self.flags,
+                resolve_scene=lambda ref: self.resolve(ref, chapter),
+                scene_ids=self.scene_ids,
+            )
+        return scope
+
+    def expression(self, ctx: _Ctx, ir: Sequence[Any], want: str, what: str) -> Expr | None:
+        source, line, col, tree = ir
+        # Stories repeat expressions (`{technique}`, `+5`) many times: type and closure depend
+        # only on the tree and, through short scene names in visits(), on the chapter.
+        key = (tree, ctx.chapter)
+        known = self._compiled.get(key)
+        if known is None:
+            scope = self.scope(ctx.chapter)
+            got, problems = ex.infer(tree, scope)
+            fn = ex.compile_node(tree, scope) if not problems else None
+            known = self._compiled[key] = (got, problems, fn)
+        got, problems, fn = known
+        path = ctx.file.path
+        for p in problems:
+            self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint)
+        if problems or fn is None:
+            return None
+        if want != ex.ANY and got not in (want, ex.ANY):
+            hint = "compare it, for example `technique >= 50`" if want == ex.BOOL else None
+            self.report(
+                "E043", f"{what} must be {want}, but `{source}` is {got}", path, line, col, ctx.scene, hint
+            )
+            return None
+        return Expr(source, Pos(path, line, col), tree, got, fn)
+
+    def template(self, ctx: _Ctx, ir: Sequence[Any] | None, what: str) -> tpl.Template | None:
+        if ir is None:
+            return None
+        compiled = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
+        if None in compiled:
+            return None
+        return tpl.link(ir, iter(compiled))
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def effects(self, ctx: _Ctx, irs: Sequence[Sequence[Any]] | None) -> tuple[Effect, ...]:
+        if not irs:
+            return ()
+        out: list[Effect] = []
+        path = ctx.file.path
+        for op, target, amount_ir, value, line, col in irs:
+            if op == "flag":
+                if target not in self.flags:
+                    flag_hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
+                    self.report("E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint)
+                    continue
+                out.append(Effect("flag", target, None, value, Pos(path, line, col)))
+                continue
+            stat = self.stats.get(target)
+            if stat is None:
+                hint: str | None = did_you_mean(target, self.stats) or did_you_mean(target, self.flags)
+                if target in self.flags:
+                    hint = f"`{target}` is a flag: use `set: [{target}]` or `clear: [{target}]`"
+                self.report(
+                    "E031",
+                    f"unknown stat `{target}`",
+                    path,
+                    line,
+                    col,
+                    ctx.scene,
+                    hint or _declare_hint("stats", target),
+                )
+                continue
+            amount: int | float | Expr | None
+            if isinstance(amount_ir, (int, float)):
+                amount = amount_ir
+                self.range_check(ctx, stat, op, amount_ir, line, col)
+            else:
+                amount = self.expression(ctx, amount_ir, ex.NUM, f"effect on `{target}`")
+                if amount is None:
+                    continue
+            out.append(Effect(op, target, amount, False, Pos(path, line, col)))
+        return tuple(out)
+
+    def range_check(self, ctx: _Ctx, stat: Stat, op: str, k: int | float, line: int, col: int) -> None:
+        span = stat.max - stat.min
+        problem = None
+        if op == "set" and not stat.min <= k <= stat.max:
+            problem = f"sets {stat.label} to {k}, outside its range {stat.min}..{stat.max}"
+        elif op == "add" and abs(k) > span:
+            whole = f"{stat.min}..{stat.max}"
+            problem = f"adds {k:+} to {stat.label}, more than its whole range {whole}: it always clamps"
+        elif op == "fair" and abs(k) > 100:
+            problem = f"fairmath moves a share of the room left, at most 100%; {k:+}% overshoots every time"
+        if problem:
+            self.report("E033", problem, ctx.file.path, line, col, ctx.scene)
+
+    def route(self, ctx: _Ctx, ir: Sequence[Any]) -> Route | None:
+        kind, target_ir, after_ir, line, col = ir
+        path = ctx.file.path
+        pos = Pos(path, line, col)
+        if kind == "return":
+            return Route("return", None, None, pos)
+        if target_ir is None:
+            return None
+        target = self.target(ctx, target_ir, "call" if kind == "call" else "goto")
+        if target is None:
+            return None
+        after = None
+        if after_ir:
+            after = self.target(ctx, after_ir, "goto")
+            if after is None:
+                return None
+        return Route(kind, target, after, pos)
+
+    def target(self, ctx: _Ctx, ref: Sequence[Any], verb: str) -> str | None:
+        """The scene id a `goto`/`call` names, or None after reporting that it does not exist."""
+        name, line, col = ref
+        found = self.resolve(name, ctx.chapter)
+        if found is None:
+            code = "E051" if verb == "call" else "E050"
+            self.report(
+                code,
+                f"{verb} target `{name}` does not exist",
+                ctx.file.path,
+                line,
+                col,
+                ctx.scene,
+                self.target_hint(name, ctx.chapter),
+            )
+        return found
+
+    def choice(self, ctx: _Ctx, ir: dict[str, Any], graft: str | None = None) -> Choice | None:
+        path = ctx.file.path
+        text = self.template(ctx, ir["text"], "choice text")
+        condition = None
+        ok = text is not None
+        if ir.get("if") is not None:
+            condition = self.expression(ctx, ir["if"], ex.BOOL, "condition")
+            ok = ok and condition is not None
+        effects = self.effects(ctx, ir.get("effects"))
+        route = chance = None
+        if ir.get("chance") is not None:
+            c = ir["chance"]
+            expr = self.expression(ctx, c["expr"], ex.NUM, "chance")
+            success, failure = self.outcome(ctx, c["success"]), self.outcome(ctx, c["failure"])
+            if expr is not None and success is not None and failure is not None:
+                chance = Chance(expr, success, failure)
+            ok = ok and chance is not None
+        elif ir.get("route") is not None:
+            route = self.route(ctx, ir["route"])
+            ok = ok and route is not None
+        else:
+            ok = False
+        if not ok or text is None:
+            return None
+        return Choice(
+            ir["id"],
+            text,
+            condition,
+            ir.get("locked", False),
+            ir.get("reason"),
+            effects,
+            route,
+            chance,
+            Pos(path, ir["line"], ir["col"]),
+            graft,
+            self.template(ctx, ir.get("milestone"), "milestone"),
+        )
+
+    def outcome(self, ctx: _Ctx, ir: dict[str, Any] | None) -> Outcome | None:
+        if ir is None:
+            return None
+        route = self.route(ctx, ir["route"])
+        text = self.template(ctx, ir.get("text"), "outcome text")
+        effects = self.effects(ctx, ir.get("effects"))
+        if route is None:
+            return None
+        milestone = self.template(ctx, ir.get("milestone"), "milestone")
+        return Outcome(effects, route, text, Pos(ctx.file.path, ir["line"], ir["col"]), milestone)
+
+    def grafts(self) -> dict[str, list[tuple[_Ctx, dict[str, Any]]]]:
+        """Grafted choices by target scene, in file order; conflicts are reported here."""
+        out: dict[str, list[tuple[_Ctx, dict[str, Any]]]] = {}
+        owner: dict[tuple[str, str], SourceFile] = {}
+        for f in self.files:
+            ch = f.ir.get("chapter")
+            chapter = ch["id"] if ch else None
+            for g in f.ir.get("grafts", []):
+                target = self.resolve(g["scene"], chapter)
+                if target is None:
+                    self.report(
+                        "E052",
+                        f"graft onto `{g['scene']}`, which does not exist",
+                        f.path,
+                        g["line"],
+                        g["col"],
+                        None,
+                        self.target_hint(g["scene"], chapter),
+                    )
+                    continue
+                for c in g["choices"]:
+                    key = (target, c["id"])
+                    if key in owner:
+                        other = owner[key]
+                        where = "that file" if other is f else other.rel
+                        self.report(
+                            "E053",
+                            f"choice `{c['id']}` is grafted onto `{target}` twice (also in {where})",
+                            f.path,
+                            c["line"],
+                            c["col"],
+                            target,
+                            "give one of them another `id`",
+                        )
+                        continue
+                    owner[key] = f
+                    out.setdefault(target, []).append((_Ctx(f, chapter, target), c))
+        return out
+
+    def scene(
+        self, ctx: _Ctx, sid: str, ir: dict[str, Any], grafted: list[tuple[_Ctx, dict[str, Any]]]
+    ) -> Scene:
+        path = ctx.file.path
+        text = self.template(ctx, ir.get("text"), "text")
+        effects = self.effects(ctx, ir.get("effects"))
+        choices: list[Choice] = []
+        seen: set[str] = set()
+        offered: list[tuple[_Ctx, dict[str, Any], str | None]] = [
+            (ctx, c, None) for c in ir.get("choices", ())
+        ]
+        offered += [(gctx, c, gctx.file.rel) for gctx, c in grafted]
+        for cctx, c, graft in offered:
+            if c["id"] in seen:
+                if graft is None:
+                    code, what, hint = (
+                        "E054",
+                        "two choices here have the id",
+                        "give one of them an `id:` of its own",
+                    )
+                else:
+                    code, what = "E053", "a grafted choice clashes with a choice the scene already has: id"
+                    hint = "give the grafted choice another `id`"
+                self.report(code, f"{what} `{c['id']}`", cctx.file.path, c["line"], c["col"], sid, hint)
+                continue
+            seen.add(c["id"])
+            built = self.choice(cctx, c, graft=graft)
+            if built is not None:
+                choices.append(built)
+        branches: list[Branch] = []
+        for cond_ir, route_ir, line, col in ir.get("next", ()):
+            route = self.route(ctx, route_ir)
+            cond = self.expression(ctx, cond_ir, ex.BOOL, "condition") if cond_ir is not None else None
+            if route is not None and (cond_ir is None or cond is not None):
+                branches.append(Branch(cond, route, Pos(path, line, col)))
+        ending = None
+        if ir.get("ending") is not None:
+            e = ir["ending"]
+            ending = Ending(e["title"], e["tone"], Pos(path, e["line"], e["col"]))
+        title = ir.get("title") or sid.split(".", 1)[1].replace("_", " ").capitalize()
+        return Scene(
+            sid,
+            ctx.chapter or "",
+            title,
+            text,
+            effects,
+            tuple(choices),
+            tuple(branches),
+            ir.get("continue") or "Continue",
+            ending,
+            Pos(path, ir["line"], ir["col"]),
+            self.template(ctx, ir.get("milestone"), "milestone"),
+        )
+
+
+def _declare_hint(kind: str, name: str) -> str:
+    return f"declare it under `{kind}:` in story.yaml"
+
+
+def fingerprint(files: Sequence[SourceFile]) -> str:
+    """A digest of every file's path and content: it changes whenever the story does."""
+    h = hashlib.sha256(f"pointe-edge/ir{IR_VERSION}".encode())
+    for f in sorted(files, key=lambda f: f.rel):
+        h.update(f.rel.encode() + b"\0" + f.content_hash.encode() + b"\n")
+    return h.hexdigest()[:32]
+
+
+__all__ = ["CONTINUE", "Linker", "SourceFile", "fingerprint"]

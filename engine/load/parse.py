@@ -1,0 +1,663 @@
+"""One story file -> plain-data IR, with every problem the file alone can reveal.
+
+The IR is JSON-friendly (dicts, lists, strings, numbers) so the load cache can store it; it
+holds the file's scenes with their texts split into pieces and their expressions parsed into
+trees, each with an absolute `[line, col]`. Nothing here knows other files: names of stats,
+flags and scenes are checked when the files are linked (engine/load/link.py).
+
+The IR depends only on the file's bytes and on whether it is the manifest, never on its path,
+so one cache entry serves any copy of the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Any
+
+from engine.core import expr as ex
+from engine.core import template as tpl
+from engine.core.diagnostics import did_you_mean
+from engine.core.model import PHASES, TONES
+from engine.load.ir import IR_VERSION
+from engine.load.yaml_reader import Source, Value, read, surprise_message
+
+NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+REF = re.compile(r"(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
+STORY_ID = re.compile(r"[a-z][a-z0-9_-]*\Z")
+CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS})
+_EFFECT = re.compile(r"\s*(=|%\+|%-|\+|-)\s*(.*?)\s*\Z", re.S)
+
+MANIFEST_KEYS = (
+    "id",
+    "title",
+    "protagonist",
+    "discipline",
+    "blurb",
+    "version",
+    "author",
+    "start",
+    "stats",
+    "flags",
+)
+STAT_KEYS = ("label", "start", "min", "max", "help")
+FLAG_KEYS = ("label", "help")
+CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft")
+SCENE_KEYS = ("title", "text", "milestone", "effects", "choices", "next", "continue", "return", "ending")
+CHOICE_KEYS = (
+    "id",
+    "text",
+    "if",
+    "locked",
+    "reason",
+    "milestone",
+    "effects",
+    "goto",
+    "call",
+    "return",
+    "chance",
+    "success",
+    "failure",
+)
+OUTCOME_KEYS = ("text", "milestone", "effects", "goto", "call", "return")
+BRANCH_KEYS = ("if", "goto", "call", "return")
+ENDING_KEYS = ("title", "tone")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def slug(text: str) -> str:
+    """A choice id derived from its text: stable while the text stays, whatever moves around it."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    folded = re.sub(r"\{[^}]*\}", " ", folded).replace("'", "")
+    words = re.findall(r"[a-z0-9]+", folded)
+    out = "-".join(words[:6])[:48].strip("-")
+    if not out:  # text with no Latin letters or digits
+        out = "c-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return out
+
+
+class FileParser:
+    def __init__(self, source: Source):
+        self.source = source
+        self.problems: list[list[Any]] = []
+        self.scene: str | None = None  # the scene being read, for messages
+
+    # -- reporting ------------------------------------------------------------------------
+
+    def problem(self, code: str, message: str, at: Value | tuple[int, int], hint: str | None = None) -> None:
+        line, col = (at.line, at.col) if isinstance(at, Value) else at
+        self.problems.append([code, message, line, col, self.scene, hint])
+
+    def key_at(self, m: Value, key: str) -> tuple[int, int]:
+        return m.key_pos.get(key, (m.line, m.col))
+
+    # -- typed getters ---------------------------------------------------------------------
+
+    def mapping(self, v: Value, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> bool:
+        """True when `v` is a mapping; unknown and missing keys are reported."""
+        if v.kind == "bad":
+            return False
+        if v.kind != "map":
+            self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
+            return False
+        for key in v.value:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or "allowed here: " + ", ".join(allowed)
+                if " " in key.strip() and v.style == "flow":
+                    hint = "a comma inside `{...}` starts a new key: put text with commas in quotes"
+                self.problem("E020", f"unknown key `{key}` in {what}", self.key_at(v, key), hint)
+        for key in required:
+            if key not in v.value:
+                self.problem("E021", f"{what} needs `{key}`", v)
+        return True
+
+    def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
+        if v is None or v.kind == "bad":
+            return None
+        if v.surprise:
+            code, message, hint = surprise_message(v, "text")
+            self.problem(code, f"{what}: {message}", v, hint)
+            return v.raw
+        if v.kind == "str":
+            if not allow_empty and not v.value.strip():
+                self.problem("E023", f"{what} is empty", v)
+            return v.value
+        if v.kind in ("int", "float"):
+            return v.raw
+        self.problem("E022", f"{what} must be text, not {_kind(v)}", v, 'put the text in quotes: "..."')
+        return None
+
+    def number(self, v: Value | None, what: str) -> int | None:
+        if v is None or v.kind == "bad":
+            return None
+        if v.surprise:
+            code, message, hint = surprise_message(v, "number")
+            self.problem(code, f"{what}: {message}", v, hint)
+            return None
+        if v.kind == "int":
+            return v.value
+        if v.kind == "float" and float(v.value).is_integer():
+            return int(v.value)
+        self.problem("E022", f"{what} must be a whole number, not {_kind(v)}", v)
+        return None
+
+    def flag(self, v: Value | None, what: str) -> bool:
+        if v is None or v.kind == "bad":
+            return False
+        if v.kind == "bool":
+            return bool(v.value)
+        self.problem("E022", f"{what} must be true or false, not {_kind(v)}", v)
+        return False
+
+    def name(self, v: Value | None, what: str, pattern: re.Pattern[str] = NAME) -> str | None:
+        raw = self.text(v, what)
+        if raw is None or v is None:
+            return None
+        if not pattern.match(raw):
+            self.problem("E024", f"{what} `{raw}` is not a valid name", v, _name_hint(raw, pattern))
+            return None
+        return raw
+
+    def ref(self, v: Value | None, what: str) -> tuple[str, int, int] | None:
+        raw = self.name(v, what, REF)
+        return None if raw is None or v is None else (raw, v.line, v.col)
+
+    # -- expressions and texts -------------------------------------------------------------
+
+    def expression(self, v: Value | None, what: str) -> tuple[Any, ...] | None:
+        """`(source, line, col, tree)` for an expression written as a YAML scalar."""
+        if v is None or v.kind == "bad":
+            return None
+        if v.kind in ("int", "float", "bool") and not v.surprise:
+            return (v.raw, v.line, v.col, ("bool", v.value) if v.kind == "bool" else ("num", v.value))
+        source = self.text(v, what)
+        if source is None:
+            return None
+        return self.expression_at(source, v, 0, what)
+
+    def expression_at(self, source: str, v: Value, offset: int, what: str) -> tuple[Any, ...] | None:
+        lead = len(source) - len(source.lstrip())
+        line, col = self.source.locate(v, offset + lead)
+        try:
+            tree = ex.parse(source.strip())
+        except ex.ExprError as err:
+            eline, ecol = self.source.locate(v, offset + lead + err.offset)
+            self.problem(err.code, _at_column(what, err, source.strip()), (eline, ecol), err.hint)
+            return None
+        return (source.strip(), line, col, tree)
+
+    def template(self, v: Value | None, what: str) -> tuple[Any, ...] | None:
+        """Paragraphs: a plain str each when unstyled and constant (the usual case, kept small
+        for the cache), else a tuple of `(style, str)` and `(style, (source, line, col, tree))`."""
+        raw = self.text(v, what)
+        if raw is None or v is None:
+            return None
+        pieces, problems = tpl.parse(raw)
+        for p in problems:
+            if isinstance(p, tpl.TemplateError):
+                self.problem(p.code, f"{what}: {p.message}", self.source.locate(v, p.offset), p.hint)
+            else:
+                err, start, source = p
+                where = self.source.locate(v, start + err.offset)
+                self.problem(err.code, _at_column(what, err, source), where, err.hint)
+        out: list[Any] = []
+        for para in pieces:
+            if len(para) == 1 and para[0][0] == tpl.PLAIN and isinstance(para[0][1], str):
+                out.append(para[0][1])
+                continue
+            row = []
+            for style, value in para:
+                if not isinstance(value, str):
+                    source, offset, tree = value
+                    line, col = self.source.locate(v, offset)
+                    value = (source, line, col, tree)
+                row.append((style, value))
+            out.append(tuple(row))
+        return tuple(out)
+
+    # -- effects and routes ----------------------------------------------------------------
+
+    def effects(self, v: Value | None) -> list[tuple[Any, ...]]:
+        """`(op, target, amount, flag value, line, col)` each; a constant amount is the number."""
+        if v is None or v.kind == "bad":
+            return []
+        if v.kind != "map":
+            self.problem("E022", f"effects must be a mapping such as `{{technique: +5}}`, not {_kind(v)}", v)
+            return []
+        out: list[tuple[Any, ...]] = []
+        for key, val in v.value.items():
+            line, col = self.key_at(v, key)
+            if key in ("set", "clear"):
+                items = val.value if val.kind == "seq" else [val]
+                for item in items:
+                    flag = self.name(item, f"flag in `{key}`")
+                    if flag is not None:
+                        out.append(("flag", flag, None, key == "set", item.line, item.col))
+                continue
+            if not NAME.match(key):
+                self.problem("E024", f"`{key}` is not a valid stat name", (line, col), _name_hint(key, NAME))
+                continue
+            effect = self.effect_amount(key, val)
+            if effect is not None:
+                out.append((*effect, False, line, col))
+        return out
+
+    def effect_amount(self, stat: str, v: Value) -> tuple[Any, ...] | None:
+        if v.kind == "bad":
+            return None
+        if v.kind in ("int", "float") and not v.surprise:
+            return ("add", stat, v.value)
+        if v.kind != "str":
+            if v.surprise:
+                code, message, hint = surprise_message(v, "number")
+                self.problem(code, f"effect on `{stat}`: {message}", v, hint)
+            else:
+                self.problem(
+                    "E030", f'effect on `{stat}` must be a number or text like "+5"', v, _EFFECT_HINT
+                )
+            return None
+        m = _EFFECT.match(v.value)
+        if m is None or not m.group(2):
+            self.problem(
+                "E030", f'effect on `{stat}` is "{v.value}", which is not an effect', v, _EFFECT_HINT
+            )
+            return None
+        sign, body = m.group(1), m.group(2)
+        op = {"=": "set", "+": "add", "-": "add", "%+": "fair", "%-": "fair"}[sign]
+        amount = self.expression_at(body, v, m.start(2), f"effect on `{stat}`")
+        if amount is None:
+            return None
+        source, line, col, tree = amount
+        if sign in ("-", "%-"):
+            tree = ("num", -tree[1]) if tree[0] == "num" else ("neg", tree, 0)
+        return (op, stat, tree[1] if tree[0] == "num" else (source, line, col, tree))
+
+    def route(self, m: Value, what: str, *, allow_none: bool = False) -> tuple[Any, ...] | None:
+        """`(kind, target, after, line, col)`: the goto/call/return of a choice, outcome or branch."""
+        keys = m.value
+        goto, call, ret = keys.get("goto"), keys.get("call"), keys.get("return")
+        if ret is not None:
+            self.flag(ret, "`return`")
+            if goto is not None or call is not None:
+                other = "goto" if goto is not None else "call"
+                self.problem("E028", f"{what} has both `return` and `{other}`", ret, "keep one of them")
+            if ret.kind == "bool" and not ret.value:
+                self.problem("E023", "`return: false` means nothing", ret, "remove it")
+                return None
+            return ("return", None, None, ret.line, ret.col)
+        if call is not None:
+            after = self.ref(goto, "`goto` target") if goto is not None else None
+            return ("call", self.ref(call, "`call` target"), after, call.line, call.col)
+        if goto is not None:
+            return ("goto", self.ref(goto, "`goto` target"), None, goto.line, goto.col)
+        if not allow_none:
+            self.problem(
+                "E021", f"{what} needs `goto`, `call` or `return`", m, "say where the story goes next"
+            )
+        return None
+
+    # -- the file kinds --------------------------------------------------------------------
+
+    def manifest(self, root: Value) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if not self.mapping(
+            root, "the manifest (story.yaml)", MANIFEST_KEYS, ("id", "title", "start", "stats")
+        ):
+            return out
+        m = root.value
+        out["id"] = self.name(m.get("id"), "story id", STORY_ID)
+        for key in ("title", "protagonist", "discipline", "blurb", "version", "author"):
+            out[key] = self.text(m.get(key), f"`{key}`") or ""
+        out["start"] = self.ref(m.get("start"), "`start`")
+        out["stats"] = self.stat_defs(m.get("stats"))
+        out["flags"] = self.flag_defs(m.get("flags"))
+        out["line"], out["col"] = root.line, root.col
+        return out
+
+    def stat_defs(self, v: Value | None) -> list[list[Any]]:
+        if v is None:
+            return []
+        if v.kind != "map":
+            self.problem("E022", f"`stats` must map each stat to its settings, not {_kind(v)}", v)
+            return []
+        out: list[list[Any]] = []
+        for sid, spec in v.value.items():
+            at = self.key_at(v, sid)
+            if not NAME.match(sid) or sid in RESERVED:
+                reason = "is reserved" if sid in RESERVED else "is not a valid name"
+                self.problem("E024", f"stat `{sid}` {reason}", at, _name_hint(sid, NAME))
+                continue
+            label, help_ = sid.replace("_", " ").capitalize(), ""
+            start: int | None = 0
+            low, high = 0, 100
+            if spec.kind == "map":
+                self.mapping(spec, f"stat `{sid}`", STAT_KEYS)
+                s = spec.value
+                label = self.text(s.get("label"), "`label`") or label
+                help_ = self.text(s.get("help"), "`help`") or ""
+                start = self.number(s.get("start"), "`start`") if "start" in s else 0
+                low = _or(self.number(s.get("min"), "`min`"), 0)
+                high = _or(self.number(s.get("max"), "`max`"), 100)
+            else:
+                start = self.number(spec, f"stat `{sid}`")
+            if start is None:  # reported; keep the stat so its uses do not cascade into errors
+                start = low
+            if low >= high:
+                self.problem("E023", f"stat `{sid}`: min {low} is not below max {high}", spec)
+                continue
+            if not low <= start <= high:
+                self.problem("E023", f"stat `{sid}` starts at {start}, outside {low}..{high}", spec)
+                continue
+            out.append([sid, label, start, low, high, help_, at[0], at[1]])
+        return out
+
+    def flag_defs(self, v: Value | None) -> list[list[Any]]:
+        if v is None:
+            return []
+        entries: list[tuple[str, Value | None, tuple[int, int]]] = []
+        if v.kind == "seq":
+            for item in v.value:
+                fid = self.name(item, "flag")
+                if fid is not None:
+                    entries.append((fid, None, (item.line, item.col)))
+        elif v.kind == "map":
+            entries = [(k, spec, self.key_at(v, k)) for k, spec in v.value.items()]
+        else:
+            self.problem("E022", f"`flags` must be a list of names, not {_kind(v)}", v)
+        out: list[list[Any]] = []
+        for fid, spec, at in entries:
+            if not NAME.match(fid) or fid in RESERVED:
+                reason = "is reserved" if fid in RESERVED else "is not a valid name"
+                self.problem("E024", f"flag `{fid}` {reason}", at, _name_hint(fid, NAME))
+                continue
+            label, help_ = fid.replace("_", " "), ""
+            if spec is not None:
+                if spec.kind == "map":
+                    self.mapping(spec, f"flag `{fid}`", FLAG_KEYS)
+                    label = self.text(spec.value.get("label"), "`label`") or label
+                    help_ = self.text(spec.value.get("help"), "`help`") or ""
+                elif spec.kind != "null":
+                    label = self.text(spec, f"flag `{fid}`") or label
+            out.append([fid, label, help_, at[0], at[1]])
+        return out
+
+    def chapter_file(self, root: Value) -> dict[str, Any]:
+        out: dict[str, Any] = {"chapter": None, "scenes": [], "grafts": []}
+        if not self.mapping(root, "a chapter file", CHAPTER_KEYS):
+            return out
+        m = root.value
+        scenes = m.get("scenes")
+        if scenes is not None or "chapter" in m:
+            cid = self.name(m.get("chapter"), "chapter name") if "chapter" in m else None
+            if "chapter" not in m:
+                self.problem(
+                    "E021", "a file with scenes needs `chapter: name`", root, "scene ids are chapter.scene"
+                )
+            phase_v = m.get("phase")
+            phase = self.text(phase_v, "`phase`") if phase_v is not None else "training"
+            if phase_v is not None and phase is not None and phase not in PHASES:
+                self.problem(
+                    "E023",
+                    f"phase `{phase}` is not one of {', '.join(PHASES)}",
+                    phase_v,
+                    did_you_mean(phase, PHASES),
+                )
+            title = self.text(m.get("title"), "chapter `title`") or (cid or "").replace("_", " ").title()
+            at = self.key_at(root, "chapter")
+            out["chapter"] = {"id": cid, "phase": phase, "title": title, "line": at[0], "col": at[1]}
+        if scenes is not None:
+            if scenes.kind != "map":
+                self.problem("E022", f"`scenes` must map scene names to scenes, not {_kind(scenes)}", scenes)
+            else:
+                for name, body in scenes.value.items():
+                    at = self.key_at(scenes, name)
+                    self.scene = f"{out['chapter']['id']}.{name}" if out["chapter"] else name
+                    if not NAME.match(name):
+                        self.problem(
+                            "E024", f"scene name `{name}` is not a valid name", at, _name_hint(name, NAME)
+                        )
+                    else:
+                        out["scenes"].append(self.scene_body(name, body, at))
+                    self.scene = None
+        graft = m.get("graft")
+        if graft is not None:
+            out["grafts"] = self.grafts(graft)
+        if scenes is None and graft is None:
+            self.problem("E021", "a chapter file needs `scenes` (or `graft` for a branch)", root)
+        return out
+
+    def scene_body(self, name: str, v: Value, at: tuple[int, int]) -> dict[str, Any]:
+        """A scene's IR. Keys left at their default (no title, no effects...) are omitted."""
+        scene: dict[str, Any] = {"name": name, "line": at[0], "col": at[1]}
+        if not self.mapping(v, f"scene `{name}`", SCENE_KEYS):
+            return scene
+        m = v.value
+        for key, value in (
+            ("title", self.text(m.get("title"), "scene `title`")),
+            ("text", self.template(m.get("text"), "text")),
+            ("milestone", self.template(m.get("milestone"), "milestone")),
+            ("effects", self.effects(m.get("effects"))),
+            ("continue", self.text(m.get("continue"), "`continue`")),
+        ):
+            if value:
+                scene[key] = value
+        exits = [k for k in ("choices", "next", "return", "ending") if k in m]
+        if len(exits) > 1:
+            self.problem(
+                "E028",
+                f"scene has both `{exits[0]}` and `{exits[1]}`",
+                self.key_at(v, exits[1]),
+                "a scene ends in exactly one way: choices, next, return or ending",
+            )
+        elif not exits:
+            self.problem(
+                "E057",
+                f"scene `{name}` has no way out",
+                at,
+                "give it `choices`, `next`, `return: true` or an `ending`",
+            )
+        if "choices" in m:
+            scene["choices"] = self.choices(m["choices"])
+        if "next" in m:
+            scene["next"] = self.next_(m["next"])
+        if "return" in m and self.flag(m["return"], "`return`"):
+            r = m["return"]
+            scene["next"] = [(None, ("return", None, None, r.line, r.col), r.line, r.col)]
+        if "ending" in m:
+            scene["ending"] = self.ending(m["ending"])
+        if "text" not in m and ("choices" in m or "ending" in m):
+            self.problem(
+                "E021", f"scene `{name}` needs `text`", at, "only a scene that passes straight on may skip it"
+            )
+        if "continue" in m and not scene.get("next"):
+            self.problem(
+                "E028",
+                "`continue` labels the button of `next`; this scene has no `next`",
+                self.key_at(v, "continue"),
+            )
+        return scene
+
+    def ending(self, v: Value) -> dict[str, Any] | None:
+        if not self.mapping(v, "`ending`", ENDING_KEYS, ("title", "tone")):
+            return None
+        title = self.text(v.value.get("title"), "ending `title`")
+        tone_v = v.value.get("tone")
+        tone = self.text(tone_v, "ending `tone`")
+        if tone_v is not None and tone is not None and tone not in TONES:
+            self.problem(
+                "E023", f"tone `{tone}` is not one of {', '.join(TONES)}", tone_v, did_you_mean(tone, TONES)
+            )
+        return {"title": title or "", "tone": tone or "", "line": v.line, "col": v.col}
+
+    def choices(self, v: Value) -> list[dict[str, Any]]:
+        if v.kind == "bad":
+            return []
+        if v.kind != "seq":
+            self.problem("E022", f"`choices` must be a list (lines starting with `- `), not {_kind(v)}", v)
+            return []
+        if not v.value:
+            self.problem("E023", "`choices` is empty", v, "give at least one choice, or use `next`")
+        return [c for c in (self.choice(item) for item in v.value) if c is not None]
+
+    def choice(self, v: Value) -> dict[str, Any] | None:
+        if not self.mapping(v, "a choice", CHOICE_KEYS, ("text",)):
+            return None
+        m = v.value
+        written = m.get("text")
+        text = self.template(written, "choice text")
+        explicit = m.get("id")
+        cid = self.name(explicit, "choice id", CHOICE_ID) if explicit is not None else None
+        if cid is None and text is not None and written is not None:
+            cid = slug(written.value if written.kind == "str" else written.raw)
+        choice: dict[str, Any] = {
+            "id": cid or "",
+            "line": v.line,
+            "col": v.col,
+            "text": text,
+            "if": self.expression(m.get("if"), "condition") if "if" in m else None,
+            "locked": self.flag(m.get("locked"), "`locked`"),
+            "reason": self.text(m.get("reason"), "`reason`"),
+            "milestone": self.template(m.get("milestone"), "milestone"),
+            "effects": self.effects(m.get("effects")),
+            "route": None,
+            "chance": None,
+        }
+        # Defaults are left out of the IR: most choices have no `if`, `chance` or `reason`.
+        for key in ("locked", "reason"):
+            if key in m and "if" not in m:
+                self.problem("E028", f"`{key}` only means something with an `if`", self.key_at(v, key))
+        if "chance" in m:
+            for key in ("goto", "call", "return"):
+                if key in m:
+                    self.problem(
+                        "E028",
+                        f"a chance choice goes on from `success` and `failure`, not `{key}`",
+                        self.key_at(v, key),
+                    )
+            sides = {}
+            for side in ("success", "failure"):
+                if side not in m:
+                    self.problem("E021", f"a choice with `chance` needs `{side}`", v)
+                else:
+                    sides[side] = self.outcome(m[side], side)
+            expr = self.expression(m["chance"], "chance")
+            if expr is not None and sides.get("success") and sides.get("failure"):
+                choice["chance"] = {"expr": expr, **sides}
+        else:
+            for side in ("success", "failure"):
+                if side in m:
+                    self.problem("E028", f"`{side}` needs a `chance`", self.key_at(v, side))
+            choice["route"] = self.route(v, "a choice")
+        return {k: val for k, val in choice.items() if val or k in ("id", "line", "col", "text")}
+
+    def outcome(self, v: Value, side: str) -> dict[str, Any] | None:
+        if not self.mapping(v, f"`{side}`", OUTCOME_KEYS):
+            return None
+        route = self.route(v, f"`{side}`")
+        if route is None:
+            return None
+        return {
+            "text": self.template(v.value.get("text"), f"{side} text"),
+            "milestone": self.template(v.value.get("milestone"), "milestone"),
+            "effects": self.effects(v.value.get("effects")),
+            "route": route,
+            "line": v.line,
+            "col": v.col,
+        }
+
+    def next_(self, v: Value) -> list[tuple[Any, ...]]:
+        """`(condition, route, line, col)` for each branch, in order."""
+        if v.kind == "bad":
+            return []
+        if v.kind in ("str", "int", "float") or v.surprise:
+            target = self.ref(v, "`next`")
+            if target is None:
+                return []
+            return [(None, ("goto", target, None, v.line, v.col), v.line, v.col)]
+        items = v.value if v.kind == "seq" else [v]
+        out = []
+        for item in items:
+            if not self.mapping(item, "a `next` branch", BRANCH_KEYS):
+                continue
+            route = self.route(item, "a `next` branch")
+            if route is not None:
+                cond = self.expression(item.value.get("if"), "condition") if "if" in item.value else None
+                out.append((cond, route, item.line, item.col))
+        return out
+
+    def grafts(self, v: Value) -> list[dict[str, Any]]:
+        if v.kind != "map":
+            self.problem("E022", f"`graft` must map scene ids to lists of choices, not {_kind(v)}", v)
+            return []
+        out = []
+        for ref, body in v.value.items():
+            at = self.key_at(v, ref)
+            if not REF.match(ref):
+                self.problem("E024", f"graft target `{ref}` is not a scene id", at, "write chapter.scene")
+                continue
+            self.scene = ref
+            out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
+            self.scene = None
+        return out
+
+
+def _at_column(what: str, err: ex.ExprError, source: str) -> str:
+    """`what`: message, at column N of `the expression` (shortened when long)."""
+    shown = source if len(source) <= 48 else source[:45] + "..."
+    return f"{what}: {err.message}, at column {err.offset + 1} of `{shown}`"
+
+
+_EFFECT_HINT = 'write +5, -5, "=50" (set), "%+20" or "%-20" (fairmath)'
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def _kind(v: Value) -> str:
+    return {
+        "seq": "a list",
+        "map": "a mapping",
+        "str": "text",
+        "int": "a number",
+        "float": "a number",
+        "bool": "true/false",
+        "null": "nothing",
+        "bad": "an invalid value",
+    }[v.kind]
+
+
+def _name_hint(raw: str, pattern: re.Pattern[str]) -> str:
+    suggestion = re.sub(r"[^a-z0-9_]+", "_", raw.strip().lower()).strip("_")
+    if pattern is REF:
+        suggestion = re.sub(r"[^a-z0-9_.]+", "_", raw.strip().lower()).strip("_")
+    if suggestion and suggestion[0].isdigit():
+        suggestion = "s_" + suggestion
+    rule = "lower-case letters, digits and `_`, starting with a letter"
+    return f"{rule}; for example `{suggestion}`" if suggestion else rule
+
+
+def parse_file(data: bytes, manifest: bool) -> dict[str, Any]:
+    """The IR of one file. Never raises: problems are in `ir["problems"]`."""
+    result = read(data)
+    parser = FileParser(result.source)
+    for p in result.problems:
+        parser.problems.append([p.code, p.message, p.line, p.col, None, p.hint])
+    ir: dict[str, Any] = {"v": IR_VERSION, "manifest": None, "chapter": None, "scenes": [], "grafts": []}
+    root = result.root
+    if root is not None and root.kind != "bad":  # a bad root was reported when it was read
+        if root.kind != "map":
+            parser.problem(
+                "E004", f"the top level must be a mapping of `key: value` lines, not {_kind(root)}", root
+            )
+        elif manifest:
+            ir["manifest"] = parser.manifest(root)
+        else:
+            ir.update(parser.chapter_file(root))
+    ir["problems"] = parser.problems
+    return ir

@@ -1,0 +1,428 @@
+"""Read one YAML file safely into values that remember where they came from.
+
+PyYAML is used only to compose a node tree (never to construct objects), with libyaml's C
+parser when it is installed. The tree is then converted by hand, which is where the YAML
+hazards are caught: tags that would construct objects (`!!python/...`), duplicate keys,
+anchors and aliases (and with them "billion laughs"), YAML 1.1 surprises (`no` read as false,
+`1:30` as 90, `012` as 10, a date), oversized text, and nesting deep enough to crash libyaml's
+recursive composer (it segfaults somewhere between 20,000 and 50,000 levels, so depth is
+bounded before libyaml ever sees the text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.core.textsafe import clean, has_unsafe
+
+
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its fastest safe loader, imported on first use: a story loaded from the parse
+    cache never reads YAML, and the import costs ~40 ms of the game's start-up."""
+    import yaml
+
+    try:  # libyaml's C parser is ~5x faster and still gives line/column marks
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml, yaml.SafeLoader
+
+
+MAX_FILE_BYTES = 2_000_000
+MAX_SCALAR_CHARS = 20_000
+MAX_NESTING = 40
+_SAFE_COMPOSE_DEPTH = 1_000  # far below the depth where libyaml's composer overflows the stack
+
+_T = "tag:yaml.org,2002:"
+_BOOL_WORDS = {"true", "false"}
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)\Z")
+
+
+@dataclass(slots=True)
+class Value:
+    """A YAML value with its position (1-based line and column) and how it was written.
+
+    `value` is a str, int, float, bool or None for scalars, a list of Values for sequences and
+    a dict of key -> Value for mappings (with `key_pos` giving each key's position).
+    `surprise` names a YAML 1.1 reading the author probably did not mean; `raw` is the scalar
+    exactly as written, for the hint.
+    """
+
+    value: Any
+    line: int
+    col: int
+    kind: str  # str | int | float | bool | null | seq | map | bad (already reported: stay silent)
+    raw: str = ""
+    surprise: str | None = None
+    style: str | None = None
+    start: int = 0  # character index of the node in the file text
+    end: int = 0
+    key_pos: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    line: int
+    col: int
+    hint: str | None = None
+
+
+class Source:
+    """The text of one file, for mapping offsets inside a scalar back to line and column."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def locate(self, v: Value, offset: int) -> tuple[int, int]:
+        """Line and column in the file of character `offset` of string value `v`.
+
+        Exact for single-line scalars and for literal (`|`) and folded (`>`) blocks; for
+        other multi-line forms the nearest match is used. Scalar values differ from their
+        source by indentation, folding and escapes, so the value is walked against the source
+        character by character, matching non-space characters.
+        """
+        text, value = self.text, v.value
+        if not isinstance(value, str):
+            return v.line, v.col
+        i = v.start
+        if v.style in ("|", ">"):
+            nl = text.find("\n", i)
+            i = nl + 1 if nl != -1 else i
+        elif v.style in ("'", '"'):
+            i += 1
+        end = max(v.end, i)
+        for k, ch in enumerate(value):
+            if ch.isspace():
+                continue
+            j = text.find(ch, i, end)
+            if j == -1:
+                break
+            i = j
+            if k >= offset:
+                break
+            i += 1
+        line = text.count("\n", 0, i) + 1
+        col = i - (text.rfind("\n", 0, i) + 1) + 1
+        return line, col
+
+
+class ReadResult:
+    __slots__ = ("problems", "root", "source")
+
+    def __init__(self, root: Value | None, problems: list[Problem], source: Source):
+        self.root, self.problems, self.source = root, problems, source
+
+
+def read(data: bytes) -> ReadResult:
+    """Parse file bytes. Never raises: every problem comes back in `problems`."""
+    problems: list[Problem] = []
+    empty = Source("")
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                "E009",
+                f"file is {len(data) / 1e6:.1f} MB; story files may be at most {MAX_FILE_BYTES / 1e6:.0f} MB",
+                1,
+                1,
+                "split it into several chapter files",
+            )
+        )
+        return ReadResult(None, problems, empty)
+    if b"\x00" in data:
+        return ReadResult(None, [Problem("E002", "this is a binary file, not YAML text", 1, 1)], empty)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return ReadResult(
+            None, [Problem("E002", "file is not UTF-8 text", line, col, "save it as UTF-8")], empty
+        )
+    source = Source(text)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        return ReadResult(
+            None, [Problem("E003", "file is empty", 1, 1, "remove it or give it content")], source
+        )
+    yaml, loader = _yaml()
+    deep = _too_deep(text, yaml, loader)
+    if deep is not None:
+        return ReadResult(None, [deep], source)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(err.problem or err.context or "could not parse the YAML").split())
+        if err.context and err.problem:
+            message = f"{' '.join(err.context.split())}: {message}"
+        return ReadResult(None, [Problem("E001", message, line, col, _yaml_hint(message))], source)
+    except yaml.reader.ReaderError as err:
+        at = max(0, min(int(err.position), len(text)))
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        char = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or " ")
+        return ReadResult(
+            None,
+            [
+                Problem(
+                    "E012", f"character U+{char:04X} is not allowed in a story file", line, col, "delete it"
+                )
+            ],
+            source,
+        )
+    except yaml.YAMLError as err:
+        return ReadResult(None, [Problem("E001", " ".join(str(err).split()), 1, 1)], source)
+    except RecursionError:  # pragma: no cover - guarded by _too_deep
+        return ReadResult(None, [Problem("E010", "YAML nests too deeply", 1, 1)], source)
+    if node is None:
+        return ReadResult(
+            None, [Problem("E003", "file is empty", 1, 1, "remove it or give it content")], source
+        )
+    converter = _Converter(problems, yaml)
+    root = converter.convert(node, 0)
+    if converter.too_deep:  # the file's shape is lost: report the depth alone
+        return ReadResult(None, [p for p in problems if p.code == "E010"][:1], source)
+    return ReadResult(root, problems, source)
+
+
+def _yaml_hint(message: str) -> str | None:
+    if "mapping values are not allowed" in message:
+        return "a text with `: ` in it needs quotes, or a `|` block"
+    if "found character '\\t'" in message or "tab" in message:
+        return "indent with spaces, not tabs"
+    if "expected a single document" in message:
+        return "a story file holds one document; remove the extra `---`"
+    if "found undefined alias" in message or "found unhashable key" in message:
+        return None
+    if "could not find expected ':'" in message:
+        return "check the indentation of the line above, or quote the text"
+    return None
+
+
+def _too_deep(text: str, yaml: Any, loader: Any) -> Problem | None:
+    """A Problem if the text nests deeper than MAX_NESTING, checked without libyaml's composer.
+
+    A cheap upper bound settles almost every file: nesting needs a bracket, or indentation, or a
+    `- `/`? `/`: ` indicator on the same line. Only when that bound is high is the depth measured
+    exactly, from libyaml's event stream, stopping as soon as the limit is passed.
+    """
+    flow = text.count("[") + text.count("{")
+    if flow < _SAFE_COMPOSE_DEPTH // 2:
+        widest = 0
+        for line in text.splitlines():
+            stripped = line.lstrip(" ")
+            bound = 2 * (len(line) - len(stripped) + 1) + stripped.count("- ") + stripped.count("? ")
+            bound += stripped.count(": ")
+            widest = max(widest, bound)
+        if flow + widest < _SAFE_COMPOSE_DEPTH:
+            return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    mark = event.start_mark
+                    return Problem(
+                        "E010",
+                        f"YAML nests more than {MAX_NESTING} levels deep",
+                        mark.line + 1,
+                        mark.column + 1,
+                        "a story file needs only a few levels; flatten it",
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # compose will report the syntax error with its position
+    return None
+
+
+class _Converter:
+    def __init__(self, problems: list[Problem], yaml: Any):
+        self.problems = problems
+        self.yaml = yaml
+        self.seen: set[int] = set()
+        self.too_deep = False
+
+    def problem(self, code: str, message: str, node: Any, hint: str | None = None) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(code, message, mark.line + 1, mark.column + 1, hint))
+
+    def convert(self, node: Any, depth: int, user: Any = None) -> Value:
+        """Convert a node; `user` is the key or sequence that holds it (where an alias is written)."""
+        mark = node.start_mark
+        line, col = mark.line + 1, mark.column + 1
+        if id(node) in self.seen:
+            at = user or node
+            self.problem(
+                "E011", "anchors and aliases (`&name`, `*name`) are not supported", at, "write it out"
+            )
+            return Value(None, at.start_mark.line + 1, at.start_mark.column + 1, "bad")
+        self.seen.add(id(node))
+        if depth > MAX_NESTING:
+            self.problem("E010", f"YAML nests more than {MAX_NESTING} levels deep", node)
+            self.too_deep = True
+            return Value(None, line, col, "bad")
+        tag = node.tag
+        if isinstance(node, self.yaml.ScalarNode):
+            return self.scalar(node, line, col)
+        if isinstance(node, self.yaml.SequenceNode):
+            if tag != _T + "seq":
+                self.bad_tag(node)
+                return Value(None, line, col, "bad")
+            items = [self.convert(child, depth + 1, node) for child in node.value]
+            return Value(items, line, col, "seq", start=mark.index, end=node.end_mark.index)
+        if tag != _T + "map":
+            self.bad_tag(node)
+            return Value(None, line, col, "bad")
+        mapping: dict[str, Value] = {}
+        key_pos: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            value = self.convert(value_node, depth + 1, key_node)
+            if key is None:
+                continue
+            if key in mapping:
+                first = key_pos[key]
+                self.problem("E006", f"duplicate key `{key}` (first at line {first[0]})", key_node)
+                continue
+            mapping[key] = value
+            key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return Value(mapping, line, col, "map", start=mark.index, end=node.end_mark.index, key_pos=key_pos)
+
+    def bad_tag(self, node: Any) -> None:
+        tag = node.tag.replace(_T, "!!")
+        self.problem("E005", f"tag `{tag}` is not allowed in a story file", node, "remove the tag")
+
+    def key(self, node: Any) -> str | None:
+        if not isinstance(node, self.yaml.ScalarNode):
+            self.problem("E022", "a key must be a plain word, not a list or mapping", node)
+            return None
+        if id(node) in self.seen:
+            self.problem(
+                "E011", "anchors and aliases (`&name`, `*name`) are not supported", node, "write it out"
+            )
+            return None
+        self.seen.add(id(node))
+        raw = node.value
+        if not node.style and node.tag == _T + "bool" and raw.lower() not in _BOOL_WORDS:
+            self.problem("E007", f"key `{raw}` is read by YAML as true/false", node, f'quote it: "{raw}":')
+            return raw
+        if node.tag not in (_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"):
+            self.bad_tag(node)
+        if node.tag == _T + "null":
+            self.problem("E022", "a key is missing before `:`", node)
+            return None
+        return raw
+
+    def scalar(self, node: Any, line: int, col: int) -> Value:
+        raw: str = node.value
+        tag: str = node.tag
+        style = node.style
+        mark = node.start_mark
+        common = {"raw": raw, "style": style, "start": mark.index, "end": node.end_mark.index}
+        if len(raw) > MAX_SCALAR_CHARS:
+            self.problem(
+                "E009",
+                f"this text is {len(raw):,} characters long; the limit is {MAX_SCALAR_CHARS:,}",
+                node,
+                "split it into several scenes",
+            )
+            return Value(None, line, col, "bad")
+        if tag == _T + "str" or tag == _T + "value" or tag == _T + "merge":
+            text = raw
+            if has_unsafe(text):
+                self.problem(
+                    "E012",
+                    "text contains control characters (such as ESC), which could steer the terminal",
+                    node,
+                    "remove them; they are stripped from what players see",
+                )
+                text = clean(text)
+            if "\t" in text:
+                text = text.replace("\t", " ")
+            return Value(text, line, col, "str", **common)
+        if tag == _T + "null":
+            return Value(None, line, col, "null", **common)
+        if tag == _T + "bool":
+            value = raw.lower() in ("true", "yes", "on", "y")
+            surprise = None if raw.lower() in _BOOL_WORDS else "bool"
+            return Value(value, line, col, "bool", surprise=surprise, **common)
+        if tag == _T + "int":
+            if _PLAIN_INT.match(raw):
+                return Value(int(raw), line, col, "int", **common)
+            return Value(_yaml11_int(raw), line, col, "int", surprise=_int_surprise(raw), **common)
+        if tag == _T + "float":
+            if _PLAIN_FLOAT.match(raw):
+                return Value(float(raw), line, col, "float", **common)
+            return Value(raw, line, col, "float", surprise="number", **common)
+        if tag == _T + "timestamp":
+            return Value(raw, line, col, "str", surprise="date", **common)
+        self.bad_tag(node)
+        return Value(None, line, col, "bad")
+
+
+def _int_surprise(raw: str) -> str:
+    if ":" in raw:
+        return "sexagesimal"
+    body = raw.lstrip("+-")
+    if body.startswith("0") and len(body) > 1 and body[1] not in "xXbBoO":
+        return "octal"
+    return "number"
+
+
+def _yaml11_int(raw: str) -> int:
+    """What YAML 1.1 makes of an integer-looking scalar, for the message only."""
+    text = raw.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-")
+    try:
+        if ":" in body:
+            total = 0
+            for part in body.split(":"):
+                total = total * 60 + int(part)
+            return sign * total
+        if body.startswith(("0x", "0X")):
+            return sign * int(body, 16)
+        if body.startswith(("0b", "0B")):
+            return sign * int(body[2:], 2)
+        if body.startswith("0") and len(body) > 1:
+            return sign * int(body, 8)
+        return sign * int(body)
+    except ValueError:
+        return 0
+
+
+def surprise_message(v: Value, wanted: str) -> tuple[str, str, str]:
+    """(code, message, hint) for a value YAML 1.1 read differently from what was probably meant."""
+    raw = v.raw
+    if v.surprise == "bool":
+        return (
+            "E007",
+            f"`{raw}` is read by YAML as {str(v.value).lower()}, not as the word {raw!r}",
+            f'write "{raw}" in quotes' + (f", or {str(v.value).lower()}" if wanted == "true/false" else ""),
+        )
+    if v.surprise == "sexagesimal":
+        return (
+            "E008",
+            f"`{raw}` is read by YAML 1.1 as the number {_yaml11_int(raw)} (base 60)",
+            f'write "{raw}" in quotes for text',
+        )
+    if v.surprise == "octal":
+        plain = int(raw.replace("_", "")) if raw.lstrip("+-").isdigit() else raw
+        return (
+            "E008",
+            f"`{raw}` is read by YAML 1.1 as the octal number {_yaml11_int(raw)}",
+            f'write {plain} without the leading zero, or "{raw}" in quotes',
+        )
+    if v.surprise == "date":
+        return ("E008", f"`{raw}` is read by YAML as a date", f'write "{raw}" in quotes')
+    return (
+        "E008",
+        f"`{raw}` is read by YAML 1.1 as a special number",
+        f'write a plain number, or "{raw}" in quotes',
+    )

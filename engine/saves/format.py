@@ -1,0 +1,250 @@
+"""The save format: a career as JSON, every field checked when it is read back.
+
+A career is a story played from a seed by a sequence of choices. A save holds that (the seed
+and the journal of steps) and, for each step, the stats after it and a digest of the whole
+state after it, so a replay can prove it reproduces the career exactly. `parse_career` is the
+only way in from a file: a damaged or foreign save is a `SaveError` naming the first problem,
+never a half-built career. The format is described for people in docs/saves.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.core.textsafe import clean_line
+from engine.play.state import GameState, StateError
+
+SAVE_FORMAT = 1
+KIND = "pointe-edge-career"
+MAX_FILE_BYTES = 20_000_000
+MAX_STEPS = 100_000
+ID = re.compile(r"[0-9a-f]{16}\Z")  # a career id: the only names the store ever makes paths of
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,200}\Z")  # story, scene and choice ids as the engine writes them
+
+
+class SaveError(Exception):
+    """A save that cannot be used, said in one line a player can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One step of a saved career: what was chosen, and the state it led to."""
+
+    scene: str
+    choice: str
+    roll: dict[str, Any] | None  # {"chance", "roll", "success"}
+    stats: dict[str, int]  # after the step
+    digest: str  # of the whole game state after the step
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scene": self.scene,
+            "choice": self.choice,
+            "roll": self.roll,
+            "stats": self.stats,
+            "digest": self.digest,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Career:
+    id: str
+    story_id: str
+    story_title: str
+    story_version: str
+    fingerprint: str  # of the story's content when saved
+    seed: int
+    slot: str | None  # the player's name for a manual save
+    autosave: bool
+    created: str  # ISO 8601, UTC
+    updated: str
+    start_stats: dict[str, int]
+    steps: tuple[StepRecord, ...]
+    state: GameState  # the state now (after the last step)
+    scene_title: str = ""
+    ending: dict[str, str] | None = None  # {"scene", "title", "tone"} once reached
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": KIND,
+            "format": SAVE_FORMAT,
+            "id": self.id,
+            "story": {
+                "id": self.story_id,
+                "title": self.story_title,
+                "version": self.story_version,
+                "fingerprint": self.fingerprint,
+            },
+            "seed": self.seed,
+            "slot": self.slot,
+            "autosave": self.autosave,
+            "created": self.created,
+            "updated": self.updated,
+            "start_stats": self.start_stats,
+            "steps": [s.to_json() for s in self.steps],
+            "state": self.state.to_dict(),
+            "scene_title": self.scene_title,
+            "ending": self.ending,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The index entry: what a list of saves shows."""
+        return {
+            "id": self.id,
+            "story_id": self.story_id,
+            "story_title": self.story_title,
+            "slot": self.slot,
+            "autosave": self.autosave,
+            "updated": self.updated,
+            "steps": len(self.steps),
+            "scene_title": self.scene_title,
+            "ending": self.ending,
+        }
+
+    @property
+    def label(self) -> str:
+        kind = "autosave" if self.autosave else f"“{self.slot}”"
+        return f"{self.story_title}: {kind}, {len(self.steps)} choices"
+
+
+@dataclass(frozen=True, slots=True)
+class SaveInfo:
+    """An index entry, as listed."""
+
+    id: str
+    story_id: str
+    story_title: str
+    slot: str | None
+    autosave: bool
+    updated: str
+    steps: int
+    scene_title: str
+    ending: dict[str, str] | None
+
+    @classmethod
+    def from_summary(cls, doc: dict[str, Any]) -> SaveInfo:
+        return cls(**{k: doc.get(k) for k in cls.__slots__})  # type: ignore[arg-type]
+
+    @property
+    def name(self) -> str:
+        return "autosave" if self.autosave else (self.slot or "unnamed")
+
+
+def digest(state: GameState) -> str:
+    """A short fingerprint of a whole game state (same state, same digest, in any process)."""
+    text = json.dumps(state.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+def parse_career(data: Any) -> Career:
+    """A Career from its JSON form, every field checked. Raises SaveError naming the first problem."""
+    if not isinstance(data, dict) or data.get("kind") != KIND:
+        raise SaveError("not a Pointe & Edge career")
+    fmt = data.get("format")
+    if not isinstance(fmt, int) or isinstance(fmt, bool):
+        raise SaveError("the save has no format version")
+    if fmt > SAVE_FORMAT:
+        raise SaveError(f"saved by a newer version of the game (format {fmt}; this one reads {SAVE_FORMAT})")
+    try:
+        story = data["story"]
+        _need(isinstance(story, dict), "story")
+        cid = data["id"]
+        _need(isinstance(cid, str) and ID.match(cid) is not None, "id")
+        for key in ("id", "title", "version", "fingerprint"):
+            _need(isinstance(story[key], str) and len(story[key]) <= 500, f"story {key}")
+        _need(_NAME.match(story["id"]) is not None, "story id")
+        seed = data["seed"]
+        _need(type(seed) is int and -(2**63) <= seed < 2**64, "seed")
+        slot = data["slot"]
+        _need(slot is None or (isinstance(slot, str) and len(slot) <= 200), "slot")
+        _need(type(data["autosave"]) is bool, "autosave")
+        for key in ("created", "updated"):
+            _need(isinstance(data[key], str) and len(data[key]) <= 40, key)
+        start_stats = data["start_stats"]
+        _need(_int_map(start_stats), "start_stats")
+        raw_steps = data["steps"]
+        _need(isinstance(raw_steps, list) and len(raw_steps) <= MAX_STEPS, "steps")
+        steps = tuple(_parse_step(s) for s in raw_steps)
+        state = GameState.from_dict(data["state"])
+        _need(state.turn == len(steps), "state turn")
+        scene_title = data.get("scene_title", "")
+        _need(isinstance(scene_title, str) and len(scene_title) <= 500, "scene_title")
+        ending = data.get("ending")
+        _need(
+            ending is None
+            or (
+                isinstance(ending, dict)
+                and all(
+                    isinstance(ending.get(k), str) and len(ending[k]) <= 500
+                    for k in ("scene", "title", "tone")
+                )
+            ),
+            "ending",
+        )
+    except (KeyError, TypeError) as err:
+        raise SaveError(f"the save is missing {err}") from None
+    except StateError as err:
+        raise SaveError(f"the saved game state is damaged: {err}") from None
+    return Career(
+        id=cid,
+        story_id=story["id"],
+        story_title=clean_line(story["title"]),
+        story_version=clean_line(story["version"]),
+        fingerprint=story["fingerprint"],
+        seed=seed,
+        slot=clean_line(slot) if slot is not None else None,
+        autosave=data["autosave"],
+        created=data["created"],
+        updated=data["updated"],
+        start_stats=dict(start_stats),
+        steps=steps,
+        state=state,
+        scene_title=clean_line(scene_title),
+        ending={k: clean_line(ending[k]) for k in ("scene", "title", "tone")} if ending else None,
+    )
+
+
+def _parse_step(s: Any) -> StepRecord:
+    _need(isinstance(s, dict), "a step")
+    _need(isinstance(s["scene"], str) and _NAME.match(s["scene"]) is not None, "a step's scene")
+    _need(isinstance(s["choice"], str) and len(s["choice"]) <= 200, "a step's choice")
+    roll = s["roll"]
+    if roll is not None:
+        _need(isinstance(roll, dict), "a step's roll")
+        _need(
+            type(roll["chance"]) is int and type(roll["roll"]) is int and type(roll["success"]) is bool,
+            "a step's roll",
+        )
+        roll = {"chance": roll["chance"], "roll": roll["roll"], "success": roll["success"]}
+    _need(_int_map(s["stats"]), "a step's stats")
+    _need(isinstance(s["digest"], str) and len(s["digest"]) <= 64, "a step's digest")
+    return StepRecord(s["scene"], s["choice"], roll, dict(s["stats"]), s["digest"])
+
+
+def _int_map(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and len(value) <= 1000
+        and all(isinstance(k, str) and len(k) <= 200 and type(v) is int for k, v in value.items())
+    )
+
+
+def _need(ok: bool, what: str) -> None:
+    if not ok:
+        raise SaveError(f"the save's {what} is malformed")
+
+
