@@ -19,7 +19,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, SelectionList, Static
 
-import engine.cli.dispatch as cli
+import engine.cli as cli
 from engine.author.check import load_checked
 from engine.play.session import Session
 from engine.saves.store import SaveStore

@@ -20,7 +20,7 @@ import yaml
 
 from engine.author.check import load_checked
 from engine.author.metrics import scene_words, stat_deciders, story_words
-from engine.cli.dispatch import main as cli_main
+from engine.cli import main as cli_main
 from engine.core import expr as ex
 from engine.core.model import Story
 from engine.core.template import to_plain

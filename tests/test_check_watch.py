@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.cli.dispatch as cli
+import engine.cli as cli
+import engine.cli.check as cli_check
 from engine.cli.check_watch import watch_check
 
 ROOT = Path(__file__).parent.parent
@@ -53,7 +54,7 @@ def _start(story: Path, fmt: str, out: Output) -> tuple[threading.Thread, thread
     result: list[int] = []
 
     def run(stream: io.StringIO) -> int:
-        return cli._check([str(story)], fmt, True, stream)
+        return cli_check.check([str(story)], fmt, True, stream)
 
     def watch() -> None:
         result.append(
@@ -117,7 +118,7 @@ def test_ctrl_c_stops_the_watch_with_success(story: Path) -> None:
         raise KeyboardInterrupt
 
     stop: Callable[[], bool] = interrupted
-    assert watch_check([story], lambda s: cli._check([str(story)], "text", True, s), out, stop=stop) == 0
+    assert watch_check([story], lambda s: cli_check.check([str(story)], "text", True, s), out, stop=stop) == 0
     assert out.getvalue().endswith("checked 1 story, 5 scenes: 0 errors, 0 warnings\n\nStopped watching.\n")
 
 
@@ -129,26 +130,26 @@ def test_a_story_folder_moved_away_is_named_and_the_others_are_still_checked(
     watched: list[tuple[str, Path | None]] = [(str(story), story), (str(other), other)]
     away = story.rename(tmp_path / "away")
     out = io.StringIO()
-    assert cli._check_present(watched, "text", True, out) == 0
+    assert cli_check.check_present(watched, "text", True, out) == 0
     note, *_, total = out.getvalue().splitlines()
     assert (
         note == f"note: the story folder {story} is gone (moved, renamed or deleted); put it back to check it"
     )
     assert total == "checked 1 story, 5 scenes: 0 errors, 0 warnings"
     out = io.StringIO()
-    assert cli._check_present(watched, "json", True, out) == 0
+    assert cli_check.check_present(watched, "json", True, out) == 0
     assert json.loads(out.getvalue())["stories"][0]["story"] == str(other)  # the note went to stderr
     assert "is gone" in capsys.readouterr().err
     other.rename(tmp_path / "also_away")
     out = io.StringIO()
-    assert cli._check_present(watched, "json", True, out) == 2  # nothing left: the notes are the report
+    assert cli_check.check_present(watched, "json", True, out) == 2  # nothing left: the notes are the report
     assert out.getvalue().count("is gone") == 2
     away.rename(story)
     out = io.StringIO()
-    assert cli._check_present(watched[:1], "text", True, out) == 0
+    assert cli_check.check_present(watched[:1], "text", True, out) == 0
     assert out.getvalue() == "checked 1 story, 5 scenes: 0 errors, 0 warnings\n"
     out = io.StringIO()
-    assert cli._check_present(watched[:1], "text", True, out, show_ranges=True) == 0  # check --watch --ranges
+    assert cli_check.check_present(watched[:1], "text", True, out, show_ranges=True) == 0  # --watch --ranges
     assert f"{story}: stat bounds, proven over every path" in out.getvalue()
 
 

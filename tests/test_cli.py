@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.cli.dispatch as cli
+import engine.cli as cli
+from engine.cli.parser import SAVES_ENV
 from engine.load.folder import bundled_stories
 from engine.play.session import Session
 
@@ -265,7 +266,7 @@ def test_ctrl_c_at_the_prompt_exits_cleanly() -> None:
 def test_the_save_folder_variable_is_named_once_in_effect() -> None:
     from engine.saves.store import ENV
 
-    assert cli.SAVES_ENV == ENV  # written twice so that --help need not import the save store
+    assert SAVES_ENV == ENV  # written twice so that --help need not import the save store
 
 
 def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:

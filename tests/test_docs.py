@@ -26,10 +26,12 @@ from typing import Any
 import pytest
 import yaml
 
-import engine.cli.dispatch as cli
+import engine.cli as cli
+import engine.cli.check as cli_check
 from engine.author.check import load_checked
 from engine.author.warp import warp
 from engine.cli.check_watch import watch_check
+from engine.cli.parser import build_parser
 from engine.core import expr as ex
 from engine.core.diagnostics import CODES
 from engine.core.model import PHASES, TONES
@@ -483,7 +485,7 @@ def argv(line: str) -> list[str]:
 
 def strict_parser() -> Any:
     """The real parser, refusing abbreviations: `--choice` must not pass for `--choices`."""
-    parser = cli._parser()
+    parser = build_parser()
     todo = [parser]
     while todo:
         p = todo.pop()
@@ -539,7 +541,7 @@ def _subparsers(parser: Any) -> dict[str, Any]:
 
 def test_every_command_and_option_is_in_the_commands_section() -> None:
     commands = section("Commands")
-    top = cli._parser()
+    top = build_parser()
     for name, sub in _subparsers(top).items():
         assert f"\n### {name}" in commands, name
         for parser in [sub, *_subparsers(sub).values()]:
@@ -829,7 +831,7 @@ def test_check_watch_prints_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyP
             rink.write_text(rink.read_text() + "# saved again\n")
         return out.getvalue().count("checked") == 2
 
-    check = functools.partial(cli._check, ["my-story"], "text", True)
+    check = functools.partial(cli_check.check, ["my-story"], "text", True)
     assert watch_check([Path("my-story")], check, out, stop=stop, interval=0.02, settle=0.02) == 0
     times = re.compile(r"^\[\d\d:\d\d:\d\d\]", re.M)
     assert times.sub("[time]", out.getvalue()) == times.sub("[time]", output("check-watch"))

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.cli.dispatch as cli
+import engine.cli as cli
 from engine.author.check import load_checked
 from engine.author.export import (
     CALL,

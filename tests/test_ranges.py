@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from engine.author.check import load_checked
 from engine.author.ranges.solve import EITHER, FALSE, TRUE, Domain, Ranges, State
-from engine.cli.dispatch import main as cli_main
+from engine.cli import main as cli_main
 from engine.core import expr as ex
 from engine.core.model import CHANCE_MIN, Flag, Pos, Stat, Story
 from engine.play.rng import SplitMix64

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.author.check import load_checked
-from engine.cli.dispatch import main as cli_main
+from engine.cli import main as cli_main
 from engine.play.session import Session
 from engine.play.state import GameState
 from engine.saves.format import SAVE_FORMAT, Career, SaveError, StepRecord, new_id, now, parse_career

@@ -17,7 +17,7 @@ from engine.author.check import load_checked
 from engine.author.simulate import run as sim
 from engine.author.simulate.run import Player, Report, Settings, SimulationError, simulate
 from engine.author.simulate.summary import Summary, Timing, as_text, percentile, replay_command
-from engine.cli.dispatch import main
+from engine.cli import main
 from engine.core.model import Story
 from engine.play.session import Session
 

@@ -22,10 +22,20 @@ from typing import TextIO
 
 from engine.author.simulate.run import SimulationError, cpu_count, simulate
 from engine.author.simulate.summary import Summary, Timing, as_text
+from engine.cli.common import cannot, load
 from engine.core.model import Story
 
 
-def run(story: Story, args: argparse.Namespace, out: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    result = load(args.story, not args.no_cache, out)
+    if result is None:
+        return 2
+    if not result.ok or result.story is None:
+        return cannot("simulated", args.story, result.errors, out)
+    return simulate_story(result.story, args, out)
+
+
+def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:
     if args.max_steps < 1:
         out.write("error: --max-steps must be at least 1\n")
         return 2

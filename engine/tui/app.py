@@ -29,7 +29,7 @@ from engine.author.warp import WarpError, warp
 from engine.author.watch import WatchThread
 from engine.core.diagnostics import Diagnostic
 from engine.core.model import Story
-from engine.load.folder import STORIES_DIR, LoadResult, bundled_stories
+from engine.load.folder import STORIES_DIR, LoadResult, bundled_stories, freeze_once
 from engine.play.session import Session
 from engine.saves.autosave import Autosaver
 from engine.saves.format import Career, SaveError, SaveInfo
@@ -101,6 +101,7 @@ class PointeEdgeApp(App[int]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.catalog = self.load_catalog()
+        freeze_once()  # the catalog lives as long as the app; later reloads are not frozen
         if self.store is not None:
             self.autosaver = Autosaver(self.store, on_error=self.autosave_failed)
         self.push_screen(TitleScreen())

@@ -1,0 +1,147 @@
+"""`main.py check`: every error and warning of the stories named, once or on every save.
+
+Exit codes: 0 no errors (warnings allowed), 1 errors, 2 no such story or nothing to check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from engine.author.check import CheckedStory
+from engine.cli.common import load
+from engine.core.diagnostics import PROVEN, Diagnostic, summary
+from engine.load.folder import StoryNotFound, bundled_stories, find_story
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.watch:
+        return watch(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
+    return check(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
+
+
+def check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False) -> int:
+    names = names or bundled_stories()
+    if not names:
+        out.write("error: no stories to check\n")
+        return 2
+    reports: list[tuple[str, CheckedStory]] = []
+    for name in names:
+        path = Path(name)
+        if path.is_file() and path.name != "story.yaml":  # `check stories/*` also names a README
+            if fmt == "text":
+                out.write(f"note: skipped {name}: a file, not a story folder\n")
+            continue
+        result = load(name, cache, out, ranges=True)  # the range warnings are part of `check`
+        if result is None:
+            return 2
+        reports.append((name, result))
+    everything: list[Diagnostic] = [d for _, r in reports for d in r.diagnostics]
+    errors = sum(d.is_error for d in everything)
+    if fmt == "json":
+        doc = {
+            "stories": [
+                {
+                    "story": name,
+                    "path": str(r.path),
+                    "scenes": len(r.story.scenes) if r.story else 0,
+                    "errors": len(r.errors),
+                    "warnings": len(r.warnings),
+                    "diagnostics": [d.to_json() for d in r.diagnostics],
+                }
+                | (_ranges_json(r) if show_ranges else {})
+                for name, r in reports
+            ],
+            "errors": errors,
+            "warnings": len(everything) - errors,
+        }
+        out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        for d in everything:
+            out.write(d.format() + "\n")
+        out.write(proof_note(everything))
+        if show_ranges:
+            for name, r in reports:
+                out.write(_ranges_text(name, r))
+        scenes = sum(len(r.story.scenes) for _, r in reports if r.story)
+        plural = "y" if len(reports) == 1 else "ies"
+        out.write(f"checked {len(reports)} stor{plural}, {scenes} scenes: {summary(everything)}\n")
+    return 1 if errors else 0
+
+
+def proof_note(diagnostics: list[Diagnostic]) -> str:
+    """What the range warnings are, said once under them: proofs, quoting limits (not estimates)."""
+    codes = sorted({d.code for d in diagnostics if d.code in PROVEN})
+    if not codes:
+        return ""
+    if len(codes) == 1:
+        named, it, rules, quotes = f"{codes[0]} is a proof", "it", "rules", "quotes"
+    else:
+        named = f"{', '.join(codes[:-1])} and {codes[-1]} are proofs"
+        it, rules, quotes = "they", "rule", "quote"
+    return (
+        f"note: {named}, over every path from the start: what {it} {rules} out never happens in any"
+        f" career. The limits {it} {quotes} are never passed, though a career may stop short of them.\n"
+    )
+
+
+def _ranges_text(name: str, result: CheckedStory) -> str:
+    from engine.author.ranges.report import as_text
+
+    if result.story is None or result.ranges is None:
+        return f"{name}: no stat bounds while the story has errors; fix them first\n"
+    return f"{name}: " + as_text(result.story, result.ranges)
+
+
+def _ranges_json(result: CheckedStory) -> dict[str, object]:
+    from engine.author.ranges.report import as_json
+
+    if result.story is None or result.ranges is None:
+        return {"ranges": None}
+    return {"ranges": as_json(result.story, result.ranges)}
+
+
+def watch(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False) -> int:
+    from engine.cli.check_watch import watch_check
+
+    names = names or bundled_stories()
+    folders: list[Path] = []
+    watched: list[tuple[str, Path | None]] = []  # each name, with its folder (None: a file `check` skips)
+    for name in names:
+        path = Path(name)
+        if path.is_file() and path.name != "story.yaml":  # skipped by `check` too, with a note
+            watched.append((name, None))
+            continue
+        try:
+            folder = find_story(name).resolve()
+        except StoryNotFound as err:
+            out.write(f"error: {err}\n")
+            return 2
+        watched.append((name, folder))
+        if folder not in folders:
+            folders.append(folder)
+    if not folders:
+        out.write("error: no stories to check\n")
+        return 2
+    # called with the stream to report to
+    recheck = functools.partial(check_present, watched, fmt, cache, show_ranges=show_ranges)
+    return watch_check(folders, recheck, out, json_lines=fmt == "json")
+
+
+def check_present(
+    watched: list[tuple[str, Path | None]], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False
+) -> int:
+    """`check` of the watched stories whose folders are there; one moved away meanwhile is named
+    as gone, and checked again once it is back."""
+    present = [name for name, folder in watched if folder is None or folder.is_dir()]
+    gone = list(dict.fromkeys(folder for _, folder in watched if folder is not None and not folder.is_dir()))
+    notes = sys.stderr if fmt == "json" and present else out  # JSON reports keep stdout to themselves
+    for folder in gone:
+        notes.write(
+            f"note: the story folder {folder} is gone (moved, renamed or deleted); put it back to check it\n"
+        )
+    return check(present, fmt, cache, out, show_ranges=show_ranges) if present else 2

@@ -1,0 +1,35 @@
+"""What the commands share: loading the story they name, and saying why one cannot be used."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from engine.author.check import CheckedStory, load_checked
+from engine.cli.parser import PROG
+from engine.core.diagnostics import Diagnostic
+from engine.load.folder import StoryNotFound, freeze_once
+
+
+def load(name: str, cache: bool, out: TextIO, *, ranges: bool = False) -> CheckedStory | None:
+    """The story a command names, checked, or None after saying it does not exist.
+
+    A command keeps its story until the process ends, so the story is frozen out of the cyclic
+    collector's view (`freeze_once`).
+    """
+    try:
+        result = load_checked(name, cache=cache, ranges=ranges)
+    except StoryNotFound as err:
+        out.write(f"error: {err}\n")
+        return None
+    freeze_once()
+    return result
+
+
+def cannot(verb: str, name: str, errors: list[Diagnostic], out: TextIO) -> int:
+    """Say that a story with errors cannot be played, mapped or simulated, and show the first."""
+    out.write(f"This story cannot be {verb}: it has {len(errors)} error{'s' * (len(errors) != 1)}.\n")
+    for d in errors[:20]:
+        out.write(d.format() + "\n")
+    if len(errors) > 20:
+        out.write(f"... and {len(errors) - 20} more: run `{PROG} check {name}`\n")
+    return 1

@@ -1,0 +1,62 @@
+"""`main.py` and `main.py play`: the full-screen game, or a career in plain text.
+
+Textual is imported only when the full-screen game opens, so every other command stays light
+and works where there is no terminal at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from engine.cli.common import cannot, load
+from engine.cli.parser import PROG
+from engine.load.folder import StoryNotFound, find_story
+
+
+def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    if args.command is None:
+        return _tui(out, saves=args.saves)
+    if args.author and args.plain:
+        out.write("error: --author needs the full-screen game (the map and warp); drop --plain\n")
+        return 2
+    if not args.plain:
+        try:
+            find_story(args.story)
+        except StoryNotFound as err:
+            out.write(f"error: {err}\n")
+            return 2
+        saves = getattr(args, "saves", None)
+        return _tui(out, story=args.story, saves=saves, seed=args.seed, author=args.author)
+    return _play_plain(args, out, inp)
+
+
+def _tui(out: TextIO, **options: object) -> int:
+    """The full-screen game. Textual is imported only here, so every other command stays light."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("POINTE_EDGE_FORCE_TUI"):
+        out.write("The full-screen game needs a terminal. Without one, play in plain text:\n")
+        out.write(f"  uv run {PROG} play {options.get('story') or 'demo'} --plain\n")
+        return 2
+    from engine.tui import run as run_app
+
+    return run_app(**options)  # type: ignore[arg-type]
+
+
+def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    from engine.cli.plain import PlainGame, ScriptError
+    from engine.play.session import Session
+
+    result = load(args.story, not args.no_cache, out)
+    if result is None:
+        return 2
+    if not result.ok or result.story is None:
+        return cannot("played", args.story, result.errors, out)
+    script = [c.strip() for c in args.choices.split(",") if c.strip()] if args.choices else []
+    game = PlainGame(Session(result.story, args.seed), out, inp, script=script)
+    try:
+        return game.run()
+    except ScriptError as err:
+        out.write(f"error: --choices: {err}\n")
+        return 2

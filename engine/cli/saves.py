@@ -1,0 +1,87 @@
+"""`main.py saves`: list, show, export, import or delete saved careers."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from engine.load.folder import bundled_stories
+from engine.saves.format import Career, SaveError
+from engine.saves.store import SaveStore
+
+
+def store_of(args: argparse.Namespace) -> SaveStore:
+    return SaveStore.default(getattr(args, "saves", None))
+
+
+def notices(store: SaveStore, out: TextIO) -> None:
+    for line in store.take_notices():
+        out.write(f"note: {line}\n")
+
+
+def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    store = store_of(args)
+    try:
+        code = _saves_action(store, args, out, inp)
+    except SaveError as err:
+        notices(store, out)
+        out.write(f"error: {err}\n")
+        return 2
+    notices(store, out)
+    return code
+
+
+def _saves_action(store: SaveStore, args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    if args.action == "list":
+        infos = store.list(args.story)
+        if not infos:
+            out.write(f"No saved careers in {store.folder}.\n")
+            return 0
+        out.write(f"{'id':<10} {'story':<14} {'save':<16} {'choices':>7}  {'where':<28} updated\n")
+        for i in infos:
+            where = f"ended: {i.ending['title']}" if i.ending else i.scene_title
+            out.write(
+                f"{i.id[:8]:<10} {i.story_id[:14]:<14} {i.name[:16]:<16} {i.steps:>7}  "
+                f"{where[:28]:<28} {i.updated[:16].replace('T', ' ')}\n"
+            )
+        return 0
+    if args.action == "show":
+        _show(store.load(args.save), out)
+        return 0
+    if args.action == "export":
+        path = store.export(args.save, Path(args.out))
+        out.write(f"Exported to {path}\n")
+        return 0
+    if args.action == "import":
+        career = store.import_(Path(args.file), known_story=lambda sid: sid in bundled_stories())
+        out.write(f"Imported {career.label} as {career.id[:8]}.\n")
+        return 0
+    if args.action == "delete":
+        career = store.load(args.save)
+        if not args.yes:
+            out.write(f"Delete {career.label} ({career.id[:8]})? [y/N] ")
+            out.flush()
+            if inp.readline().strip().lower() not in ("y", "yes"):
+                out.write("Kept.\n")
+                return 0
+        store.delete(career.id)
+        out.write(f"Deleted {career.id[:8]}.\n")
+        return 0
+    raise AssertionError(args.action)  # pragma: no cover
+
+
+def _show(career: Career, out: TextIO) -> None:
+    out.write(f"{career.label}\n")
+    out.write(f"  id {career.id} · seed {career.seed} · story {career.story_id} {career.story_version}\n")
+    out.write(f"  created {career.created} · updated {career.updated}\n")
+    if career.ending:
+        out.write(f"  ended: {career.ending['title']} ({career.ending['tone'].replace('_', ' ')})\n")
+    else:
+        out.write(f"  now at: {career.scene_title or career.state.scene}\n")
+    out.write("  stats: " + " · ".join(f"{k} {v}" for k, v in career.state.stats.items()) + "\n")
+    for line in career.state.milestones:
+        out.write(f"  ★ {line}\n")
+    for n, step in enumerate(career.steps, 1):
+        roll = f" ({'success' if step.roll['success'] else 'failure'})" if step.roll else ""
+        out.write(f"  {n:>3}. {step.scene}: {step.choice}{roll}\n")
