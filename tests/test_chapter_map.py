@@ -14,11 +14,10 @@ from engine.author.chapter_map import (
     UNVISITED,
     VISITED,
     chapter_map,
-    chapter_order,
-    detour_scenes,
     effect_words,
 )
 from engine.author.check import load_checked
+from engine.author.graph import chapter_order, detour_scenes
 from engine.core.model import Story
 from engine.play.session import Session
 from engine.tui.screens.author import exit_text

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.author.check import load_checked
-from engine.author.ranges.solve import EITHER, FALSE, TRUE, Domain, Ranges, State
+from engine.author.ranges.domain import EITHER, FALSE, TRUE, Domain, State
+from engine.author.ranges.solve import Ranges
 from engine.cli import main as cli_main
 from engine.core import expr as ex
 from engine.core.model import CHANCE_MIN, Flag, Pos, Stat, Story

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from engine.author.check import load_checked
 from engine.author.simulate import run as sim
 from engine.author.simulate.run import Player, Report, Settings, SimulationError, simulate
-from engine.author.simulate.summary import Summary, Timing, as_text, percentile, replay_command
+from engine.author.simulate.summary import Summary, Timing, percentile, replay_command
 from engine.cli import main
+from engine.cli.simulate_text import as_text
 from engine.core.model import Story
 from engine.play.session import Session
 
@@ -177,7 +178,7 @@ def test_a_dead_end_is_reported_stuck_and_the_command_exits_1(tmp_path: Path) ->
     assert main(["simulate", str(folder), "--runs", "30"], out=out) == 1
     text = out.getvalue()
     assert re.search(r"Stuck careers: \d+\. Each is a bug in the story", text)
-    assert "at main.wall after 1 choices: no choice is open here" in text
+    assert "at main.wall after 1 choice: no choice is open here" in text  # "1 choices" before
     assert f"play {folder} --plain --seed" in text and "--choices wall" in text
 
 

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.author.graph import StoryGraph
+from engine.author.graph import StoryGraph, chapter_order, detour_scenes, reach_order
 from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.model import CHANCE_MAX, CHANCE_MIN, Effect, Expr, Route, Scene, Story
@@ -83,40 +83,12 @@ class ChapterMap:
         return next((s for s in self.scenes if s.id == scene_id), None)
 
 
-def chapter_order(story: Story, graph: StoryGraph | None = None) -> list[str]:
-    """Chapter ids in the order play first reaches them from the start, then any others as declared."""
-    order = list(dict.fromkeys(story.scenes[sid].chapter for sid in _reach_order(story, graph)))
-    return order + [c for c in story.chapters if c not in order]
-
-
-def _reach_order(story: Story, graph: StoryGraph | None = None) -> list[str]:
-    """Every scene reachable from the start, nearest first (breadth first, detours included)."""
-    graph = graph or StoryGraph(story)
-    order = [story.start] if story.start in story.scenes else []
-    reached = set(order)
-    for sid in order:  # the list grows as it is read: a queue that keeps what it served
-        for nxt in graph.successors(sid):
-            if nxt not in reached:
-                reached.add(nxt)
-                order.append(nxt)
-    return order
-
-
-def detour_scenes(story: Story, graph: StoryGraph | None = None) -> set[str]:
-    """Scenes inside a detour: reached from a `call` target without entering other detours, and
-    not on the main line of play (so their `return` needs a caller)."""
-    graph = graph or StoryGraph(story)
-    targets = {t for calls in graph.calls.values() for t in calls}
-    main = graph.reachable(into_calls=False)
-    return graph.reachable(targets, into_calls=False) - main
-
-
 def chapter_map(
     story: Story, chapter: str, state: GameState, *, graph: StoryGraph | None = None
 ) -> ChapterMap:
     """The map of `chapter`, marked with where `state` is and has been."""
     graph = graph or StoryGraph(story)
-    reach = _reach_order(story, graph)
+    reach = reach_order(story, graph)
     order = chapter_order(story, graph)
     info = story.chapters[chapter]
     members = [sid for sid, s in story.scenes.items() if s.chapter == chapter]

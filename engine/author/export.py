@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from engine.author.chapter_map import chapter_order
+from engine.author.graph import chapter_order
 from engine.core.model import Route, Scene, Story
 from engine.core.template import Template
 from engine.core.textsafe import clean

@@ -1,4 +1,5 @@
-"""The story as a graph: every route out of a scene, and reachability over them.
+"""The story as a graph: every route out of a scene, reachability over them, and what the author
+tools share of it (chapters in the order play reaches them, the scenes inside detours).
 
 A route is a `goto`, a `call` into a detour (which, when it returns, continues at `after`, or
 back at the calling scene), or a `return`. Reachability here is structural: it follows every
@@ -102,3 +103,31 @@ class StoryGraph:
                     done.add(p)
                     queue.append(p)
         return done
+
+
+def chapter_order(story: Story, graph: StoryGraph | None = None) -> list[str]:
+    """Chapter ids in the order play first reaches them from the start, then any others as declared."""
+    order = list(dict.fromkeys(story.scenes[sid].chapter for sid in reach_order(story, graph)))
+    return order + [c for c in story.chapters if c not in order]
+
+
+def reach_order(story: Story, graph: StoryGraph | None = None) -> list[str]:
+    """Every scene reachable from the start, nearest first (breadth first, detours included)."""
+    graph = graph or StoryGraph(story)
+    order = [story.start] if story.start in story.scenes else []
+    reached = set(order)
+    for sid in order:  # the list grows as it is read: a queue that keeps what it served
+        for nxt in graph.successors(sid):
+            if nxt not in reached:
+                reached.add(nxt)
+                order.append(nxt)
+    return order
+
+
+def detour_scenes(story: Story, graph: StoryGraph | None = None) -> set[str]:
+    """Scenes inside a detour: reached from a `call` target without entering other detours, and
+    not on the main line of play (so their `return` needs a caller)."""
+    graph = graph or StoryGraph(story)
+    targets = {t for calls in graph.calls.values() for t in calls}
+    main = graph.reachable(into_calls=False)
+    return graph.reachable(targets, into_calls=False) - main

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine.author.chapter_map import detour_scenes, effect_words
-from engine.author.graph import StoryGraph, routes
+from engine.author.chapter_map import effect_words
+from engine.author.graph import StoryGraph, detour_scenes, routes
 from engine.core.model import Stat, Story
 from engine.play.session import Session
 

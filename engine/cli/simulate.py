@@ -21,8 +21,9 @@ from types import FrameType
 from typing import TextIO
 
 from engine.author.simulate.run import SimulationError, cpu_count, simulate
-from engine.author.simulate.summary import Summary, Timing, as_text
+from engine.author.simulate.summary import Summary, Timing
 from engine.cli.common import cannot, load
+from engine.cli.simulate_text import as_text
 from engine.core.model import Story
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from engine.author.ranges.solve import Bounds, Ranges
+from engine.author.ranges.domain import Bounds
+from engine.author.ranges.solve import Ranges
 from engine.core.model import Story
 
 HEADING = (

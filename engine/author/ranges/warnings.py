@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.author.graph import StoryGraph
-from engine.author.ranges.solve import FALSE, TRUE, Ranges, State
+from engine.author.ranges.domain import FALSE, TRUE, State
+from engine.author.ranges.solve import Ranges
 from engine.core import expr as ex
 from engine.core.diagnostics import Diagnostic
 from engine.core.model import CHANCE_MAX, CHANCE_MIN, Choice, Expr, Pos, Route, Scene, Story

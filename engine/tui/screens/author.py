@@ -34,9 +34,8 @@ from engine.author.chapter_map import (
     Exit,
     MapScene,
     chapter_map,
-    chapter_order,
 )
-from engine.author.graph import StoryGraph
+from engine.author.graph import StoryGraph, chapter_order
 from engine.author.warp import HERE, OUTER, Arrival, arrival, stat_value
 from engine.core.model import Stat
 from engine.play.session import Session
