@@ -29,8 +29,9 @@ from engine.tui.screens.dialogs import HelpScreen, StoryErrorsScreen
 from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.play import PlayScreen
 from engine.tui.settings import Settings
+from tests.support import STORIES
 
-STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
+STUDIO = STORIES / "studio"
 
 Steps = Callable[[PointeEdgeApp, Pilot], Awaitable[None]]
 

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +16,9 @@ import engine.cli as cli
 from engine.cli.parser import SAVES_ENV
 from engine.load.folder import bundled_stories
 from engine.play.session import Session
+from tests.support import BAD_STORIES, ROOT
 
-ROOT = Path(__file__).parent.parent
-BAD = Path(__file__).parent / "data" / "bad_stories"
+BAD = BAD_STORIES
 # A path through the demo that reaches an ending with seed 1 (see test_demo_plays_to_an_ending).
 DEMO_PATH = "1,1,2,2,1"
 

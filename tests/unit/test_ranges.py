@@ -27,10 +27,10 @@ from engine.core.model import CHANCE_MIN, Flag, Pos, Stat, Story
 from engine.play.rng import SplitMix64
 from engine.play.session import Session
 from engine.play.state import GameState
+from tests.support import DATA
 
-HERE = Path(__file__).parent
-RULES = HERE / "data" / "stories" / "rules"
-BAD = HERE / "data" / "bad_stories"
+RULES = DATA / "stories" / "rules"
+BAD = DATA / "bad_stories"
 
 
 # -- expressions and conditions over boxes of values --------------------------------------------

@@ -12,8 +12,9 @@ from engine.author.reload import BACK, KEPT, RESTART, SAME, carry, problem, relo
 from engine.author.warp import warp
 from engine.core.model import Story
 from engine.play.session import Session
+from tests.support import STORIES
 
-STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
+STUDIO = STORIES / "studio"
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ three different endings, and every fact of the seed reachable in the text.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 import yaml
@@ -25,10 +24,10 @@ from engine.core import expr as ex
 from engine.core.model import Story
 from engine.core.template import to_plain
 from engine.load.folder import STORIES_DIR
-from tests.playtest import survey
+from tests.support import CAREERS as PLAYTHROUGHS
+from tests.support.playtest import survey
 
 CAREERS = ["magdalena", "halima", "bozena"]
-DATA = Path(__file__).parent / "careers"
 RANDOM_CAREERS = 2000
 
 present = [c for c in CAREERS if (STORIES_DIR / c / "story.yaml").is_file()]
@@ -54,7 +53,7 @@ def survey_of(career: str):  # type: ignore[no-untyped-def]
 
 
 def data_of(career: str) -> dict:
-    return yaml.safe_load((DATA / f"{career}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((PLAYTHROUGHS / f"{career}.yaml").read_text(encoding="utf-8"))
 
 
 @careers

@@ -2,7 +2,7 @@
 
 Everything in the picture is fixed: seeds, an empty save folder, text shown at once, no
 animation, and no clock. After a deliberate change to a screen, look at the differences in the
-report and run `uv run pytest tests/test_snapshots.py --snapshot-update`.
+report and run `uv run pytest tests/tui/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations

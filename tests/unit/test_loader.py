@@ -16,8 +16,9 @@ from engine.load.cache import ParseCache, default_dir
 from engine.load.folder import StoryNotFound, find_story, story_files
 from engine.load.parse import parse_file, slug
 from engine.load.yaml_reader import read
+from tests.support import BAD_STORIES, ROOT
 
-DEMO = Path(__file__).parent.parent / "stories" / "demo"
+DEMO = ROOT / "stories" / "demo"
 
 
 def copy_demo(tmp_path: Path) -> Path:
@@ -102,7 +103,7 @@ def test_all_problems_of_all_files_come_in_one_pass(tmp_path: Path) -> None:
 
 
 def test_hints_for_near_misses() -> None:
-    result = load_checked(Path(__file__).parent / "data" / "bad_stories" / "unknown_stat", cache=False)
+    result = load_checked(BAD_STORIES / "unknown_stat", cache=False)
     (d,) = result.diagnostics
     assert d.hint == "did you mean `technique`?"
     assert d.format().endswith("(did you mean `technique`?) [extra.x]")
@@ -260,7 +261,7 @@ def test_yaml_shaped_noise_gives_problems_never_exceptions(parts: list[str]) -> 
 
 
 def test_an_expression_error_names_its_column_inside_the_expression_and_in_the_file() -> None:
-    bad = Path(__file__).parent / "data" / "bad_stories"
+    bad = BAD_STORIES
     (d,) = load_checked(bad / "expression_syntax", cache=False).diagnostics
     assert (d.line, d.col) == (7, 25)  # `if: technique >=` : the end of the expression
     assert d.message == "condition: expression ends too soon, at column 13 of `technique >=`"

@@ -38,10 +38,10 @@ from engine.core.model import PHASES, TONES
 from engine.load import parse as fp
 from engine.load.folder import LoadResult
 from engine.play.session import Session
+from tests.support import BAD_STORIES, ROOT
 
-ROOT = Path(__file__).parent.parent
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
-CORPUS = Path(__file__).parent / "data" / "bad_stories"
+CORPUS = BAD_STORIES
 
 
 # -- reading the guide -------------------------------------------------------------------------

@@ -17,8 +17,9 @@ import pytest
 
 from engine.author.check import load_checked
 from engine.core.diagnostics import CODES
+from tests.support import BAD_STORIES, ROOT
 
-CORPUS = Path(__file__).parent / "data" / "bad_stories"
+CORPUS = BAD_STORIES
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 BASE = CORPUS / "unknown_stat"  # a clean manifest and main chapter to build generated cases on
 
@@ -104,7 +105,7 @@ def test_nesting_that_would_crash_libyaml_is_refused_in_a_child_process(tmp_path
         capture_output=True,
         text=True,
         timeout=60,
-        cwd=Path(__file__).parent.parent,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip() == "['E010']"

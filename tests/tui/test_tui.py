@@ -34,8 +34,9 @@ from engine.tui.settings import Settings
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.prose import Prose
+from tests.support import BAD_STORIES, CAREERS
 
-BAD = Path(__file__).parent / "data" / "bad_stories"
+BAD = BAD_STORIES
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
 
 Steps = Callable[[PointeEdgeApp, Pilot], Awaitable[None]]
@@ -544,11 +545,11 @@ def test_the_command_palette_offers_the_game_actions(tmp_path: Path) -> None:
 
 
 def test_a_whole_bundled_career_plays_to_an_ending_through_the_app(tmp_path: Path) -> None:
-    careers = sorted(p.stem for p in (Path(__file__).parent / "careers").glob("*.yaml"))
+    careers = sorted(p.stem for p in (CAREERS).glob("*.yaml"))
     if not careers:
         pytest.skip("no career written yet")
     career = careers[0]
-    run = yaml.safe_load((Path(__file__).parent / "careers" / f"{career}.yaml").read_text())["playthroughs"][
+    run = yaml.safe_load((CAREERS / f"{career}.yaml").read_text())["playthroughs"][
         0
     ]
 

@@ -33,8 +33,8 @@ from engine.author.export import (
 )
 from engine.core.model import Branch, Chance, Chapter, Choice, Ending, Expr, Outcome, Pos, Route, Scene, Story
 from engine.core.template import link
+from tests.support import DATA
 
-DATA = Path(__file__).parent / "data"
 EXPECTED = DATA / "graph"
 BAD = DATA / "bad_stories"
 AT = Pos("t.yaml", 1, 1)

@@ -18,9 +18,9 @@ from engine.core.template import to_plain
 from engine.play.rng import SplitMix64, seed_state
 from engine.play.session import ChoiceError, Session
 from engine.play.state import GameState, StateError
+from tests.support import ROOT, STORIES
 
-ROOT = Path(__file__).parent.parent
-RULES = Path(__file__).parent / "data" / "stories" / "rules"
+RULES = STORIES / "rules"
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,7 @@ def test_a_router_passes_straight_on_by_its_first_true_branch(rules) -> None:  #
 
 
 def test_random_play_of_the_demo_reaches_every_scene_and_ending(demo) -> None:  # type: ignore[no-untyped-def]
-    from tests.playtest import survey
+    from tests.support.playtest import survey
 
     result = survey(demo, 1500)
     assert result.stuck == []

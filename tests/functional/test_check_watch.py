@@ -19,9 +19,9 @@ import pytest
 import engine.cli as cli
 import engine.cli.check as cli_check
 from engine.cli.check_watch import watch_check
+from tests.support import ROOT, STORIES
 
-ROOT = Path(__file__).parent.parent
-RULES = Path(__file__).parent / "data" / "stories" / "rules"
+RULES = STORIES / "rules"
 
 
 class Output(io.StringIO):

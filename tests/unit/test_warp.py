@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,8 +10,9 @@ from engine.author.check import load_checked
 from engine.author.warp import OUTER, STORY, WarpError, arrival, stat_value, warp
 from engine.core.model import Pos, Stat, Story
 from engine.play.session import Session
+from tests.support import STORIES
 
-STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
+STUDIO = STORIES / "studio"
 POISE = Stat("poise", "Poise", 40, 0, 60, "", Pos("story.yaml", 1, 1))
 GRACE = Stat("grace", "Grace", 0, -20, 20, "", Pos("story.yaml", 1, 1))
 

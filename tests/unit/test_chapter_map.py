@@ -21,8 +21,9 @@ from engine.author.graph import chapter_order, detour_scenes
 from engine.core.model import Story
 from engine.play.session import Session
 from engine.tui.screens.author import exit_text
+from tests.support import STORIES
 
-STUDIO = Path(__file__).parent / "data" / "stories" / "studio"
+STUDIO = STORIES / "studio"
 
 
 @pytest.fixture(scope="module")

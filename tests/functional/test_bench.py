@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).parent.parent / "bench"
+from tests.support import ROOT
+
+BENCH = ROOT / "bench"
 
 
 @pytest.fixture(scope="module")
