@@ -400,6 +400,7 @@ class PointeEdgeApp(App[int]):
         """In the watcher's thread: load the new version off the UI thread, then hand it over."""
         assert self.watcher is not None
         folder = self.watcher.watch.folder
+        result: LoadResult
         try:
             result = load_checked(folder)
         except Exception as err:  # the folder vanished or cannot be read: shown like an error
