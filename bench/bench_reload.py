@@ -7,14 +7,22 @@ watcher's polling and settling, loading the story off the UI thread (the changed
 the others from the cache), carrying the career over, and redrawing the screen. The median and
 the slowest of the runs are printed, for each story.
 
+With `--memory`, the same edits are made many times (200 by default) with a fast watcher, and
+what the process holds afterwards is printed: resident memory, the objects the cyclic collector
+tracks after a full collection, and the objects frozen out of its view. Live reload must not
+grow these without bound: an author keeps the game open all day.
+
     uv run python bench/bench_reload.py
     uv run python bench/bench_reload.py --runs 5 --story demo
+    uv run python bench/bench_reload.py --memory --runs 200 --story magdalena
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import os
 import shutil
 import statistics
 import tempfile
@@ -29,8 +37,25 @@ from engine.tui.settings import Settings
 CHOICES = 3  # made before the first save, so the reload carries a journal over
 
 
-async def latencies(story: str, runs: int) -> list[float]:
-    """Seconds from each save to the frame that shows it."""
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux; 0 where /proc is missing)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def held() -> dict[str, float]:
+    gc.collect()
+    return {"rss_mb": rss_mb(), "tracked": len(gc.get_objects()), "frozen": gc.get_freeze_count()}
+
+
+async def latencies(
+    story: str, runs: int, interval: float = 0.2, memory: dict[str, dict[str, float]] | None = None
+) -> list[float]:
+    """Seconds from each save to the frame that shows it (and, given `memory`, what the process
+    holds before the first save and after the last)."""
     folder = Path(tempfile.mkdtemp()) / story
     shutil.copytree(ROOT / "stories" / story, folder)
     app = PointeEdgeApp(
@@ -40,6 +65,7 @@ async def latencies(story: str, runs: int) -> list[float]:
         settings=Settings(reveal="off"),
         saving=False,
         author=True,
+        watch_interval=interval,
     )
     times: list[float] = []
     async with app.run_test(size=(100, 32)) as pilot:
@@ -50,6 +76,8 @@ async def latencies(story: str, runs: int) -> list[float]:
             assert isinstance(screen, PlayScreen)
             screen.choose(next(c.id for c in screen.session.choices if not c.locked))
         await pilot.pause()
+        if memory is not None:
+            memory["before"] = held()
         for run in range(runs):
             screen = app.screen
             assert isinstance(screen, PlayScreen)
@@ -68,6 +96,8 @@ async def latencies(story: str, runs: int) -> list[float]:
                 await pilot.pause(0.005)
             times.append(time.perf_counter() - saved)
             await pilot.pause(0.05)
+        if memory is not None:
+            memory["after"] = held()
     return times
 
 
@@ -75,7 +105,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--story", action="append", help="a bundled story (default: demo and magdalena)")
+    parser.add_argument("--memory", action="store_true", help="what many reloads leave behind")
     args = parser.parse_args()
+    if args.memory:
+        for story in args.story or ["magdalena"]:
+            memory: dict[str, dict[str, float]] = {}
+            asyncio.run(latencies(story, args.runs, interval=0.02, memory=memory))
+            before, after = memory["before"], memory["after"]
+            print(
+                f"{story}: {args.runs} reloads: resident {before['rss_mb']:.1f} -> {after['rss_mb']:.1f} MB,"
+                f" tracked objects {before['tracked']:,.0f} -> {after['tracked']:,.0f},"
+                f" frozen {before['frozen']:,.0f} -> {after['frozen']:,.0f}"
+            )
+        return
     for story in args.story or ["demo", "magdalena"]:
         times = asyncio.run(latencies(story, args.runs))
         print(
