@@ -51,12 +51,14 @@ def play_random(story: Story, seed: int) -> Career:
     session = Session(story, seed, history=False)
     pick = SplitMix64(seed ^ 0xC0FFEE)
     steps = choices = 0
+    # open_choices and advance apply the rules of choices and choose without rendering text:
+    # the same careers, several times faster (the simulator plays the same way).
     while not session.ended and not session.stuck and steps < MAX_STEPS:
-        open_ = [c for c in session.choices if not c.locked]
-        cid = open_[pick.below(len(open_))].id
+        open_ = session.open_choices()
+        cid = open_[pick.below(len(open_))]
         if len(open_) > 1:  # a lone choice (or a "Continue") decides nothing
             choices += 1
-        session.choose(cid)
+        session.advance(cid)
         steps += 1
     stuck = session.stuck or (None if session.ended else f"no ending after {MAX_STEPS} steps")
     ending = session.state.scene if session.ended else None
