@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterable, Mapping
 
-from engine.author.simulate.run import Career
+from engine.author.simulate.run import NotableCareer
 from engine.author.simulate.summary import Summary, replay_command
 from engine.core.model import Choice, Scene
 
@@ -225,7 +225,7 @@ class _TextReport:
             yield f"  career {career.index} at {career.scene} after {_choices(career.steps)}: {career.reason}"
             yield from self._replay(career, indent=4)
 
-    def _replay(self, career: Career, indent: int = 2) -> Iterable[str]:
+    def _replay(self, career: NotableCareer, indent: int = 2) -> Iterable[str]:
         pad = " " * indent
         if len(career.choices) <= SHOW_CHOICES:
             yield f"{pad}replay: {shlex.join(replay_command(self.s.story_arg, career))}"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from engine.author.check import load_checked
 from engine.author.simulate import run as sim
-from engine.author.simulate.run import Player, Report, Settings, SimulationError, simulate
+from engine.author.simulate.run import Player, Report, RunSettings, SimulationError, simulate
 from engine.author.simulate.summary import Summary, Timing, percentile, replay_command
 from engine.cli import main
 from engine.cli.simulate_text import as_text
@@ -270,7 +270,7 @@ def test_percentiles_are_the_exact_nearest_rank_of_every_value(values: list[int]
 @given(st.integers(0, 40), st.integers(0, 40))
 def test_partial_reports_merge_into_the_same_report_in_any_order(split: int, other: int) -> None:
     story = _DEMO
-    player = Player(story, Settings(seed=9, runs=40))
+    player = Player(story, RunSettings(seed=9, runs=40))
     whole = player.new_report()
     for i in range(40):
         player.play(i, whole)

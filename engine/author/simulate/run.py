@@ -58,8 +58,11 @@ def career_seed(seed: int, index: int) -> int:
 
 
 @dataclass
-class Career:
-    """A career worth pointing at (stuck, shortest, longest), with what it takes to replay it."""
+class NotableCareer:
+    """A simulated career worth pointing at (stuck, shortest, longest), with what replays it.
+
+    Not a saved career (`engine.saves.format.Career`): only its number, seed and choices.
+    """
 
     index: int  # its number in the run, from 0
     seed: int
@@ -103,9 +106,9 @@ class Report:
     chapter_steps: dict[str, int] = field(default_factory=dict)  # sum of the steps at first entry
     rolls: dict[ChoiceKey, list[int]] = field(default_factory=dict)  # [rolled, successes, sum of chances]
     lengths: Histogram = field(default_factory=dict)  # steps -> careers, for those that ended
-    shortest: Career | None = None
-    longest: Career | None = None
-    stuck: list[Career] = field(default_factory=list)  # the first KEEP_STUCK, by career number
+    shortest: NotableCareer | None = None
+    longest: NotableCareer | None = None
+    stuck: list[NotableCareer] = field(default_factory=list)  # the first KEEP_STUCK, by career number
     stuck_count: int = 0
 
     def empty(self) -> Report:
@@ -171,11 +174,11 @@ def _add_stats(mine: dict[str, dict[str, Histogram]], theirs: dict[str, dict[str
             _add(into.setdefault(stat, {}), hist)
 
 
-def _shorter(a: Career, b: Career) -> bool:
+def _shorter(a: NotableCareer, b: NotableCareer) -> bool:
     return (a.steps, a.index) < (b.steps, b.index)
 
 
-def _longer(a: Career, b: Career) -> bool:
+def _longer(a: NotableCareer, b: NotableCareer) -> bool:
     return (a.steps, -a.index) > (b.steps, -b.index)
 
 
@@ -183,7 +186,9 @@ def _longer(a: Career, b: Career) -> bool:
 
 
 @dataclass(frozen=True)
-class Settings:
+class RunSettings:
+    """What a run is asked to do (not the player's settings, `engine.tui.settings.Settings`)."""
+
     seed: int
     runs: int
     strategy: str = "random"
@@ -193,7 +198,7 @@ class Settings:
 class Player:
     """Plays careers one at a time into a report; an explorer's memory lives as long as it does."""
 
-    def __init__(self, story: Story, settings: Settings):
+    def __init__(self, story: Story, settings: RunSettings):
         self.story = story
         self.settings = settings
         self.chapter_of = {sid: scene.chapter for sid, scene in story.scenes.items()}
@@ -309,16 +314,16 @@ class Player:
             report.lengths[steps] = report.lengths.get(steps, 0) + 1
             if report.shortest is None or steps < report.shortest.steps:
                 choices = tuple(s.choice for s in journal)
-                report.shortest = Career(index, seed, steps, choices, ending, ending)
+                report.shortest = NotableCareer(index, seed, steps, choices, ending, ending)
             if report.longest is None or steps > report.longest.steps:
                 choices = choices or tuple(s.choice for s in journal)
-                report.longest = Career(index, seed, steps, choices, ending, ending)
+                report.longest = NotableCareer(index, seed, steps, choices, ending, ending)
             return
         reason = failure or session.stuck or f"no ending after {steps:,} steps"
         report.stuck_count += 1
         if len(report.stuck) < KEEP_STUCK:
             choices = tuple(s.choice for s in journal)
-            report.stuck.append(Career(index, seed, steps, choices, state.scene, None, reason))
+            report.stuck.append(NotableCareer(index, seed, steps, choices, state.scene, None, reason))
 
 
 def _count(into: dict[str, Histogram], stat_ids: tuple[str, ...], values: tuple[int, ...]) -> None:
@@ -354,7 +359,7 @@ def simulate(
         raise ValueError(f"unknown strategy {strategy!r}")
     if runs < 0 or jobs < 1 or max_steps < 1:
         raise ValueError("runs must be at least 0, jobs and max_steps at least 1")
-    settings = Settings(seed, runs, strategy, max_steps)
+    settings = RunSettings(seed, runs, strategy, max_steps)
     total = Player(story, settings).new_report()
     jobs = min(jobs, max(runs, 1))
 
@@ -374,7 +379,7 @@ def simulate(
 
 def _play_share(
     story: Story,
-    settings: Settings,
+    settings: RunSettings,
     worker: int,
     jobs: int,
     emit: Callable[[Report], None],
@@ -402,7 +407,7 @@ _inherited: Story | None = None
 
 def _in_processes(
     story: Story,
-    settings: Settings,
+    settings: RunSettings,
     jobs: int,
     take: Callable[[Report], None],
     stop: Callable[[], bool],
@@ -454,7 +459,7 @@ def _in_processes(
 def _worker(
     root: str,
     fingerprint: str,
-    settings: Settings,
+    settings: RunSettings,
     worker: int,
     jobs: int,
     results: Any,

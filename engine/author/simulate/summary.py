@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.author.graph import chapter_order
-from engine.author.simulate.run import Career, Histogram, Report
+from engine.author.simulate.run import Histogram, NotableCareer, Report
 from engine.core import template as tpl
 from engine.core.model import Choice, Scene, Story
 from engine.play.session import Session
@@ -52,7 +52,7 @@ def spread(hist: Histogram) -> dict[str, float | int]:
     return out
 
 
-def replay_command(story_arg: str, career: Career, *, choices: bool = True) -> list[str]:
+def replay_command(story_arg: str, career: NotableCareer, *, choices: bool = True) -> list[str]:
     """The command line that plays this career again, step by step, in plain mode (without
     `choices`, only up to where its choices would go)."""
     argv = ["uv", "run", "main.py", "play", story_arg, "--plain", "--seed", str(career.seed)]
@@ -215,7 +215,7 @@ class Summary:
             return None
         return spread(hist)
 
-    def career(self, career: Career | None) -> dict[str, Any] | None:
+    def career(self, career: NotableCareer | None) -> dict[str, Any] | None:
         if career is None:
             return None
         return {
