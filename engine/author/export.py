@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from engine.author.graph import chapter_order
+from engine.core.errors import PointeEdgeError
 from engine.core.model import Route, Scene, Story
 from engine.core.template import Template
 from engine.core.textsafe import clean
@@ -91,7 +92,9 @@ class StoryMap:
         return sum(n.kind in (SCENE, ROUTER, ENDING) for n in self.nodes.values())
 
 
-class UnknownChapter(ValueError):
+class UnknownChapter(PointeEdgeError, ValueError):
+    """A `--chapter` that names no chapter of the story; `known` lists the ones it has."""
+
     def __init__(self, chapter: str, known: list[str]):
         self.chapter, self.known = chapter, known
         super().__init__(f"no chapter called {chapter!r} (chapters: {', '.join(known) or 'none'})")

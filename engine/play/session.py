@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from engine.core import expr as ex
 from engine.core import template as tpl
+from engine.core.errors import PointeEdgeError
 from engine.core.model import (
     CHANCE_MAX,
     CHANCE_MIN,
@@ -37,7 +38,7 @@ MAX_STACK = 32  # detours inside detours
 MAX_HOPS = 256  # text-less scenes passed through in one step
 
 
-class ChoiceError(Exception):
+class ChoiceError(PointeEdgeError):
     """A choice that cannot be made now (unknown, locked, or the career is over)."""
 
 
