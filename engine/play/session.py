@@ -316,9 +316,13 @@ class Session:
         """Make a choice by the same rules as `choose`, without describing what changed.
 
         The simulator's step: the state, journal and rolls come out exactly as with `choose`,
-        but no stat changes are listed and no outcome text is rendered. Needs `history=False`.
+        but no stat changes are listed and no outcome text is rendered. Needs `history=False`:
+        with undo on, the step would join the journal without its undo entry, and a later undo
+        would pair the wrong states with the wrong steps. A real error, not an `assert`, so that
+        `python -O` cannot turn the guard off.
         """
-        assert not self.keep_history, "advance() is for sessions without undo history"
+        if self.keep_history:
+            raise RuntimeError("advance() is for sessions without undo history: use choose()")
         scene = self.scene
         self._check_choice(scene, choice_id)
         self._play(scene, choice_id, render=False)
