@@ -284,11 +284,6 @@ def dot_string(text: str) -> str:
     return f'"{body}"'
 
 
-def to_dot(story: Story, chapter: str | None = None) -> str:
-    """The story's scene graph as a Graphviz digraph (render with `dot -Tsvg`)."""
-    return write_dot(build(story, chapter))
-
-
 def write_dot(m: StoryMap) -> str:
     q = dot_string
     out = [
@@ -395,11 +390,6 @@ def mermaid_string(text: str) -> str:
 _ID_UNSAFE = re.compile(r"[^a-z0-9_]")
 
 
-def to_mermaid(story: Story, chapter: str | None = None) -> str:
-    """The story's scene graph as a Mermaid flowchart (GitHub renders it inside ```mermaid)."""
-    return write_mermaid(build(story, chapter))
-
-
 def write_mermaid(m: StoryMap) -> str:
     q = mermaid_string
     ids: dict[str, str] = {}
@@ -469,11 +459,6 @@ def write(m: StoryMap, fmt: str) -> str:
     if fmt == "mermaid":
         return write_mermaid(m)
     raise ValueError(f"unknown graph format {fmt!r}: use one of {', '.join(FORMATS)}")
-
-
-def render(story: Story, fmt: str, chapter: str | None = None) -> str:
-    """The story's map (or one chapter's) in `fmt`."""
-    return write(build(story, chapter), fmt)
 
 
 def guess_format(path: str | None) -> str:
