@@ -7,6 +7,7 @@ a snapshot that does not fit the story...), with its own fields, but all of them
     PointeEdgeError
     ├── StoryNotFound       engine.load.folder      a name that is no story
     ├── ChoiceError         engine.play.session     unknown, locked, or the career is over
+    ├── SnapshotError       engine.play.snapshot    a snapshot that cannot be resumed
     ├── StateError          engine.play.state       not a valid game state (also a ValueError)
     ├── SaveError           engine.saves.format     a save that cannot be used
     ├── UnreadableFile      engine.saves.files      a store file the store moves aside

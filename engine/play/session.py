@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from engine.core import expr as ex
 from engine.core import template as tpl
@@ -30,6 +31,7 @@ from engine.core.model import (
     Scene,
     Story,
 )
+from engine.play import snapshot as snap
 from engine.play.reasons import explain
 from engine.play.rng import SplitMix64, seed_state
 from engine.play.state import GameState
@@ -426,6 +428,50 @@ class Session:
         if done:
             self._cache = None
         return done
+
+    # -- snapshots: the session as plain JSON data and back (engine/play/snapshot.py) ------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything needed to go on exactly, as plain JSON data (`json.dumps` takes it as is):
+        the state, the journal and, with undo, the state the journal starts from. Like ink's
+        `state.ToJson()`; `Session.resume` takes it back."""
+        return snap.write(
+            self.story,
+            self.seed,
+            self.start_state if self.keep_history else None,
+            [step.to_dict() for step in self._journal],
+            self.state,
+            self.fault,
+        )
+
+    @classmethod
+    def resume(cls, story: Story, snapshot: Any) -> Session:
+        """The session a `snapshot()` was taken of, going on exactly: same state, text, choices,
+        journal and undo (which comes back by replaying the journal from its start state).
+
+        Raises `SnapshotError` for data that is damaged or inconsistent, of another story, of an
+        edited version of this one, or of another snapshot format; never a session half made.
+        """
+        saved = snap.read(story, snapshot)
+        journal = [Step(e.scene, e.choice, Roll(*e.roll) if e.roll else None) for e in saved.journal]
+        if saved.start is None:
+            session = cls(story, saved.seed, history=False, state=saved.state)
+            session._journal = journal
+            session.fault = saved.fault
+            return session
+        session = cls(story, saved.seed, state=saved.start)
+        if not journal:
+            session.fault = saved.fault  # why play could not go on from the start (a warp, a bug)
+        for number, step in enumerate(journal, 1):
+            try:
+                made = session.choose(step.choice).step if session.state.scene == step.scene else None
+            except ChoiceError:
+                made = None
+            if made != step:
+                raise snap.SnapshotError(f"the snapshot's journal does not replay: step {number} differs")
+        if session.state != saved.state or session.fault != saved.fault:
+            raise snap.SnapshotError("the snapshot's journal does not lead to the state it holds")
+        return session
 
     # -- the rules -------------------------------------------------------------------------
 
