@@ -88,12 +88,7 @@ def test_load_story_says_all_that_check_says_but_the_range_proofs(folder: str) -
 
 
 def test_the_comparison_above_is_not_vacuous() -> None:
-    codes = {
-        d.code
-        for p in BAD_STORIES.iterdir()
-        if p.is_dir()
-        for d in engine.check(p).diagnostics
-    }
+    codes = {d.code for p in BAD_STORIES.iterdir() if p.is_dir() for d in engine.check(p).diagnostics}
     assert codes >= PROVEN  # check finds proofs that load_story leaves out...
     unreachable = BAD_STORIES / "unreachable_scene"
     assert [d.code for d in engine.load_story(unreachable).diagnostics] == ["W100"]
