@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from engine.author.graph import chapter_order
+from engine.core.errors import PointeEdgeError
 from engine.core.model import Route, Scene, Story
 from engine.core.template import Template
 from engine.core.textsafe import clean
@@ -91,7 +92,9 @@ class StoryMap:
         return sum(n.kind in (SCENE, ROUTER, ENDING) for n in self.nodes.values())
 
 
-class UnknownChapter(ValueError):
+class UnknownChapter(PointeEdgeError, ValueError):
+    """A `--chapter` that names no chapter of the story; `known` lists the ones it has."""
+
     def __init__(self, chapter: str, known: list[str]):
         self.chapter, self.known = chapter, known
         super().__init__(f"no chapter called {chapter!r} (chapters: {', '.join(known) or 'none'})")
@@ -281,11 +284,6 @@ def dot_string(text: str) -> str:
     return f'"{body}"'
 
 
-def to_dot(story: Story, chapter: str | None = None) -> str:
-    """The story's scene graph as a Graphviz digraph (render with `dot -Tsvg`)."""
-    return write_dot(build(story, chapter))
-
-
 def write_dot(m: StoryMap) -> str:
     q = dot_string
     out = [
@@ -392,11 +390,6 @@ def mermaid_string(text: str) -> str:
 _ID_UNSAFE = re.compile(r"[^a-z0-9_]")
 
 
-def to_mermaid(story: Story, chapter: str | None = None) -> str:
-    """The story's scene graph as a Mermaid flowchart (GitHub renders it inside ```mermaid)."""
-    return write_mermaid(build(story, chapter))
-
-
 def write_mermaid(m: StoryMap) -> str:
     q = mermaid_string
     ids: dict[str, str] = {}
@@ -466,11 +459,6 @@ def write(m: StoryMap, fmt: str) -> str:
     if fmt == "mermaid":
         return write_mermaid(m)
     raise ValueError(f"unknown graph format {fmt!r}: use one of {', '.join(FORMATS)}")
-
-
-def render(story: Story, fmt: str, chapter: str | None = None) -> str:
-    """The story's map (or one chapter's) in `fmt`."""
-    return write(build(story, chapter), fmt)
 
 
 def guess_format(path: str | None) -> str:

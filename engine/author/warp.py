@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 from engine.author.chapter_map import effect_words
 from engine.author.graph import StoryGraph, detour_scenes, routes
+from engine.core.errors import PointeEdgeError
 from engine.core.model import Stat, Story
 from engine.play.session import Session
 
 MAX_DIGITS = 18  # far beyond any stat range; stops a pasted novel from becoming a huge int
 
 
-class WarpError(ValueError):
+class WarpError(PointeEdgeError, ValueError):
     """A warp that cannot be made: an unknown scene, stat or flag, or a value out of range."""
 
 

@@ -43,21 +43,39 @@ def differences(before: Snapshot, after: Snapshot) -> list[str]:
 
 
 class FolderWatch:
-    """Polls one story folder. `poll()` says which files changed since the last call."""
+    """Polls one story folder. `poll()` says which files changed since the last call.
 
-    def __init__(self, folder: Path | str, interval: float = 0.2, settle: float = 0.1):
+    `sleep` is how it waits (`time.sleep`; a thread passes its stop event's `wait`, so that a
+    stop wakes it at once, and a test passes a clock of its own).
+    """
+
+    def __init__(
+        self,
+        folder: Path | str,
+        interval: float = 0.2,
+        settle: float = 0.1,
+        *,
+        sleep: Callable[[float], object] = time.sleep,
+    ):
         self.folder = Path(folder)
         self.interval = interval
         self.settle = settle
+        self.sleep = sleep
         self._last = snapshot(self.folder)
 
-    def poll(self) -> list[str]:
-        """The files that changed since the last poll (waiting for them to settle), or []."""
+    def poll(self, stop: Callable[[], bool] = lambda: False) -> list[str]:
+        """The files that changed since the last poll (waiting for them to settle), or [].
+
+        Also [] when `stop()` becomes true while they settle: an editor that keeps writing
+        must not keep a stopped watch alive. The change is not lost; the next poll reports it.
+        """
         now = snapshot(self.folder)
         if now == self._last:
             return []
         while True:  # let a multi-step save finish before reporting it
-            time.sleep(self.settle)
+            self.sleep(self.settle)
+            if stop():
+                return []
             later = snapshot(self.folder)
             if later == now:
                 break
@@ -69,21 +87,31 @@ class FolderWatch:
     def wait(self, stop: Callable[[], bool] = lambda: False) -> list[str]:
         """Block until something changes (returns the files) or `stop()` is true (returns [])."""
         while not stop():
-            changed = self.poll()
-            if changed:
+            changed = self.poll(stop)
+            if changed or stop():  # stopped while settling: no interval's wait on top
                 return changed
-            time.sleep(self.interval)
+            self.sleep(self.interval)
         return []
 
 
 class WatchThread(threading.Thread):
-    """Calls `on_change(files)` from a daemon thread whenever the folder changes, until `stop()`."""
+    """Calls `on_change(files)` from a daemon thread whenever the folder changes, until `stop()`.
 
-    def __init__(self, folder: Path | str, on_change: Callable[[list[str]], None], interval: float = 0.2):
+    It waits on its stop event rather than sleeping, so `stop()` ends it promptly, even in the
+    middle of a settle.
+    """
+
+    def __init__(
+        self,
+        folder: Path | str,
+        on_change: Callable[[list[str]], None],
+        interval: float = 0.2,
+        settle: float = 0.1,
+    ):
         super().__init__(name="story-watch", daemon=True)
-        self.watch = FolderWatch(folder, interval)
-        self.on_change = on_change
         self._stopped = threading.Event()
+        self.watch = FolderWatch(folder, interval, settle, sleep=self._stopped.wait)
+        self.on_change = on_change
 
     def run(self) -> None:
         while not self._stopped.is_set():

@@ -58,7 +58,7 @@ def watch_check(
 def _wait(watches: list[FolderWatch], stop: Callable[[], bool], interval: float) -> list[str]:
     """The files changed in any folder (shown as paths), or [] once `stop()` says so."""
     while not stop():
-        changed = [display_path(w.folder / rel) for w in watches for rel in w.poll()]
+        changed = [display_path(w.folder / rel) for w in watches for rel in w.poll(stop)]
         if changed:
             return changed
         time.sleep(interval)

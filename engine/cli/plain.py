@@ -14,12 +14,13 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from engine.core import template as tpl
+from engine.core.errors import PointeEdgeError
 from engine.play.session import ChoiceError, ChoiceView, Session, StepResult
 
 HELP = "Type a choice's number. Other keys: u undo, s stats, h history, q quit, ? help."
 
 
-class ScriptError(Exception):
+class ScriptError(PointeEdgeError):
     """A `--choices` entry that cannot be played."""
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.diagnostics import Diagnostic, sort_key
+from engine.core.errors import PointeEdgeError
 from engine.core.model import Story
 from engine.load.cache import ParseCache, default_dir
 from engine.load.link import Linker, SourceFile
@@ -49,7 +50,9 @@ class LoadResult:
         return self.story is not None and not self.errors
 
 
-class StoryNotFound(Exception):
+class StoryNotFound(PointeEdgeError):
+    """A name that is neither a bundled story nor a story folder; `known` lists the bundled ones."""
+
     def __init__(self, name: str, known: list[str]):
         self.name, self.known = name, known
         listing = ", ".join(known) if known else "none"

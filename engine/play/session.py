@@ -14,9 +14,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from engine.core import expr as ex
 from engine.core import template as tpl
+from engine.core.errors import PointeEdgeError
 from engine.core.model import (
     CHANCE_MAX,
     CHANCE_MIN,
@@ -29,6 +31,7 @@ from engine.core.model import (
     Scene,
     Story,
 )
+from engine.play import snapshot as snap
 from engine.play.reasons import explain
 from engine.play.rng import SplitMix64, seed_state
 from engine.play.state import GameState
@@ -37,7 +40,7 @@ MAX_STACK = 32  # detours inside detours
 MAX_HOPS = 256  # text-less scenes passed through in one step
 
 
-class ChoiceError(Exception):
+class ChoiceError(PointeEdgeError):
     """A choice that cannot be made now (unknown, locked, or the career is over)."""
 
 
@@ -315,9 +318,13 @@ class Session:
         """Make a choice by the same rules as `choose`, without describing what changed.
 
         The simulator's step: the state, journal and rolls come out exactly as with `choose`,
-        but no stat changes are listed and no outcome text is rendered. Needs `history=False`.
+        but no stat changes are listed and no outcome text is rendered. Needs `history=False`:
+        with undo on, the step would join the journal without its undo entry, and a later undo
+        would pair the wrong states with the wrong steps. A real error, not an `assert`, so that
+        `python -O` cannot turn the guard off.
         """
-        assert not self.keep_history, "advance() is for sessions without undo history"
+        if self.keep_history:
+            raise RuntimeError("advance() is for sessions without undo history: use choose()")
         scene = self.scene
         self._check_choice(scene, choice_id)
         self._play(scene, choice_id, render=False)
@@ -421,6 +428,50 @@ class Session:
         if done:
             self._cache = None
         return done
+
+    # -- snapshots: the session as plain JSON data and back (engine/play/snapshot.py) ------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything needed to go on exactly, as plain JSON data (`json.dumps` takes it as is):
+        the state, the journal and, with undo, the state the journal starts from. Like ink's
+        `state.ToJson()`; `Session.resume` takes it back."""
+        return snap.write(
+            self.story,
+            self.seed,
+            self.start_state if self.keep_history else None,
+            [step.to_dict() for step in self._journal],
+            self.state,
+            self.fault,
+        )
+
+    @classmethod
+    def resume(cls, story: Story, snapshot: Any) -> Session:
+        """The session a `snapshot()` was taken of, going on exactly: same state, text, choices,
+        journal and undo (which comes back by replaying the journal from its start state).
+
+        Raises `SnapshotError` for data that is damaged or inconsistent, of another story, of an
+        edited version of this one, or of another snapshot format; never a session half made.
+        """
+        saved = snap.read(story, snapshot)
+        journal = [Step(e.scene, e.choice, Roll(*e.roll) if e.roll else None) for e in saved.journal]
+        if saved.start is None:
+            session = cls(story, saved.seed, history=False, state=saved.state)
+            session._journal = journal
+            session.fault = saved.fault
+            return session
+        session = cls(story, saved.seed, state=saved.start)
+        if not journal:
+            session.fault = saved.fault  # why play could not go on from the start (a warp, a bug)
+        for number, step in enumerate(journal, 1):
+            try:
+                made = session.choose(step.choice).step if session.state.scene == step.scene else None
+            except ChoiceError:
+                made = None
+            if made != step:
+                raise snap.SnapshotError(f"the snapshot's journal does not replay: step {number} differs")
+        if session.state != saved.state or session.fault != saved.fault:
+            raise snap.SnapshotError("the snapshot's journal does not lead to the state it holds")
+        return session
 
     # -- the rules -------------------------------------------------------------------------
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.core.errors import PointeEdgeError
+
 Frame = tuple[str, str | None]  # (calling scene, where to continue on return or None = the caller)
 
 
-class StateError(ValueError):
+class StateError(PointeEdgeError, ValueError):
     """Data that is not a valid game state (for example from a damaged save)."""
 
 

@@ -4,10 +4,14 @@ After every choice the front end hands the career to `Autosaver.submit`, which r
 One writer thread saves whatever was submitted last (a newer career simply replaces an older one
 still waiting), so saves land in order and a slow disk never stacks up work. `flush()` waits until
 everything submitted is on disk; the front ends call it before they exit.
+
+Whatever a save raises, the writer reports it (`error`, `on_error`) and goes on: a thread that
+died would leave `flush()` waiting out its whole timeout and every later career unwritten.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -60,18 +64,23 @@ class Autosaver:
                 if self._pending is None:
                     return
                 career, self._pending, self._busy = self._pending, None, True
-            message = None
+            message: str | None = "Could not autosave: the writer was interrupted"
             try:
                 self.store.save(career)
+                message = None
             except (SaveError, OSError) as err:
                 message = f"Could not autosave: {err}"
-            with self._cond:
-                self._busy = False
-                if message is None:
-                    self._written[career.id] = len(career.steps)
-                    self.error = None
-                else:
-                    self.error = message
-                self._cond.notify_all()
+            except Exception as err:  # a bug, not the disk: still only this save is lost
+                message = f"Could not autosave ({type(err).__name__}): {err}"
+            finally:
+                with self._cond:
+                    self._busy = False
+                    if message is None:
+                        self._written[career.id] = len(career.steps)
+                        self.error = None
+                    else:
+                        self.error = message
+                    self._cond.notify_all()
             if message is not None and self.on_error is not None:
-                self.on_error(message)
+                with contextlib.suppress(Exception):  # a failed report: `error` still holds it
+                    self.on_error(message)

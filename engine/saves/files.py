@@ -17,6 +17,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from engine.core.errors import PointeEdgeError
+
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
@@ -39,7 +41,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.close(fd)
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(PointeEdgeError):
     """A store file that is not what it should be; the store moves it aside."""
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.core.errors import PointeEdgeError
 from engine.core.textsafe import clean_line
 from engine.play.state import GameState, StateError
 
@@ -28,7 +29,7 @@ ID = re.compile(r"[0-9a-f]{16}\Z")  # a career id: the only names the store ever
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,200}\Z")  # story, scene and choice ids as the engine writes them
 
 
-class SaveError(Exception):
+class SaveError(PointeEdgeError):
     """A save that cannot be used, said in one line a player can read."""
 
 

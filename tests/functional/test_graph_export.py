@@ -24,10 +24,8 @@ from engine.author.export import (
     build,
     dot_string,
     mermaid_string,
-    render,
     short,
-    to_dot,
-    to_mermaid,
+    write,
     write_dot,
     write_mermaid,
 )
@@ -158,7 +156,7 @@ def tiny_story(
 
 @pytest.mark.parametrize(("fmt", "name"), [("dot", "tiny.dot"), ("mermaid", "tiny.mmd")])
 def test_the_tiny_story_exports_exactly(fmt: str, name: str) -> None:
-    assert render(tiny_story(), fmt) == (EXPECTED / name).read_text(encoding="utf-8")
+    assert write(build(tiny_story()), fmt) == (EXPECTED / name).read_text(encoding="utf-8")
 
 
 def test_the_map_shows_every_kind_of_route() -> None:
@@ -220,7 +218,8 @@ def test_the_map_shows_every_kind_of_route() -> None:
 def test_the_same_story_always_gives_the_same_bytes() -> None:
     story = load_checked("demo").story
     assert story is not None
-    assert to_dot(story) == to_dot(story) and to_mermaid(story) == to_mermaid(story)
+    assert write_dot(build(story)) == write_dot(build(story))
+    assert write_mermaid(build(story)) == write_mermaid(build(story))
 
 
 def test_chapters_come_in_the_order_play_reaches_them() -> None:
@@ -323,7 +322,7 @@ def test_any_text_keeps_both_formats_well_formed(
     story = tiny_story(
         title, (chapter, "Detours"), scene, choice, condition, ending=ending, continue_label=label
     )
-    dot = to_dot(story)
+    dot = write_dot(build(story))
     assert dot.endswith("}\n")
     depth = 0
     for line in dot.splitlines():
@@ -332,7 +331,7 @@ def test_any_text_keeps_both_formats_well_formed(
         depth += skeleton.count("{") - skeleton.count("}")
         assert depth >= 0
     assert depth == 0
-    mermaid = to_mermaid(story)
+    mermaid = write_mermaid(build(story))
     for line in mermaid.splitlines():
         skeleton, _ = _mermaid_strings(line)
         assert _MERMAID_LINE.match(skeleton), line
@@ -342,10 +341,10 @@ def test_any_text_keeps_both_formats_well_formed(
 
 def test_a_label_with_nothing_to_show_is_left_out() -> None:
     story = tiny_story(scene_title="", continue_label=" \x00 ")
-    mermaid = to_mermaid(story)
+    mermaid = write_mermaid(build(story))
     assert "  s_detour_fall --> return_detour_fall\n" in mermaid  # not -->|""|, which Mermaid refuses
     assert 's_rink_first["rink.first"]' in mermaid  # no empty first line
-    dot = to_dot(story)
+    dot = write_dot(build(story))
     assert '"detour.fall" -> "return detour.fall";' in dot
     assert '"rink.first" [label="rink.first",' in dot
 
@@ -376,11 +375,13 @@ def test_escaping_handles_each_hazard() -> None:
 def test_graphviz_renders_the_demo_and_shows_labels_exactly() -> None:
     story = load_checked("demo").story
     assert story is not None
-    done = subprocess.run(["dot", "-Tsvg"], input=to_dot(story), capture_output=True, text=True, timeout=60)
+    dot = write_dot(build(story))
+    done = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert "Ending: " not in done.stdout and "Bronze at the Club Cup (triumph)" in done.stdout
     nasty = tiny_story(scene_title='a "quoted" \\N title <b>{x}|y</b>')
-    done = subprocess.run(["dot", "-Tsvg"], input=to_dot(nasty), capture_output=True, text=True, timeout=60)
+    dot = write_dot(build(nasty))
+    done = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     shown = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", done.stdout)]
     assert 'a "quoted" \\N title <b>{x}|y</b>' in shown

@@ -315,6 +315,31 @@ def test_a_step_that_fails_midway_leaves_the_session_as_it_was(demo, monkeypatch
     assert s.state.scene == "competition.warmup" and len(s.journal) == 2
 
 
+_ADVANCE_WITH_UNDO = """
+from engine.author.check import load_checked
+from engine.play.session import Session
+s = Session(load_checked("demo", cache=False).story, 5)
+try:
+    s.advance("run_program")
+except RuntimeError:
+    print("refused", len(s.journal), s.can_undo)
+else:
+    print("made", len(s.journal), s.can_undo)
+"""
+
+
+def test_advance_on_a_session_with_undo_is_refused_even_under_python_O(demo) -> None:  # type: ignore[no-untyped-def]
+    # An `assert` guarded this once: under -O the step joined the journal without an undo entry.
+    s = Session(demo, 5)
+    with pytest.raises(RuntimeError, match="without undo history"):
+        s.advance("run_program")
+    assert s.journal == () and not s.can_undo
+    done = subprocess.run(
+        [sys.executable, "-O", "-c", _ADVANCE_WITH_UNDO], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["refused", "0", "False"]
+
+
 # -- determinism ---------------------------------------------------------------------------------
 
 _CAREERS = """

@@ -75,3 +75,56 @@ def test_thread_calls_back_within_a_second_and_stops(tmp_path: Path) -> None:
         thread.stop()
         thread.join(2)
     assert not thread.is_alive()
+
+
+class EditorThatNeverStops:
+    """A clock for `FolderWatch`: every wait, the author's editor writes the file again, so the
+    files never settle; after `stop_after` waits, the watch is told to stop."""
+
+    def __init__(self, path: Path, stop_after: int):
+        self.path, self.stop_after = path, stop_after
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        assert len(self.waits) < 50, "the watch never looked at stop()"
+        _touch(self.path, f"id: x{len(self.waits)}\n")
+
+    def stopped(self) -> bool:
+        return len(self.waits) >= self.stop_after
+
+
+def test_a_stop_while_files_settle_ends_the_wait_at_once(tmp_path: Path) -> None:
+    story = tmp_path / "story.yaml"
+    story.write_text("id: x\n")
+    editor = EditorThatNeverStops(story, stop_after=2)
+    watch = FolderWatch(tmp_path, interval=1.0, settle=0.5, sleep=editor.sleep)
+    _touch(story, "id: y\n")
+    assert watch.wait(editor.stopped) == []
+    assert editor.waits == [0.5, 0.5]  # two settles, then the stop was seen: no more waiting
+    watch.sleep = lambda seconds: None  # the editor is done
+    assert watch.poll() == ["story.yaml"]  # the change is not lost: the next poll reports it
+
+
+def test_stopping_the_thread_while_files_settle_ends_it_promptly(tmp_path: Path) -> None:
+    story = tmp_path / "story.yaml"
+    story.write_text("id: x\n")
+    thread = WatchThread(tmp_path, lambda files: None, interval=0.01, settle=600)
+    settling = threading.Event()
+    wait = thread.watch.sleep
+
+    def observed(seconds: float) -> object:
+        if seconds == 600:
+            settling.set()
+        return wait(seconds)
+
+    thread.watch.sleep = observed
+    _touch(story, "id: y\n")  # changed before the thread starts: its first poll settles
+    thread.start()
+    try:
+        assert settling.wait(5)
+        thread.stop()
+        thread.join(5)  # a bound for a broken stop only: a working one ends in microseconds
+        assert not thread.is_alive()
+    finally:
+        thread.stop()

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.author.simulate.explore import Explorer, Trail
+from engine.core.errors import PointeEdgeError
 from engine.core.model import Story
 from engine.play.rng import SplitMix64, mix, seed_state
 from engine.play.session import Session
@@ -48,7 +49,7 @@ Histogram = dict[int, int]  # value -> how many careers had it
 Progress = Callable[[int, int], None]  # (careers played, careers planned)
 
 
-class SimulationError(Exception):
+class SimulationError(PointeEdgeError):
     """The simulation itself failed (a worker process died, the story changed under it)."""
 
 
