@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -14,10 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from engine.core.diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    from engine.tui.app import PointeEdgeApp
-from engine.tui.settings import REVEAL_SPEEDS
+from engine.tui.settings import REVEAL_SPEEDS, Settings
 
 HOW_TO_PLAY = (
     "You live a career one scene at a time. Read the scene, then choose what to do: pick a choice "
@@ -35,10 +31,6 @@ class Dialog(ModalScreen):
     """A modal box; Escape closes it (with None)."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
-
-    @property
-    def game(self) -> PointeEdgeApp:
-        return self.app  # type: ignore[return-value]
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -211,12 +203,13 @@ class HelpScreen(Dialog):
 class SettingsScreen(Dialog):
     """Theme, text speed and locked choices; every change applies at once and is remembered."""
 
-    def __init__(self, themes: Sequence[str]) -> None:
+    def __init__(self, themes: Sequence[str], settings: Settings) -> None:
         super().__init__()
         self.themes = themes
+        self.settings = settings  # the app's own: a change is seen at once everywhere
 
     def compose(self) -> ComposeResult:
-        settings = self.game.settings
+        settings = self.settings
         with Vertical(classes="dialog wide", id="settings"):
             yield Static(Text("Settings", style="bold"), classes="question")
             yield Label("Theme")
@@ -253,9 +246,8 @@ class SettingsScreen(Dialog):
         self._remember("show_locked", event.value)
 
     def _remember(self, name: str, value: object) -> None:
-        settings = self.game.settings
-        setattr(settings, name, value)
-        settings.save()
+        setattr(self.settings, name, value)
+        self.settings.save()
 
     @on(Button.Pressed, "#ok")
     def ok(self) -> None:
