@@ -6,28 +6,36 @@ plays on (`bug_report`). Any other unexpected exception ends the app, as it does
 Textual app, but the player reads one line that says where the log is, never a traceback
 (`Crash`, which the app hands to Textual in place of the error).
 
-The log goes to the parse cache's folder (or the temporary folder when the cache is off).
+The log goes to the platform's folder for the game's own records (engine/core/paths.py, kind
+"state"), or to `$POINTE_EDGE_LOGS`: not to the parse cache, which is there to be deleted and
+which `POINTE_EDGE_CACHE=off` turns off.
 """
 
 from __future__ import annotations
 
-import tempfile
 import traceback
 from pathlib import Path
 
 from rich.text import Text
 
+from engine.core.paths import user_path
 from engine.tui.screens.dialogs import MessageScreen
 
+LOGS_ENV = "POINTE_EDGE_LOGS"
 LOG_NAME = "crash.log"
 
 
-def write_crash_log(error: BaseException) -> Path | None:
-    """The traceback in a file the player can send; its path, or None if nothing could be
-    written. Never raises: it runs on a crash."""
-    from engine.load.cache import default_dir
+def logs_dir() -> Path | None:
+    """`$POINTE_EDGE_LOGS` (a folder, or `off`), else `logs` in the platform's state folder."""
+    return user_path(LOGS_ENV, "state", "logs")
 
-    folder = default_dir() or Path(tempfile.gettempdir()) / "pointe-edge"
+
+def write_crash_log(error: BaseException) -> Path | None:
+    """The traceback in a file the player can send; its path, or None if nothing was written
+    (logs turned off, or the folder cannot be written). Never raises: it runs on a crash."""
+    folder = logs_dir()
+    if folder is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / LOG_NAME
