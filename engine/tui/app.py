@@ -22,6 +22,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -250,11 +251,12 @@ class PointeEdgeApp(App[int]):
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
             yield SystemCommand("Save", "Save this moment under a name", screen.action_save)
             yield SystemCommand("History", "Show or hide the path so far", screen.action_toggle_history)
+        # Textual's palette reads a command's title and help as markup: a story's words are escaped.
         for sid, result in self.catalog.items():
             if result.ok and result.story is not None:
-                who = result.story.protagonist or sid
+                title, who = escape(result.story.title), escape(result.story.protagonist or sid)
                 start = lambda sid=sid: self.careers.start(sid)
-                yield SystemCommand(f"New career: {result.story.title}", f"Start {who}'s career", start)
+                yield SystemCommand(f"New career: {title}", f"Start {who}'s career", start)
 
     # -- Textual's hooks ---------------------------------------------------------------------
 
