@@ -40,7 +40,7 @@ SIZE = (100, 32)
 # What each app running under `drive` (or `host`) said and was asked, in order.
 _notices: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
 _requests: weakref.WeakKeyDictionary[App[Any], list[Message]] = weakref.WeakKeyDictionary()
-_REQUESTS = tuple(
+REQUESTS = tuple(  # every message class of engine/tui/messages.py
     c for c in vars(messages).values() if isinstance(c, type) and issubclass(c, Message) and c is not Message
 )
 
@@ -51,7 +51,7 @@ def _hook(app: App[Any]) -> Callable[[Message], None]:
     def seen(message: Message) -> None:
         if isinstance(message, Notify):
             notices.append(message.notification.message)
-        elif isinstance(message, _REQUESTS):
+        elif isinstance(message, REQUESTS):
             requests.append(message)
 
     return seen
