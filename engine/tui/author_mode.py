@@ -5,6 +5,7 @@ watches the story folder: each save loads the story again off the UI thread, and
 goes on in the new version (engine/author/reload.py decides where). A version with errors is
 shown with its errors over the game, which goes on with the last version that loaded. A new
 version waits while a menu or a dialog is open, so a reload never pulls the author out of one.
+Its notices name files and scenes as they are: the app shows every notice as plain text.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ is on. A career is always played with the title underneath it, so that leaving i
 ending's "Start again") lands on the title. A story that does not load is shown with its
 errors, a save that cannot be read is said in one line, and a saved career whose story has
 changed is offered to go on from the last step that still holds, or to be looked at only.
+Its notices name stories and saves as they are: the app shows every notice as plain text.
 """
 
 from __future__ import annotations
