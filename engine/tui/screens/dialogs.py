@@ -1,4 +1,8 @@
-"""Small modal screens: confirmations, naming a save, errors, help, settings, a changed story."""
+"""Small modal screens: confirmations, naming a save, errors, help, settings, a changed story.
+
+The one screen module every other screen and part of the app may import (see the import
+contracts in pyproject.toml): a dialog answers whoever opened it, through `dismiss`.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The play screen: the scene, its choices, the stats, the path so far.
 
 No rule of the game lives here: the screen shows what the Session says and hands it the choices.
-After every choice the career is autosaved in the background, unless it is a warped run (see
-engine/author/warp.py), which does not replay from the start and so is never saved.
+After every choice it asks the app to autosave the career (an `Autosave` message, before the
+`ShowEnding` of a last choice), unless it is a warped run (see engine/author/warp.py), which does
+not replay from the start and so is never saved.
 """
 
 from __future__ import annotations
