@@ -11,13 +11,15 @@ _OFF = ("off", "0", "none")
 _FOLDERS = {
     "cache": (("LOCALAPPDATA", "AppData/Local"), "Library/Caches", ("XDG_CACHE_HOME", ".cache")),
     "config": (("APPDATA", "AppData/Roaming"), "Library/Application Support", ("XDG_CONFIG_HOME", ".config")),
+    "state": (("LOCALAPPDATA", "AppData/Local"), "Library/Logs", ("XDG_STATE_HOME", ".local/state")),
 }
 
 
 def user_path(env: str, kind: str, leaf: str) -> Path | None:
     """`$env` if set (`off` disables: None), else `leaf` in the platform's user folder of `kind`.
 
-    `kind` is "cache" (safe to delete: parsed stories) or "config" (kept: settings).
+    `kind` is "cache" (safe to delete: parsed stories), "config" (kept: settings) or "state"
+    (kept, but only the game's own records: crash logs, which must not vanish with the cache).
     """
     configured = os.environ.get(env)
     if configured:

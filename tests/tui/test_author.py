@@ -1,21 +1,19 @@
 """The author view in the app: the map, warp, and live reload, driven with Pilot.
 
-Most steps call the screens' actions directly (a key press costs ~60 ms); the binding tests press
-the real keys. Reloads are handed to the app the way the watcher hands them over
-(`story_reloaded`), except in the one test of the watcher itself.
+The app is driven by tests/support/app.py: most steps call the screens' actions directly (a key
+press costs ~60 ms); the binding tests press the real keys. Reloads are handed to the app the way
+the watcher hands them over (`story_reloaded`), except in the one test of the watcher itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import shutil
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, SelectionList, Static
 
@@ -23,79 +21,42 @@ import engine.cli as cli
 from engine.author.check import load_checked
 from engine.play.session import Session
 from engine.saves.store import SaveStore
-from engine.tui.app import PointeEdgeApp, changed_names
+from engine.tui.app import PointeEdgeApp
+from engine.tui.author_mode import changed_names
+from engine.tui.messages import OpenAuthorView, Warp
 from engine.tui.screens.author import AuthorScreen, FlagList, WarpScreen, stat_input_id
 from engine.tui.screens.dialogs import HelpScreen, StoryErrorsScreen
 from engine.tui.screens.ending import EndingScreen
-from engine.tui.screens.play import PlayScreen
 from engine.tui.settings import Settings
 from tests.support import STORIES
+from tests.support import app as driver
+from tests.support.app import Steps, author, copy_story, edit, notices, play, shown
 
 STUDIO = STORIES / "studio"
-
-Steps = Callable[[PointeEdgeApp, Pilot], Awaitable[None]]
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    shutil.copytree(STUDIO, tmp_path / "studio")
-    return tmp_path / "studio"
+    return copy_story(STUDIO, tmp_path)
 
 
-def drive(steps: Steps, tmp_path: Path, folder: Path, **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-def]
-    kwargs.setdefault("author", True)
-    kwargs.setdefault("watch_interval", 30)  # the watcher's own test sets it short
-    app = PointeEdgeApp(
-        start_story=str(folder),
-        saves_dir=tmp_path / "saves",
-        seed=7,
-        settings=Settings(reveal="off"),
-        **kwargs,
+def drive(steps: Steps, tmp_path: Path, folder: Path, **options: Any) -> PointeEdgeApp:
+    """The app in author mode on the studio story (seed 7); the watcher waits 30 s unless the
+    test sets it short."""
+    options.setdefault("author", True)
+    options.setdefault("watch_interval", 30)
+    return driver.drive(
+        steps, tmp_path, start_story=str(folder), seed=7, settings=Settings(reveal="off"), **options
     )
-
-    async def main() -> None:
-        async with app.run_test(size=(100, 32)) as pilot:
-            await pilot.pause()
-            await steps(app, pilot)
-
-    asyncio.run(main())
-    return app
-
-
-def author(app: PointeEdgeApp) -> AuthorScreen:
-    assert isinstance(app.screen, AuthorScreen), type(app.screen).__name__
-    return app.screen
-
-
-def play(app: PointeEdgeApp) -> PlayScreen:
-    assert isinstance(app.screen, PlayScreen), type(app.screen).__name__
-    return app.screen
-
-
-def notices(app: PointeEdgeApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 async def reload(app: PointeEdgeApp, pilot: Pilot, folder: Path, *files: str) -> None:
-    app.story_reloaded(list(files), load_checked(folder))
+    app.author_mode.story_reloaded(list(files), load_checked(folder))
     await pilot.pause()
 
 
-def shown(widget: Static) -> str:
-    """The text of a Static, whatever Rich renderable it holds, on one long line per line."""
-    console = Console(width=300, file=io.StringIO(), record=True)
-    console.print(widget.content)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
-
-
 def play_session(app: PointeEdgeApp) -> Session:
-    game = app.game_screen()
+    game = app.careers.game_screen()
     assert game is not None
     return game.session
 
@@ -168,7 +129,8 @@ def test_warp_plays_on_at_the_scene_with_the_chosen_stats_and_is_never_saved(
         app.pop_screen()  # author mode opens on the map
         play(app).choose("centre")  # the career: autosaved
         await pilot.pause()
-        app.open_author_view()
+        app.post_message(OpenAuthorView())
+        await pilot.pause()
         author(app).warp_to("class.barre")
         await pilot.pause()
         dialog = app.screen
@@ -199,9 +161,9 @@ def test_warp_plays_on_at_the_scene_with_the_chosen_stats_and_is_never_saved(
         screen.action_save()
         await pilot.pause()
         assert "A warped run cannot be saved" in notices(app)[-1]
-        assert not screen.unsaved  # quitting does not ask
+        assert not app.choices_unsaved()  # quitting does not ask
         # a router passes straight on; an ending is shown, marked, with no replay
-        app.warp(s, "class.after", {}, {"tired": True})
+        app.post_message(Warp(s, "class.after", {}, {"tired": True}))
         await pilot.pause()
         ending = app.screen
         assert isinstance(ending, EndingScreen) and ending.session.state.scene == "stage.home"
@@ -215,7 +177,7 @@ def test_warp_plays_on_at_the_scene_with_the_chosen_stats_and_is_never_saved(
         assert author(app).chapter == "stage" and author(app).warped
         where = str(author(app).query_one("#author-where", Static).render())
         assert where.startswith("WARPED: not saved  ·  Author view  ·  chapter 3 of 3: ")
-        app.autosaver.flush()  # type: ignore[union-attr]
+        app.shelf.flush(timeout=10)
 
     drive(steps, tmp_path, folder)
     (saved,) = SaveStore(tmp_path / "saves").list()
@@ -274,7 +236,7 @@ def test_a_reload_keeps_scene_and_state_or_falls_back_and_says_which(tmp_path: P
         app.pop_screen()
         for choice in ("sit", "continue"):  # into the detour and back: at the centre
             play(app).choose(choice)
-        app.open_author_view()
+        app.post_message(OpenAuthorView())
         await pilot.pause()
         author(app).show_chapter("stage", "stage.home")
         before = play_session(app).state.to_dict()
@@ -323,7 +285,7 @@ def test_a_reload_keeps_scene_and_state_or_falls_back_and_says_which(tmp_path: P
             isinstance(ending, EndingScreen) and ending.warped and ending.session.state.stats["poise"] == 35
         )
         assert notices(app)[-1].endswith("This run is now marked warped, and is not saved.")
-        app.autosaver.flush()  # type: ignore[union-attr]
+        app.shelf.flush(timeout=10)
 
     drive(steps, tmp_path, folder)
     (saved,) = SaveStore(tmp_path / "saves").list()  # the one career, as the last faithful reload left it
@@ -361,6 +323,7 @@ def test_errors_are_shown_in_the_app_and_play_goes_on_until_they_are_fixed(
         await reload(app, pilot, folder, "class.yaml")
         assert isinstance(app.screen, StoryErrorsScreen) and app.screen is not dialog
         assert not any(isinstance(s, StoryErrorsScreen) for s in app.screen_stack[:-1])
+        app.clear_notifications()  # a toast lies over the button at this size
         await pilot.click("#ok")  # closed: play goes on with the last good version
         await pilot.pause()
         play(app).choose("centre")
@@ -370,10 +333,10 @@ def test_errors_are_shown_in_the_app_and_play_goes_on_until_they_are_fixed(
         await pilot.pause()
         (folder / "class.yaml").write_text(good.replace("Adagio", "Adagio at last"))
         await reload(app, pilot, folder, "class.yaml")
-        assert isinstance(app.screen, HelpScreen) and app.pending_reload is not None
+        assert isinstance(app.screen, HelpScreen) and app.author_mode.pending_reload is not None
         app.pop_screen()
         await pilot.pause()
-        assert app.pending_reload is None
+        assert app.author_mode.pending_reload is None
         assert "Adagio at last" in str(play(app).query_one("#prose").render())
 
     drive(steps, tmp_path, folder)
@@ -400,14 +363,15 @@ def test_a_story_folder_moved_away_is_said_so_and_play_goes_on_when_it_is_back(
 ) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         away = folder.rename(tmp_path / "away")
-        await asyncio.to_thread(app._story_changed, ["class.yaml"])  # as the watcher's thread calls it
+        # as the watcher's thread calls it
+        await asyncio.to_thread(app.author_mode._story_changed, ["class.yaml"])
         await pilot.pause()
         assert isinstance(app.screen, StoryErrorsScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
         assert "error E027: the story folder is gone (moved, renamed or deleted)" in text
         assert "put it back, and the story reloads by itself" in text
         away.rename(folder)
-        await asyncio.to_thread(app._story_changed, ["class.yaml"])
+        await asyncio.to_thread(app.author_mode._story_changed, ["class.yaml"])
         await pilot.pause()
         assert author(app).session.state.scene == "class.barre"
         assert "Reloaded class.yaml: same scene, same state." in notices(app)
@@ -419,7 +383,7 @@ def test_the_watcher_reloads_a_saved_file_within_a_second_and_stops_on_exit(
     tmp_path: Path, folder: Path
 ) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
-        assert app.watcher is not None and app.watcher.is_alive()
+        assert app.author_mode.watcher is not None and app.author_mode.watcher.is_alive()
         await pilot.pause(0.1)
         edit(folder / "class.yaml", "Pliés, tendus,", "Pliés, tendus, ronds de jambe,")
         saved = time.perf_counter()
@@ -429,9 +393,9 @@ def test_the_watcher_reloads_a_saved_file_within_a_second_and_stops_on_exit(
         assert "ronds de jambe" in str(app.screen_stack[-2].query_one("#prose").render())
 
     app = drive(steps, tmp_path, folder, watch_interval=0.05)
-    assert app.watcher is not None
-    app.watcher.join(1)
-    assert not app.watcher.is_alive()
+    assert app.author_mode.watcher is not None
+    app.author_mode.watcher.join(1)
+    assert not app.author_mode.watcher.is_alive()
 
 
 def test_changed_files_are_named_briefly() -> None:

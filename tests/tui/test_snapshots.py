@@ -13,6 +13,7 @@ import pytest
 
 import engine.tui.widgets.stats as stats_widget
 from engine.tui.app import PointeEdgeApp
+from engine.tui.messages import OpenAuthorView
 from engine.tui.settings import Settings
 
 SIZES = [(80, 24), (120, 40)]
@@ -68,7 +69,7 @@ def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # t
 def test_author_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async def map_after_a_choice(pilot) -> None:  # type: ignore[no-untyped-def]
         pilot.app.screen.choose("drill_salchow")
-        pilot.app.open_author_view()
+        pilot.app.post_message(OpenAuthorView())
         await pilot.pause()
 
     assert snap_compare(

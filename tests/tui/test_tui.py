@@ -1,13 +1,11 @@
 """The Textual app, driven with Pilot: every screen and binding, saves, replay, and failures.
 
-Most steps call the screens' actions directly (a key press costs ~60 ms); the binding tests press
-the real keys.
+The app is driven by tests/support/app.py: most steps call the screens' actions directly (a key
+press costs ~60 ms); the binding tests press the real keys.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 
 from engine.saves.store import SaveStore
 from engine.tui.app import PointeEdgeApp
+from engine.tui.messages import OpenSaves
 from engine.tui.screens.dialogs import (
     ChangedStoryScreen,
     ConfirmScreen,
@@ -35,37 +34,10 @@ from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.prose import Prose
 from tests.support import BAD_STORIES, CAREERS
+from tests.support.app import choose_all, drive, notices, play
 
 BAD = BAD_STORIES
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
-
-Steps = Callable[[PointeEdgeApp, Pilot], Awaitable[None]]
-
-
-def drive(steps: Steps, tmp_path: Path, size: tuple[int, int] = (100, 32), **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-def]
-    settings = kwargs.pop("settings", Settings(reveal="off"))
-    kwargs.setdefault("saves_dir", tmp_path / "saves")
-    app = PointeEdgeApp(settings=settings, **kwargs)
-
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await steps(app, pilot)
-
-    asyncio.run(main())
-    return app
-
-
-def play(app: PointeEdgeApp) -> PlayScreen:
-    screen = app.screen
-    assert isinstance(screen, PlayScreen), type(screen).__name__
-    return screen
-
-
-async def choose_all(app: PointeEdgeApp, pilot: Pilot, ids: list[str]) -> None:
-    for cid in ids:
-        play(app).choose(cid)
-        await pilot.pause()
 
 
 # -- the title --------------------------------------------------------------------------------
@@ -97,7 +69,7 @@ def test_a_card_starts_a_career_and_the_title_counts_endings_found(tmp_path: Pat
         play(app).recorder.session = play(app).session
         await choose_all(app, pilot, DEMO_FOURTH)
         assert isinstance(app.screen, EndingScreen)
-        app.autosaver.flush()  # type: ignore[union-attr]
+        app.shelf.flush(timeout=10)
         app.screen.action_back()
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
@@ -142,7 +114,7 @@ def test_locked_choices_are_shown_dimmed_with_their_reason_and_cannot_be_chosen(
         await pilot.press("4")
         await pilot.pause()
         assert len(play(app).session.journal) == 1  # nothing chosen...
-        assert any("Locked: only when nursing a sore ankle" in str(n.message) for n in app._notifications)
+        assert any("Locked: only when nursing a sore ankle" in n for n in notices(app))
 
     drive(steps, tmp_path, start_story="demo", seed=1)
 
@@ -182,7 +154,7 @@ def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
         assert s.journal == () and s.state.scene == "training.early_ice"
         await pilot.press("u")
         await pilot.pause()
-        assert any("Nothing to undo" in str(n.message) for n in app._notifications)
+        assert any("Nothing to undo" in n for n in notices(app))
 
     drive(steps, tmp_path, start_story="demo", seed=1)
 
@@ -258,6 +230,7 @@ def test_quitting_asks_first_only_when_choices_are_unsaved(tmp_path: Path) -> No
     async def saved(app: PointeEdgeApp, pilot: Pilot) -> None:
         await choose_all(app, pilot, ["run_program"])
         play(app).action_quit_game()  # everything is autosaved: it quits without asking
+        await pilot.pause()
         assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
 
     app = drive(saved, tmp_path, start_story="demo", seed=1)
@@ -401,7 +374,7 @@ def test_a_save_can_be_deleted_from_the_list(tmp_path: Path) -> None:
     drive(lambda app, pilot: choose_all(app, pilot, ["ask_coach"]), tmp_path, start_story="demo", seed=3)
 
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
-        app.open_saves("load")
+        app.post_message(OpenSaves("load"))
         await pilot.pause()
         await pilot.press("d")
         await pilot.pause()
@@ -549,9 +522,7 @@ def test_a_whole_bundled_career_plays_to_an_ending_through_the_app(tmp_path: Pat
     if not careers:
         pytest.skip("no career written yet")
     career = careers[0]
-    run = yaml.safe_load((CAREERS / f"{career}.yaml").read_text())["playthroughs"][
-        0
-    ]
+    run = yaml.safe_load((CAREERS / f"{career}.yaml").read_text())["playthroughs"][0]
 
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         for number in run["choices"].split(","):

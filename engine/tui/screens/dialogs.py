@@ -1,9 +1,12 @@
-"""Small modal screens: confirmations, naming a save, errors, help, settings, a changed story."""
+"""Small modal screens: confirmations, naming a save, errors, help, settings, a changed story.
+
+The one screen module every other screen and part of the app may import (see the import
+contracts in pyproject.toml): a dialog answers whoever opened it, through `dismiss`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -14,10 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from engine.core.diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    from engine.tui.app import PointeEdgeApp
-from engine.tui.settings import REVEAL_SPEEDS
+from engine.tui.settings import REVEAL_SPEEDS, Settings
 
 HOW_TO_PLAY = (
     "You live a career one scene at a time. Read the scene, then choose what to do: pick a choice "
@@ -36,10 +36,6 @@ class Dialog(ModalScreen):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close")]
 
-    @property
-    def game(self) -> PointeEdgeApp:
-        return self.app  # type: ignore[return-value]
-
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
 
@@ -53,7 +49,7 @@ class ConfirmScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(Text(self.question), classes="question")  # it may name a save: never markup
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(self.no, id="no", variant="primary")
@@ -211,12 +207,13 @@ class HelpScreen(Dialog):
 class SettingsScreen(Dialog):
     """Theme, text speed and locked choices; every change applies at once and is remembered."""
 
-    def __init__(self, themes: Sequence[str]) -> None:
+    def __init__(self, themes: Sequence[str], settings: Settings) -> None:
         super().__init__()
         self.themes = themes
+        self.settings = settings  # the app's own: a change is seen at once everywhere
 
     def compose(self) -> ComposeResult:
-        settings = self.game.settings
+        settings = self.settings
         with Vertical(classes="dialog wide", id="settings"):
             yield Static(Text("Settings", style="bold"), classes="question")
             yield Label("Theme")
@@ -253,9 +250,8 @@ class SettingsScreen(Dialog):
         self._remember("show_locked", event.value)
 
     def _remember(self, name: str, value: object) -> None:
-        settings = self.game.settings
-        setattr(settings, name, value)
-        settings.save()
+        setattr(self.settings, name, value)
+        self.settings.save()
 
     @on(Button.Pressed, "#ok")
     def ok(self) -> None:

@@ -11,10 +11,12 @@ from textual.widgets import Button, Footer, Static
 
 from engine.play.session import Session
 from engine.saves.record import Recorder
-from engine.tui.screens.author import WARPED
+from engine.tui.messages import BackToTitle, OpenAuthorView, ReplayCareer, StartCareer
+from engine.tui.save_shelf import SaveShelf
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.text import rendered_text
+from engine.tui.widgets.warped import WARPED
 
 TONE_WORDS = {
     "triumph": "a triumph",
@@ -33,10 +35,20 @@ class EndingScreen(GuardedScreen):
         Binding("escape,b", "back", "Back to the title"),
     ]
 
-    def __init__(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        recorder: Recorder,
+        *,
+        shelf: SaveShelf,
+        story_key: str,
+        warped: bool = False,
+    ) -> None:
         super().__init__()
         self.session = session
         self.recorder = recorder
+        self.shelf = shelf  # read only: the endings found, and whether there are saves to replay
+        self.story_key = story_key  # the catalog's name for the story, to start it again
         self.warped = warped  # a warped run: it does not replay from the start, so no replay
 
     def compose(self) -> ComposeResult:
@@ -76,7 +88,7 @@ class EndingScreen(GuardedScreen):
         self.query_one(StatChart).show(
             self.session.story, series, width=min(50, max(10, self.size.width - 30))
         )
-        self.query_one("#replay", Button).disabled = self.game.store is None or self.warped
+        self.query_one("#replay", Button).disabled = not self.shelf.saving or self.warped
 
     def record_text(self) -> Text:
         lines = self.session.milestones
@@ -92,7 +104,7 @@ class EndingScreen(GuardedScreen):
 
     def endings_text(self) -> Text:
         story = self.session.story
-        found = self.game.discovered(story.id) | {self.session.state.scene}
+        found = self.shelf.discovered(story.id) | {self.session.state.scene}
         text = Text()
         for i, scene in enumerate(story.endings):
             if i:
@@ -119,14 +131,14 @@ class EndingScreen(GuardedScreen):
     def action_replay(self) -> None:
         if self.warped:
             self.notify("A warped run has no replay: it does not start at the start of the story.")
-        elif self.game.store is not None:
-            self.game.replay_recorded(self.recorder)
+        elif self.shelf.saving:
+            self.app.post_message(ReplayCareer(self.recorder))
 
     def action_again(self) -> None:
-        self.game.start_career(self.game.catalog_key(self.session.story))
+        self.app.post_message(StartCareer(self.story_key))
 
     def action_author_view(self) -> None:
-        self.game.open_author_view()
+        self.app.post_message(OpenAuthorView())
 
     def action_back(self) -> None:
-        self.game.to_title()
+        self.app.post_message(BackToTitle())

@@ -1,8 +1,9 @@
 """The play screen: the scene, its choices, the stats, the path so far.
 
 No rule of the game lives here: the screen shows what the Session says and hands it the choices.
-After every choice the career is autosaved in the background, unless it is a warped run (see
-engine/author/warp.py), which does not replay from the start and so is never saved.
+After every choice it asks the app to autosave the career (an `Autosave` message, before the
+`ShowEnding` of a last choice), unless it is a warped run (see engine/author/warp.py), which does
+not replay from the start and so is never saved.
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ from textual.widgets import Footer, OptionList, Static
 
 from engine.play.session import ChoiceError, Session, StepResult
 from engine.saves.record import Recorder
-from engine.tui.screens.author import warped_first
+from engine.tui.messages import (
+    Autosave,
+    NameSave,
+    OpenAuthorView,
+    OpenSaves,
+    QuitGame,
+    ReportBug,
+    ShowEnding,
+)
+from engine.tui.settings import Settings
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.prose import Prose
 from engine.tui.widgets.stats import StatsPanel
 from engine.tui.widgets.text import rendered_text
+from engine.tui.widgets.warped import warped_first
 
 
 class PlayScreen(GuardedScreen):
@@ -36,10 +47,13 @@ class PlayScreen(GuardedScreen):
         Binding("space", "finish_text", "Show all text", show=False),
     ]
 
-    def __init__(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
+    def __init__(
+        self, session: Session, recorder: Recorder, *, settings: Settings, warped: bool = False
+    ) -> None:
         super().__init__()
         self.session = session
         self.recorder = recorder
+        self.settings = settings  # the app's own, read at every scene: a change applies at once
         self.warped = warped  # a warped run: marked on screen, never saved
         self.last: StepResult | None = None
 
@@ -96,11 +110,11 @@ class PlayScreen(GuardedScreen):
         outcome = self.outcome_text(result)
         self.query_one("#outcome", Static).update(outcome)
         self.query_one("#outcome").display = bool(outcome)
-        self.query_one(Prose).show(rendered_text(s.text), self.game.settings.reveal_cps)
+        self.query_one(Prose).show(rendered_text(s.text), self.settings.reveal_cps)
         self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(StatsPanel).show(s.state, result.changes if result else ())
         choices = self.query_one(ChoiceList)
-        choices.set_choices(s.choices, self.game.settings.show_locked)
+        choices.set_choices(s.choices, self.settings.show_locked)
         choices.focus()
         if self.query_one("#history").display:
             self.show_history()
@@ -171,18 +185,18 @@ class PlayScreen(GuardedScreen):
             self.notify(str(err).capitalize() + ".", severity="warning")
             return
         except Exception as err:  # a bug, not the player's doing: the session rolled back
-            self.game.report_bug(err)
+            self.app.post_message(ReportBug(err))
             return
         self.keep()
         if s.ended:
-            self.game.show_ending(s, self.recorder, warped=self.warped)
+            self.app.post_message(ShowEnding(s, self.recorder, self.warped))
             return
         self.show_scene(result)
 
     def keep(self) -> None:
         """Autosave the career; a warped run is not saved."""
         if not self.warped:
-            self.game.autosave(self.recorder)
+            self.app.post_message(Autosave(self.recorder))
 
     def action_finish_text(self) -> None:
         self.query_one(Prose).finish()
@@ -202,10 +216,10 @@ class PlayScreen(GuardedScreen):
                 severity="warning",
             )
             return
-        self.game.save_named(self.recorder)
+        self.app.post_message(NameSave(self.recorder))
 
     def action_load(self) -> None:
-        self.game.open_saves("load")
+        self.app.post_message(OpenSaves("load"))
 
     def action_toggle_history(self) -> None:
         history = self.query_one("#history")
@@ -215,11 +229,7 @@ class PlayScreen(GuardedScreen):
             self.show_history()
 
     def action_author_view(self) -> None:
-        self.game.open_author_view()
+        self.app.post_message(OpenAuthorView())
 
     def action_quit_game(self) -> None:
-        self.game.action_quit_game()
-
-    @property
-    def unsaved(self) -> bool:
-        return not self.warped and self.game.unsaved(self.recorder)
+        self.app.post_message(QuitGame())

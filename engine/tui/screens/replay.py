@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from engine.saves.replay import Replay
+from engine.tui.messages import PlayOn
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.stats import StatsPanel
@@ -118,7 +119,7 @@ class ReplayScreen(GuardedScreen):
         self.show()
 
     def action_play_on(self) -> None:
-        self.game.play_on_from(self.replay, self.at)
+        self.app.post_message(PlayOn(self.replay, self.at))
 
     def action_back(self) -> None:
         self.app.pop_screen()

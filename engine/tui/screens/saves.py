@@ -11,6 +11,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.saves.format import SaveInfo
+from engine.tui.messages import ReplaySave, ResumeSave, SavesMode
+from engine.tui.save_shelf import SaveShelf
 from engine.tui.screens.dialogs import ConfirmScreen
 from engine.tui.widgets.guard import GuardedScreen
 
@@ -33,9 +35,10 @@ class SavesScreen(GuardedScreen):
         Binding("escape,b", "back", "Back"),
     ]
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: SavesMode, shelf: SaveShelf) -> None:
         super().__init__()
         self.mode = mode
+        self.shelf = shelf  # the saved careers: listed here, and deleted from here
         self.infos: list[SaveInfo] = []
 
     def compose(self) -> ComposeResult:
@@ -50,7 +53,7 @@ class SavesScreen(GuardedScreen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        self.infos = self.game.list_saves()
+        self.infos = self.shelf.list()
         if self.mode == "replay":
             self.infos = [i for i in self.infos if i.steps > 0]
         listing = self.query_one("#saves", OptionList)
@@ -70,9 +73,9 @@ class SavesScreen(GuardedScreen):
         if event.option.id is None:
             return
         if self.mode == "load":
-            self.game.resume_career(event.option.id)
+            self.app.post_message(ResumeSave(event.option.id))
         else:
-            self.game.open_replay(event.option.id)
+            self.app.post_message(ReplaySave(event.option.id))
 
     def action_delete(self) -> None:
         listing = self.query_one("#saves", OptionList)
@@ -82,7 +85,7 @@ class SavesScreen(GuardedScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.game.delete_save(info.id)
+                self.shelf.delete(info.id)
                 self.refresh_list()
 
         self.app.push_screen(

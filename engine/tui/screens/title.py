@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual import on
@@ -11,6 +12,9 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
+from engine.load.folder import LoadResult
+from engine.tui.messages import OpenSaves, OpenSettings, ResumeSave, StartCareer
+from engine.tui.save_shelf import SaveShelf
 from engine.tui.widgets.cards import StoryCard
 from engine.tui.widgets.guard import GuardedScreen
 
@@ -36,12 +40,17 @@ class TitleScreen(GuardedScreen):
         Binding("up,left", "app.focus_previous", "Previous", show=False),
     ]
 
+    def __init__(self, catalog: Mapping[str, LoadResult], shelf: SaveShelf) -> None:
+        super().__init__()
+        self.catalog = catalog  # every story here, as it loaded: a card each
+        self.shelf = shelf  # read only: the endings found, and a career to continue
+
     def compose(self) -> ComposeResult:
         with Vertical(id="title-page"):
             yield Static(Text(LOGO, style="bold"), id="logo")
             yield Static(Text(TAGLINE, style="italic"), id="tagline")
             with Grid(id="cards"):
-                for story_id in self.game.catalog:
+                for story_id in self.catalog:
                     yield StoryCard(story_id, self.card_text(story_id), id=card_id(story_id), classes="card")
             with Horizontal(id="menu"):
                 yield Button("Continue", id="continue", variant="primary")
@@ -52,15 +61,15 @@ class TitleScreen(GuardedScreen):
         yield Footer()
 
     def card_text(self, story_id: str) -> Text:
-        app = self.game
-        result = app.catalog[story_id]
+        result = self.catalog[story_id]
         story = result.story
         if story is None or not result.ok:
             errors = len(result.errors)
             return Text.assemble(
                 (story_id, "bold"), "\n", (f"does not load: {errors} error{'s' * (errors != 1)}", "red")
             )
-        known = app.discoveries.get(story_id, set()) if app.discoveries is not None else None
+        discoveries = self.shelf.discoveries
+        known = discoveries.get(story_id, set()) if discoveries is not None else None
         found = "…" if known is None else str(len(known & {e.id for e in story.endings}))
         who = " · ".join(x for x in (story.protagonist, story.discipline) if x)
         return Text.assemble(
@@ -74,7 +83,7 @@ class TitleScreen(GuardedScreen):
         )
 
     def on_mount(self) -> None:
-        has_store = self.game.store is not None
+        has_store = self.shelf.saving
         self.query_one("#continue", Button).disabled = True
         self.query_one("#load", Button).disabled = not has_store
         self.query_one("#replay", Button).disabled = not has_store
@@ -89,14 +98,14 @@ class TitleScreen(GuardedScreen):
         self.refresh_from_saves()
 
     def refresh_from_saves(self) -> None:
-        self.game.refresh_saves_info()
-        self.query_one("#continue", Button).disabled = self.game.latest_autosave() is None
+        self.shelf.refresh_discoveries()
+        self.query_one("#continue", Button).disabled = self.shelf.latest_autosave() is None
         for card in self.query(StoryCard):
             card.update(self.card_text(card.story_id))
 
     @on(StoryCard.Chosen)
     def start(self, event: StoryCard.Chosen) -> None:
-        self.game.start_career(event.story_id)
+        self.app.post_message(StartCareer(event.story_id))
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -110,20 +119,20 @@ class TitleScreen(GuardedScreen):
         actions[event.button.id or ""]()
 
     def action_continue_career(self) -> None:
-        info = self.game.latest_autosave()
+        info = self.shelf.latest_autosave()
         if info is None:
             self.notify("No career to continue yet: choose one to start.")
             return
-        self.game.resume_career(info.id)
+        self.app.post_message(ResumeSave(info.id))
 
     def action_load(self) -> None:
-        self.game.open_saves("load")
+        self.app.post_message(OpenSaves("load"))
 
     def action_replay(self) -> None:
-        self.game.open_saves("replay")
+        self.app.post_message(OpenSaves("replay"))
 
     def action_settings(self) -> None:
-        self.game.action_settings()
+        self.app.post_message(OpenSettings())
 
     def action_quit_game(self) -> None:
         self.app.exit()

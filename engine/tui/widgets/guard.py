@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Static
-
-if TYPE_CHECKING:
-    from engine.tui.app import PointeEdgeApp
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 
@@ -20,11 +15,6 @@ class TooSmall(Static):
 
 class GuardedScreen(Screen):
     """Screens of the game: subclasses compose as usual; a TooSmall notice is added at the end."""
-
-    @property
-    def game(self) -> PointeEdgeApp:
-        """The app, typed: the game's own methods and state."""
-        return self.app  # type: ignore[return-value]
 
     def _too_small(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT

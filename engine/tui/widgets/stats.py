@@ -46,7 +46,7 @@ class StatsPanel(Vertical):
         yield Static("Career", classes="panel-title")
         for stat in self.story.stats:
             row = StatRow(id=f"stat-{stat.id}", classes="stat")
-            row.tooltip = stat.help or None
+            row.tooltip = Text(stat.help) if stat.help else None  # the story's words: never markup
             yield row
         yield Static("", id="flags")
 

@@ -1,0 +1,196 @@
+"""Starting, resuming and replaying careers: the catalog of stories, and the screens of a career.
+
+Every rule of the game lives in the engine's Session; this only decides which screen a career
+is on. A career is always played with the title underneath it, so that leaving it (Back, an
+ending's "Start again") lands on the title. A story that does not load is shown with its
+errors, a save that cannot be read is said in one line, and a saved career whose story has
+changed is offered to go on from the last step that still holds, or to be looked at only.
+Its notices name stories and saves as they are: the app shows every notice as plain text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+
+from engine.author.check import load_checked
+from engine.core.diagnostics import Diagnostic
+from engine.core.model import Story
+from engine.load.folder import LoadResult, bundled_stories
+from engine.play.session import Session
+from engine.saves.format import Career
+from engine.saves.record import Recorder, resume
+from engine.saves.replay import Replay
+from engine.tui.messages import SavesMode
+from engine.tui.save_shelf import SaveShelf
+from engine.tui.screens.dialogs import ChangedStoryScreen, MessageScreen, SaveNameScreen, story_errors
+from engine.tui.screens.ending import EndingScreen
+from engine.tui.screens.play import PlayScreen
+from engine.tui.screens.replay import ReplayScreen
+from engine.tui.screens.saves import SavesScreen
+from engine.tui.settings import Settings
+
+
+def load_catalog(stories_dir: Path, start_story: str | None) -> dict[str, LoadResult]:
+    """Every bundled story, the careers first and the demo last, then `start_story` if it is
+    not one of them (a story opened by its path). A story that cannot even be opened is in the
+    catalog too, with the reason as its error: shown on its card, never fatal."""
+    ids = bundled_stories(stories_dir)
+    ids = sorted(ids, key=lambda sid: (sid == "demo", sid))
+    if start_story is not None and start_story not in ids:
+        ids.append(start_story)
+    catalog: dict[str, LoadResult] = {}
+    for sid in ids:
+        path = stories_dir / sid if (stories_dir / sid).is_dir() else Path(sid)
+        try:
+            catalog[sid] = load_checked(path)
+        except Exception as err:  # a missing folder, an unreadable tree: shown, never fatal
+            problem = Diagnostic("E027", f"cannot open the story: {err}", sid)
+            catalog[sid] = LoadResult(None, [problem], None)
+    return catalog
+
+
+class Careers:
+    """The careers of the catalog's stories, on the app's screen stack."""
+
+    def __init__(
+        self, app: App[Any], catalog: dict[str, LoadResult], shelf: SaveShelf, settings: Settings
+    ) -> None:
+        self.app = app
+        self.catalog = catalog  # shared with the app, which fills it on mount and on a reload
+        self.shelf = shelf
+        self.settings = settings
+
+    # -- where a career is -------------------------------------------------------------------
+
+    def to_title(self) -> None:
+        """Close every screen above the title."""
+        while len(self.app.screen_stack) > 2:  # the default screen, then the title
+            self.app.pop_screen()
+
+    def game_screen(self) -> PlayScreen | EndingScreen | None:
+        """The screen of the career being played, wherever it is in the stack."""
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, PlayScreen | EndingScreen):
+                return screen
+        return None
+
+    def play(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
+        self.to_title()
+        self.app.push_screen(PlayScreen(session, recorder, settings=self.settings, warped=warped))
+
+    def show_ending(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
+        self.to_title()
+        key = self.catalog_key(session.story)
+        self.app.push_screen(EndingScreen(session, recorder, shelf=self.shelf, story_key=key, warped=warped))
+
+    def go_on(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
+        """The career's screen: its ending if it has ended, else the play screen."""
+        if session.ended:
+            self.show_ending(session, recorder, warped=warped)
+        else:
+            self.play(session, recorder, warped=warped)
+
+    # -- new careers ---------------------------------------------------------------------------
+
+    def new_session(self, story_id: str, seed: int | None) -> Session | None:
+        """A new career of a story of the catalog, or None after showing why it cannot be played."""
+        result = self.catalog.get(story_id)
+        if result is None:
+            self.app.push_screen(MessageScreen("Unknown story", [f"There is no story “{story_id}” here."]))
+            return None
+        if not result.ok or result.story is None:
+            self.app.push_screen(story_errors(story_id, result.diagnostics))
+            return None
+        return Session(result.story, seed)
+
+    def catalog_key(self, story: Story) -> str:
+        """The catalog's name for a story: its id, or the path it was opened by."""
+        for key, result in self.catalog.items():
+            if result.story is not None and result.story.root == story.root:
+                return key
+        return story.id
+
+    def start(self, story_id: str, seed: int | None = None) -> None:
+        session = self.new_session(story_id, seed)
+        if session is not None:
+            self.play(session, Recorder(session))
+
+    def play_on_from(self, replay: Replay, index: int) -> None:
+        """A new career from a step of a replay (the replayed career is kept as it was)."""
+        session = replay.branch(index)
+        recorder = Recorder(session)
+        self.play(session, recorder)
+        self.shelf.autosave(recorder)
+        self.app.notify(f"A new career, from step {index} of the replay.")
+
+    # -- saved careers -------------------------------------------------------------------------
+
+    def open_saves(self, mode: SavesMode) -> None:
+        if not self.shelf.saving:
+            self.app.notify("Saving is off: no save folder.", severity="warning")
+            return
+        self.app.push_screen(SavesScreen(mode, self.shelf))
+
+    def load(self, save_id: str) -> tuple[Career, Story] | None:
+        """A saved career and its story, or None after saying why not."""
+        career = self.shelf.load(save_id)
+        if career is None:
+            return None
+        result = self.catalog.get(career.story_id)
+        if result is None or result.story is None or not result.ok:
+            self.app.push_screen(
+                MessageScreen(
+                    "Cannot open this career",
+                    [f"It is a career of “{career.story_id}”, which is not here or does not load."],
+                )
+            )
+            return None
+        return career, result.story
+
+    def resume(self, save_id: str) -> None:
+        loaded = self.load(save_id)
+        if loaded is None:
+            return
+        career, story = loaded
+        resumed = resume(story, career)
+        if resumed.complete:
+            # An autosave goes on under its own id; a named save stays as it is: play on as new.
+            recorder = Recorder(resumed.session, career.id, career.created) if career.autosave else None
+            self.go_on(resumed.session, recorder or Recorder(resumed.session))
+            return
+
+        def decided(answer: str | None) -> None:
+            if answer == "continue":
+                recorder = Recorder(resumed.session)
+                self.play(resumed.session, recorder)
+                self.shelf.autosave(recorder)
+            elif answer == "read-only":
+                self.app.push_screen(ReplayScreen(Replay(story, career)))
+
+        self.app.push_screen(ChangedStoryScreen(resumed.problem or "", resumed.valid_steps), decided)
+
+    def open_replay(self, save_id: str) -> None:
+        loaded = self.load(save_id)
+        if loaded is not None:
+            career, story = loaded
+            self.app.push_screen(ReplayScreen(Replay(story, career)))
+
+    def replay_recorded(self, recorder: Recorder) -> None:
+        """The career just played, step by step (from its ending)."""
+        self.app.push_screen(ReplayScreen(Replay(recorder.session.story, recorder.career())))
+
+    def save_named(self, recorder: Recorder) -> None:
+        """Ask for a name (a title and a step number are offered), then save under it."""
+        if not self.shelf.saving:
+            self.app.notify("Saving is off: no save folder.", severity="warning")
+            return
+        suggestion = f"{recorder.session.scene.title}, choice {len(recorder.session.journal)}"
+
+        def named(name: str | None) -> None:
+            if name:
+                self.shelf.save_as(recorder, name)
+
+        self.app.push_screen(SaveNameScreen(suggestion), named)

@@ -1,0 +1,157 @@
+"""The save store as the app sees it: every error said in words, the endings found, the writer.
+
+The store (engine/saves) raises `SaveError` and knows nothing of screens. The game must never
+stop on a damaged or unreadable save, so everything here tells what went wrong through
+`notify` and hands back what a screen can show anyway: an empty list, no career to continue.
+With saving off (no save folder) there is no store, and everything here is empty.
+
+The endings found are read once for every card of the title screen and kept here, and a
+career that reaches an ending adds it at once: the writer saves it a moment later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
+from textual.notifications import SeverityLevel
+
+from engine.load.folder import LoadResult
+from engine.saves.autosave import Autosaver
+from engine.saves.format import Career, SaveError, SaveInfo
+from engine.saves.record import Recorder
+from engine.saves.store import SaveStore
+
+
+class Notify(Protocol):
+    """How the shelf tells the player something: the app's `notify`."""
+
+    def __call__(
+        self, message: str, *, severity: SeverityLevel = "information", timeout: float | None = None
+    ) -> None: ...
+
+
+class SaveShelf:
+    """The saved careers, for the screens (read) and the app (write)."""
+
+    def __init__(self, store: SaveStore | None, catalog: Mapping[str, LoadResult], notify: Notify) -> None:
+        self.store = store
+        self.catalog = catalog  # the stories here: Continue only offers a career of one of them
+        self.notify = notify
+        self.autosaver: Autosaver | None = None
+        self.discoveries: dict[str, set[str]] | None = None  # endings found, by story, once read
+
+    @property
+    def saving(self) -> bool:
+        """Whether careers are saved at all (there is a save folder)."""
+        return self.store is not None
+
+    # -- opening and closing -------------------------------------------------------------------
+
+    def open(self, on_writer_error: Callable[[str], None]) -> None:
+        """Start the background writer; `on_writer_error` is called in the writer's thread."""
+        if self.store is not None:
+            self.autosaver = Autosaver(self.store, on_error=on_writer_error)
+
+    def close(self) -> None:
+        if self.autosaver is not None:
+            self.autosaver.close()
+
+    def flush(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) until every career handed over is on disk."""
+        if self.autosaver is not None:
+            self.autosaver.flush(timeout=timeout)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def show_notices(self) -> None:
+        """What the store noticed while reading (a damaged save set aside...), as warnings."""
+        if self.store is not None:
+            for line in self.store.take_notices():
+                self.notify(line, severity="warning", timeout=12)
+
+    def refresh_discoveries(self) -> None:
+        """Read the endings found from the store (once for every card of the title screen)."""
+        if self.store is None:
+            self.discoveries = {}
+            return
+        try:
+            self.discoveries = self.store.discovered_all()
+        except SaveError as err:
+            self.discoveries = {}
+            self.notify(str(err), severity="error")
+
+    def discovered(self, story_id: str) -> set[str]:
+        if self.discoveries is None:
+            self.refresh_discoveries()
+        return (self.discoveries or {}).get(story_id, set())
+
+    def list(self) -> list[SaveInfo]:
+        if self.store is None:
+            return []
+        try:
+            return self.store.list()
+        except SaveError as err:
+            self.notify(str(err), severity="error")
+            return []
+        finally:
+            self.show_notices()
+
+    def latest_autosave(self) -> SaveInfo | None:
+        """The career Continue resumes: the latest unfinished autosave of a story that is here."""
+        if self.store is None:
+            return None
+        try:
+            return self.store.latest_autosave(self.catalog)
+        except SaveError as err:
+            self.notify(str(err), severity="error")
+            return None
+        finally:
+            self.show_notices()
+
+    def load(self, save_id: str) -> Career | None:
+        """A saved career, or None after saying why not."""
+        if self.store is None:
+            return None
+        try:
+            return self.store.load(save_id)
+        except SaveError as err:
+            self.show_notices()
+            self.notify(str(err), severity="error", timeout=10)
+            return None
+
+    def unsaved(self, recorder: Recorder) -> bool:
+        """Whether choices of this career would be lost by quitting now."""
+        steps = len(recorder.session.journal)
+        if self.autosaver is None:
+            return steps > 0
+        self.autosaver.flush(timeout=2)
+        return not self.autosaver.saved(recorder.id, steps) and steps > 0
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def autosave(self, recorder: Recorder) -> None:
+        if self.autosaver is not None:
+            career = recorder.career()
+            self.autosaver.submit(career)
+            if career.ending is not None and self.discoveries is not None:  # found now, saved in a moment
+                self.discoveries.setdefault(career.story_id, set()).add(career.ending["scene"])
+
+    def save_as(self, recorder: Recorder, name: str) -> None:
+        """This moment of the career, under a name of its own (the autosave goes on as it was)."""
+        if self.store is None:
+            return
+        try:
+            self.store.save(recorder.career(slot=name, autosave=False))
+        except SaveError as err:
+            self.notify(f"Could not save: {err}", severity="error")
+            return
+        self.notify(f"Saved as “{name}”.")
+
+    def delete(self, save_id: str) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.delete(save_id)
+        except SaveError as err:
+            self.notify(str(err), severity="error")
