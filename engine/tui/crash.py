@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rich.text import Text
 
+from engine.core.errors import PointeEdgeError
 from engine.core.paths import user_path
 from engine.tui.screens.dialogs import MessageScreen
 
@@ -60,7 +61,7 @@ def bug_report(error: BaseException) -> MessageScreen:
     )
 
 
-class Crash(Exception):
+class Crash(PointeEdgeError):
     """An unexpected error as the player reads it when the app stops: one line, no traceback.
 
     Textual prints an exception that has `__rich__` by rendering it, where it would print a
