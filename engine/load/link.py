@@ -59,7 +59,10 @@ class Linker:
     root: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _scopes: dict[str | None, ex.Scope] = field(default_factory=dict)
-    _compiled: dict[tuple[Any, str | None], tuple[str, list[ex.Problem], ex.Fn | None]] = field(
+    # Trees decoded from the IR's wire form, once per distinct tree...
+    _trees: dict[ex.Data, ex.Node] = field(default_factory=dict)
+    # ... and each tree's type, problems and closure, once per chapter it is written in.
+    _compiled: dict[tuple[ex.Data, str | None], tuple[ex.Node, str, list[ex.Problem], ex.Fn | None]] = field(
         default_factory=dict
     )
 
@@ -85,6 +88,7 @@ class Linker:
             # cycle that would keep every file's IR alive while the loader pauses the collector.
             self._scopes.clear()
             self._compiled.clear()
+            self._trees.clear()
 
     def _link(self) -> Story | None:
         for f in self.files:
@@ -221,17 +225,20 @@ class Linker:
         return scope
 
     def expression(self, ctx: _Ctx, ir: Sequence[Any], want: str, what: str) -> Expr | None:
-        source, line, col, tree = ir
+        source, line, col, data = ir
         # Stories repeat expressions (`{technique}`, `+5`) many times: type and closure depend
         # only on the tree and, through short scene names in visits(), on the chapter.
-        key = (tree, ctx.chapter)
+        key = (data, ctx.chapter)
         known = self._compiled.get(key)
         if known is None:
+            tree = self._trees.get(data)
+            if tree is None:
+                tree = self._trees[data] = ex.from_data(data)
             scope = self.scope(ctx.chapter)
             got, problems = ex.infer(tree, scope)
             fn = ex.compile_node(tree, scope) if not problems else None
-            known = self._compiled[key] = (got, problems, fn)
-        got, problems, fn = known
+            known = self._compiled[key] = (tree, got, problems, fn)
+        tree, got, problems, fn = known
         path = ctx.file.path
         for p in problems:
             self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint)
@@ -248,8 +255,9 @@ class Linker:
     def template(self, ctx: _Ctx, ir: Sequence[Any] | None, what: str) -> tpl.Template | None:
         if ir is None:
             return None
-        compiled = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
-        if None in compiled:
+        found = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
+        compiled = [e for e in found if e is not None]
+        if len(compiled) < len(found):
             return None
         return tpl.link(ir, iter(compiled))
 

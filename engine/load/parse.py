@@ -174,13 +174,19 @@ class FileParser:
         if v is None or v.kind == "bad":
             return None
         if v.kind in ("int", "float", "bool") and not v.surprise:
-            return (v.raw, v.line, v.col, ("bool", v.value) if v.kind == "bool" else ("num", v.value))
-        source = self.text(v, what)
-        if source is None:
+            literal = ex.Bool(v.value) if v.kind == "bool" else ex.Num(v.value)
+            return (v.raw, v.line, v.col, ex.to_data(literal))
+        written = self.text(v, what)
+        found = None if written is None else self.expression_at(written, v, 0, what)
+        if found is None:
             return None
-        return self.expression_at(source, v, 0, what)
+        source, line, col, tree = found
+        return (source, line, col, ex.to_data(tree))
 
-    def expression_at(self, source: str, v: Value, offset: int, what: str) -> tuple[Any, ...] | None:
+    def expression_at(
+        self, source: str, v: Value, offset: int, what: str
+    ) -> tuple[str, int, int, ex.Node] | None:
+        """`(source, line, col, tree)` for an expression at `offset` in the string value `v`."""
         lead = len(source) - len(source.lstrip())
         line, col = self.source.locate(v, offset + lead)
         try:
@@ -210,13 +216,13 @@ class FileParser:
             if len(para) == 1 and para[0][0] == tpl.PLAIN and isinstance(para[0][1], str):
                 out.append(para[0][1])
                 continue
-            row = []
+            row: list[tuple[int, Any]] = []
             for style, value in para:
-                if not isinstance(value, str):
-                    source, offset, tree = value
-                    line, col = self.source.locate(v, offset)
-                    value = (source, line, col, tree)
-                row.append((style, value))
+                if isinstance(value, str):
+                    row.append((style, value))
+                else:
+                    line, col = self.source.locate(v, value.offset)
+                    row.append((style, (value.source, line, col, ex.to_data(value.tree))))
             out.append(tuple(row))
         return tuple(out)
 
@@ -274,8 +280,10 @@ class FileParser:
             return None
         source, line, col, tree = amount
         if sign in ("-", "%-"):
-            tree = ("num", -tree[1]) if tree[0] == "num" else ("neg", tree, 0)
-        return (op, stat, tree[1] if tree[0] == "num" else (source, line, col, tree))
+            tree = ex.Num(-tree.value) if isinstance(tree, ex.Num) else ex.Neg(tree, 0)
+        if isinstance(tree, ex.Num):
+            return (op, stat, tree.value)
+        return (op, stat, (source, line, col, ex.to_data(tree)))
 
     def route(self, m: Value, what: str, *, allow_none: bool = False) -> tuple[Any, ...] | None:
         """`(kind, target, after, line, col)`: the goto/call/return of a choice, outcome or branch."""
