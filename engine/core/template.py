@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar, cast
 
 from engine.core import expr as ex
+from engine.core.state_view import StateView
 from engine.core.textsafe import clean
 
 if TYPE_CHECKING:  # the model holds templates; a template holds the model's compiled expressions
@@ -201,7 +202,7 @@ class Template:
     constant: Rendered | None = None
     expressions: tuple[Expr, ...] = field(default=())  # the compiled expressions, in order
 
-    def render(self, state: Any) -> Rendered:
+    def render(self, state: StateView) -> Rendered:
         if self.constant is not None:
             return self.constant
         out: list[tuple[Span, ...]] = []

@@ -7,13 +7,14 @@ An author can always replace the result with `reason:` on the choice.
 
 from __future__ import annotations
 
-from typing import Any, assert_never
+from typing import assert_never
 
 from engine.core import expr as ex
 from engine.core.model import Story
+from engine.core.state_view import StateView
 
 
-def explain(tree: ex.Node, state: Any, story: Story, chapter: str) -> str:
+def explain(tree: ex.Node, state: StateView, story: Story, chapter: str) -> str:
     """A short reason the condition `tree` (written in `chapter`) is false in `state`."""
     return _Explainer(story, chapter, state).failing(tree, want=True) or "not available yet"
 
@@ -30,7 +31,7 @@ class _Explainer:
     number) are tried first and only the words that are used are formatted.
     """
 
-    def __init__(self, story: Story, chapter: str, state: Any = None):
+    def __init__(self, story: Story, chapter: str, state: StateView | None = None):
         self.story = story
         self.stats = {s.id: s for s in story.stats}
         self.flags = {f.id: f for f in story.flags}

@@ -11,11 +11,11 @@ that is not a comparison (a flag, `visited(...)`) is 0 or 1.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from engine.core import expr as ex
+from engine.core.state_view import StateView
 
-Distance = Callable[[Any], float]
+Distance = Callable[[StateView], float]
 
 SCALE = 10  # a gap of this size counts as one half: stats move by a few points a step
 

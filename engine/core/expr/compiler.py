@@ -3,7 +3,7 @@
 Play evaluates conditions, chances and interpolations on every step, so each node becomes one
 small closure over its children's closures: no tree is walked and no operator looked up at run
 time. The commonest condition by far, `stat OP number`, becomes a single closure with one dict
-lookup. The closures read the state and never write it.
+lookup. The closures read the state (`StateView`) and never write it.
 
 `compile_node` expects a tree that `infer()` accepted: it trusts the types (a number where a
 number is needed) and the names, and does not check them again.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypeAlias, assert_never, cast
+from typing import TypeAlias, assert_never, cast
 
 from engine.core.expr.nodes import (
     And,
@@ -32,9 +32,10 @@ from engine.core.expr.nodes import (
 )
 from engine.core.expr.typecheck import Scope
 from engine.core.expr.values import ARITH, COMPARE, MIRRORED, Value, round_half_away
+from engine.core.state_view import StateView
 
-Fn: TypeAlias = Callable[[Any], Value]  # of a game state
-_NumFn: TypeAlias = Callable[[Any], float]  # an Fn that infer() proved gives a number
+Fn: TypeAlias = Callable[[StateView], Value]
+_NumFn: TypeAlias = Callable[[StateView], float]  # an Fn that infer() proved gives a number
 
 
 def _number(node: Node, scope: Scope) -> _NumFn:
