@@ -144,9 +144,10 @@ class FileParser:
             self.problem(code, f"{what}: {message}", v, hint)
             return v.raw
         if v.kind == "str":
-            if not allow_empty and not v.value.strip():
+            value: str = v.value
+            if not allow_empty and not value.strip():
                 self.problem("E023", f"{what} is empty", v)
-            return v.value
+            return value
         if v.kind in ("int", "float"):
             return v.raw
         self.problem("E022", f"{what} must be text, not {_kind(v)}", v, 'put the text in quotes: "..."')
@@ -160,7 +161,8 @@ class FileParser:
             self.problem(code, f"{what}: {message}", v, hint)
             return None
         if v.kind == "int":
-            return v.value
+            number: int = v.value
+            return number
         if v.kind == "float" and float(v.value).is_integer():
             return int(v.value)
         self.problem("E022", f"{what} must be a whole number, not {_kind(v)}", v)
