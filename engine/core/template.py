@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar, cast
 
 from engine.core import expr as ex
+from engine.core.errors import PointeEdgeError
 from engine.core.state_view import StateView
 from engine.core.textsafe import clean
 
@@ -30,7 +31,9 @@ Span = tuple[str, int]  # text, style bits
 Rendered = tuple[tuple[Span, ...], ...]  # paragraphs of spans
 
 
-class TemplateError(Exception):
+class TemplateError(PointeEdgeError):
+    """A problem in the text itself (not in an expression), at `offset` characters into it."""
+
     def __init__(self, message: str, offset: int, hint: str | None = None, code: str = "E046"):
         super().__init__(message)
         self.message, self.offset, self.hint, self.code = message, offset, hint, code

@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.core import expr as ex
+from engine.core.errors import PointeEdgeError
+from engine.core.template import TemplateError
 
 _offsets = st.integers(0, 1000)
 _leaves = st.one_of(
@@ -92,6 +94,16 @@ def test_walks_go_in_the_order_written() -> None:
     tree = ex.parse('clamp(b + a, if f then c else d, visits("s")) > min(e, 1)')
     assert ex.names_in(tree) == ["b", "a", "f", "c", "d", "e"]
     assert [type(n).__name__ for n in ex.walk(ex.parse("-(a * 2)"))] == ["Neg", "Arith", "Name", "Num"]
+
+
+def test_the_language_errors_are_pointe_edge_errors_with_their_fields() -> None:
+    with pytest.raises(PointeEdgeError) as info:
+        ex.parse("a ** 2")
+    assert isinstance(info.value, ex.ExprError)
+    assert (info.value.offset, info.value.code) == (2, "E040")
+    assert issubclass(TemplateError, PointeEdgeError)
+    err = TemplateError("bad", 3, "a hint")
+    assert (err.message, err.offset, err.hint, err.code) == ("bad", 3, "a hint", "E046")
 
 
 def test_the_package_exports_exactly_its_public_names() -> None:

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
+from engine.core.errors import PointeEdgeError
 from engine.core.expr.nodes import (
     And,
     Arith,
@@ -55,7 +56,7 @@ MAX_LITERAL = 10**12
 KEYWORDS = frozenset({"and", "or", "not", "true", "false", "if", "then", "else"})
 
 
-class ExprError(Exception):
+class ExprError(PointeEdgeError):
     """A problem in an expression, at `offset` characters from its start (0-based)."""
 
     def __init__(self, message: str, offset: int = 0, hint: str | None = None, code: str = "E040"):
