@@ -130,7 +130,10 @@ class _Explainer:
             case ex.Arith() | ex.Cmp():
                 return f"{self.words(tree.left)} {tree.op} {self.words(tree.right)}"
             case ex.Cond():
-                return f"({self.words(tree.yes)} or {self.words(tree.no)})"
+                # Without `else` the result is the empty text: then there is nothing to say.
+                no = tree.no
+                otherwise = "" if no == ex.Str("") else f", else {self.words(no)}"
+                return f"({self.words(tree.yes)} if {self.words(tree.test)}{otherwise})"
             case ex.Call():
                 name, args = tree.name, tree.args
                 if name in ("visits", "visited"):
