@@ -2,12 +2,12 @@
 
 Text is prose first. A blank line starts a new paragraph and single line breaks are folded into
 spaces, as in Markdown, so authors can wrap lines freely. `*italic*` and `**bold**` are the only
-styling; `{expr}` inserts a value and `{cond ? "a" : "b"}` chooses a fragment. `{{`, `}}` and
-`\\*` write a literal brace or asterisk.
+styling; `{expr}` inserts a value and `{if cond then "a" else "b"}` chooses a fragment. `{{`,
+`}}` and `\\*` write a literal brace or asterisk.
 
-A template is parsed once at load into plain data (cacheable as JSON) and linked into a
-`Template` whose `render(state)` returns paragraphs of `(text, style)` spans: styled runs, never
-markup, so nothing in a story can be mistaken for terminal or Rich markup.
+A template is parsed once at load into pieces (`parse`; the loader keeps them in its cached IR)
+and linked into a `Template` whose `render(state)` returns paragraphs of `(text, style)` spans:
+styled runs, never markup, so nothing in a story can be mistaken for terminal or Rich markup.
 """
 
 from __future__ import annotations

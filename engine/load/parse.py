@@ -1,8 +1,9 @@
 """One story file -> plain-data IR, with every problem the file alone can reveal.
 
-The IR is JSON-friendly (dicts, lists, strings, numbers) so the load cache can store it; it
-holds the file's scenes with their texts split into pieces and their expressions parsed into
-trees, each with an absolute `[line, col]`. Nothing here knows other files: names of stats,
+The IR is plain data (dicts, lists, tuples, strings, numbers) so the load cache can store it
+with `marshal` (its shapes are in engine/load/ir.py); it holds the file's scenes with their
+texts split into pieces and their expressions parsed into trees (in their wire form), each
+with an absolute line and column. Nothing here knows other files: names of stats,
 flags and scenes are checked when the files are linked (engine/load/link.py).
 
 The IR depends only on the file's bytes and on whether it is the manifest, never on its path,
