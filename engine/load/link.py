@@ -18,7 +18,6 @@ from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, did_you_mean
 from engine.core.model import (
-    CONTINUE,
     Branch,
     Chance,
     Chapter,
@@ -515,4 +514,4 @@ def fingerprint(files: Sequence[SourceFile]) -> str:
     return h.hexdigest()[:32]
 
 
-__all__ = ["CONTINUE", "Linker", "SourceFile", "fingerprint"]
+__all__ = ["Linker", "SourceFile", "fingerprint"]

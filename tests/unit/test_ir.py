@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import marshal
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from engine.core import expr as ex
 from engine.load import ir as irt
+from engine.load import link
 from engine.load.folder import MANIFEST, story_files
 from engine.load.parse import parse_file
 from tests.support import BAD_STORIES, ROOT, STORIES
@@ -121,3 +123,10 @@ def test_every_file_parses_into_the_declared_shapes(folder: Path, path: Path) ->
     ir = parse_file(path.read_bytes(), path.relative_to(folder).as_posix() == MANIFEST)
     _check_file(ir, str(path))
     assert repr(marshal.loads(marshal.dumps(ir))) == repr(ir)  # what the cache stores, exactly
+
+
+def test_the_linker_exports_only_its_own_names() -> None:
+    for name in link.__all__:
+        obj = getattr(link, name)
+        assert inspect.isclass(obj) or inspect.isfunction(obj), name
+        assert obj.__module__ == link.__name__, name
