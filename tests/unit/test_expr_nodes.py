@@ -96,6 +96,13 @@ def test_walks_go_in_the_order_written() -> None:
     assert [type(n).__name__ for n in ex.walk(ex.parse("-(a * 2)"))] == ["Neg", "Arith", "Name", "Num"]
 
 
+def test_a_source_parsed_again_shares_its_tree_and_errors_are_raised_again() -> None:
+    assert ex.parse("stamina >= 40") is ex.parse("stamina >= 40")
+    for _ in range(2):
+        with pytest.raises(ex.ExprError):
+            ex.parse("stamina >=")
+
+
 def test_the_language_errors_are_pointe_edge_errors_with_their_fields() -> None:
     with pytest.raises(PointeEdgeError) as info:
         ex.parse("a ** 2")

@@ -28,6 +28,7 @@ literals (at most 10**12; arithmetic saturates beyond, engine/core/expr/values.p
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TypeVar
@@ -366,8 +367,15 @@ class _Parser:
         raise ExprError(f"unexpected `{t.text}`", t.offset, "a value is expected here")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(src: str) -> Node:
-    """Parse an expression into a tree of nodes. Raises ExprError, and nothing else, on bad input."""
+    """Parse an expression into a tree of nodes. Raises ExprError, and nothing else, on bad input.
+
+    Stories write the same expressions again and again (`{technique}` in every scene, the same
+    fragment of prose, `+5`), and a tree is immutable, so the trees of recent sources are kept
+    and shared: the cost of a cold load stays that of its distinct expressions. Errors are not
+    kept (a bad source is parsed again, to raise again).
+    """
     try:
         return _Parser(src).parse()
     except RecursionError:  # pragma: no cover - bounded by MAX_DEPTH, kept as a last guard
