@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from engine.author.graph import StoryGraph, chapter_order, detour_scenes, reach_order
 from engine.core import expr as ex
@@ -182,7 +183,7 @@ def _exits(story: Story, scene: Scene, state: GameState) -> tuple[Exit, ...]:
         label = tpl.to_plain(choice.text.render(state))
         ways: tuple[Way, ...]
         if choice.chance is not None:
-            percent = ex.round_half_away(choice.chance.expr.fn(state))
+            percent = ex.round_half_away(cast(float, choice.chance.expr.fn(state)))  # checked at load
             percent = min(CHANCE_MAX, max(CHANCE_MIN, percent))
             chance = f"{choice.chance.expr.source}: {percent}% now"
             ways = (
@@ -238,7 +239,7 @@ def effect_words(effect: Effect) -> str:
     amount = effect.amount
     sign = {"add": "", "set": "=", "fair": "%"}[effect.op]
     if isinstance(amount, Expr):
-        negative = amount.tree[0] == "neg"
+        negative = isinstance(amount.tree, ex.Neg)
         body = amount.source if amount.source.startswith("(") else f"({amount.source})"
         text = ("" if effect.op == "set" else "-" if negative else "+") + body
     elif effect.op == "set":

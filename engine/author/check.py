@@ -196,9 +196,9 @@ class _Analysis:
                     "end the list with a branch that has no `if`",
                 )
             for expr in walk.conditions(scene):
-                if expr.tree[0] == "bool":
+                if isinstance(expr.tree, ex.Bool):
                     self.report(
-                        "W109", f"condition is always {ex.format_value(expr.tree[1])}", expr.pos, scene.id
+                        "W109", f"condition is always {ex.format_value(expr.tree.value)}", expr.pos, scene.id
                     )
             for choice in scene.choices:
                 if choice.chance is None:
@@ -317,7 +317,8 @@ class _Analysis:
     def usage(self) -> None:
         story = self.story
         read: set[str] = set()
-        for tree in {e.tree for e in walk.expressions(story)}:
+        # The linker shares one tree between identical expressions: walk each shared tree once.
+        for tree in {id(e.tree): e.tree for e in walk.expressions(story)}.values():
             read.update(ex.names_in(tree))
         changed: set[str] = set()
         raised: set[str] = set()

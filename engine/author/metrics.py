@@ -6,8 +6,7 @@ the words of every fragment an interpolation can choose (`{if x then "..." else 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
 
 from engine.author import walk
 from engine.core import expr as ex
@@ -15,17 +14,11 @@ from engine.core.model import Scene, Story
 from engine.core.template import Template
 
 
-def strings_in(tree: Sequence[Any]) -> Iterator[str]:
-    """Every text literal in an expression tree."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if node[0] == "str":
-            yield node[1]
-        elif node[0] == "call":
-            stack.extend(node[2])
-        elif node[0] not in ("num", "bool", "name"):
-            stack.extend(c for c in node[1:] if isinstance(c, tuple))
+def strings_in(tree: ex.Node) -> Iterator[str]:
+    """Every text literal in an expression tree, in the order written."""
+    for node in ex.walk(tree):
+        if isinstance(node, ex.Str):
+            yield node.value
 
 
 def template_words(template: Template | None) -> int:

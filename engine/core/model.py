@@ -8,10 +8,10 @@ never parses anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from engine.core import expr as ex
 from engine.core.template import Template
 
 PHASES = ("training", "audition", "competition", "performance", "setback", "finale")
@@ -55,14 +55,15 @@ class Expr:
 
     source: str
     pos: Pos
-    tree: tuple[Any, ...]
-    type: str
-    fn: Callable[[Any], Any] = field(compare=False, repr=False)
+    tree: ex.Node
+    type: str  # ex.NUM, ex.BOOL, ex.STR or ex.ANY
+    fn: ex.Fn = field(compare=False, repr=False)
 
     @property
-    def constant(self) -> Any:
+    def constant(self) -> ex.Value | None:
         """The literal value when the expression is a single literal, else None."""
-        return self.tree[1] if self.tree[0] in ("num", "bool", "str") else None
+        tree = self.tree
+        return tree.value if isinstance(tree, ex.Num | ex.Bool | ex.Str) else None
 
 
 @dataclass(frozen=True, slots=True)

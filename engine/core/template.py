@@ -2,23 +2,28 @@
 
 Text is prose first. A blank line starts a new paragraph and single line breaks are folded into
 spaces, as in Markdown, so authors can wrap lines freely. `*italic*` and `**bold**` are the only
-styling; `{expr}` inserts a value and `{cond ? "a" : "b"}` chooses a fragment. `{{`, `}}` and
-`\\*` write a literal brace or asterisk.
+styling; `{expr}` inserts a value and `{if cond then "a" else "b"}` chooses a fragment. `{{`,
+`}}` and `\\*` write a literal brace or asterisk.
 
-A template is parsed once at load into plain data (cacheable as JSON) and linked into a
-`Template` whose `render(state)` returns paragraphs of `(text, style)` spans: styled runs, never
-markup, so nothing in a story can be mistaken for terminal or Rich markup.
+A template is parsed once at load into pieces (`parse`; the loader keeps them in its cached IR)
+and linked into a `Template` whose `render(state)` returns paragraphs of `(text, style)` spans:
+styled runs, never markup, so nothing in a story can be mistaken for terminal or Rich markup.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar, cast
 
 from engine.core import expr as ex
+from engine.core.errors import PointeEdgeError
+from engine.core.state_view import StateView
 from engine.core.textsafe import clean
+
+if TYPE_CHECKING:  # the model holds templates; a template holds the model's compiled expressions
+    from engine.core.model import Expr
 
 PLAIN, ITALIC, BOLD = 0, 1, 2
 
@@ -26,7 +31,9 @@ Span = tuple[str, int]  # text, style bits
 Rendered = tuple[tuple[Span, ...], ...]  # paragraphs of spans
 
 
-class TemplateError(Exception):
+class TemplateError(PointeEdgeError):
+    """A problem in the text itself (not in an expression), at `offset` characters into it."""
+
     def __init__(self, message: str, offset: int, hint: str | None = None, code: str = "E046"):
         super().__init__(message)
         self.message, self.offset, self.hint, self.code = message, offset, hint, code
@@ -59,15 +66,26 @@ def _expression_end(text: str, start: int) -> int:
 ExprProblem = tuple[ex.ExprError, int, str]  # the error, where its expression starts, its source
 
 
-def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | ExprProblem]]:
-    """Parse text into paragraphs of `[style, str]` and `[style, [source, offset, tree]]` pieces.
+class Interpolation(NamedTuple):
+    """A `{...}` in the text: its source (trimmed), where that starts in the text, its tree."""
+
+    source: str
+    offset: int
+    tree: ex.Node
+
+
+Piece: TypeAlias = tuple[int, "str | Interpolation"]  # style bits, and literal text or an expression
+
+
+def parse(text: str) -> tuple[list[list[Piece]], list[TemplateError | ExprProblem]]:
+    """Parse text into paragraphs of `(style, str)` and `(style, Interpolation)` pieces.
 
     Returns the pieces and the problems found (all of them, not just the first). Expression
     errors come back as `(ExprError, offset of the expression in the text, its source)`.
     """
     problems: list[TemplateError | ExprProblem] = []
-    paragraphs: list[list[list[Any]]] = []
-    pieces: list[list[Any]] = []
+    paragraphs: list[list[Piece]] = []
+    pieces: list[Piece] = []
     buf: list[str] = []
     style = PLAIN
     opened = {ITALIC: -1, BOLD: -1}
@@ -76,10 +94,11 @@ def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | ExprPr
     def flush() -> None:
         if buf:
             chunk = "".join(buf)
-            if pieces and isinstance(pieces[-1][1], str) and pieces[-1][0] == style:
-                pieces[-1][1] += chunk
+            last = pieces[-1][1] if pieces and pieces[-1][0] == style else None
+            if isinstance(last, str):
+                pieces[-1] = (style, last + chunk)
             else:
-                pieces.append([style, chunk])
+                pieces.append((style, chunk))
             buf.clear()
 
     def end_paragraph(at: int) -> None:
@@ -121,15 +140,13 @@ def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | ExprPr
                 continue
             source = text[i + 1 : end]
             flush()
+            lead = len(source) - len(source.lstrip())
             try:
                 tree = ex.parse(source.strip())
             except ex.ExprError as err:
-                lead = len(source) - len(source.lstrip())
                 problems.append((err, i + 1 + lead, source.strip()))
-                tree = None
-            if tree is not None:
-                lead = len(source) - len(source.lstrip())
-                pieces.append([style, [source.strip(), i + 1 + lead, tree]])
+            else:
+                pieces.append((style, Interpolation(source.strip(), i + 1 + lead, tree)))
             i = end + 1
         elif ch == "}":
             if text.startswith("}}", i):
@@ -157,20 +174,20 @@ def parse(text: str) -> tuple[list[list[list[Any]]], list[TemplateError | ExprPr
 _STAR_HINT = "close it with the same mark, or write \\* for a literal asterisk"
 
 
-def _tidy(pieces: list[list[Any]]) -> list[list[Any]]:
+def _tidy(pieces: list[Piece]) -> list[Piece]:
     """Collapse runs of spaces and trim the paragraph's ends."""
-    out: list[list[Any]] = []
+    out: list[Piece] = []
     for style, value in pieces:
         if isinstance(value, str):
             if "  " in value:
                 value = _squash(value)
             if not value:
                 continue
-        out.append([style, value])
-    if out and isinstance(out[0][1], str):
-        out[0][1] = out[0][1].lstrip()
-    if out and isinstance(out[-1][1], str):
-        out[-1][1] = out[-1][1].rstrip()
+        out.append((style, value))
+    if out and isinstance(first := out[0][1], str):
+        out[0] = (out[0][0], first.lstrip())
+    if out and isinstance(last := out[-1][1], str):
+        out[-1] = (out[-1][0], last.rstrip())
     return [p for p in out if p[1] != ""]
 
 
@@ -184,11 +201,11 @@ def _squash(value: str) -> str:
 class Template:
     """Linked text: constant spans and compiled expressions, rendered against game state."""
 
-    paragraphs: tuple[tuple[tuple[int, Any], ...], ...]  # (style, str or compiled expression)
+    paragraphs: tuple[tuple[tuple[int, str | Expr], ...], ...]  # (style, str or compiled expression)
     constant: Rendered | None = None
-    expressions: tuple[Any, ...] = field(default=())  # the compiled expressions, each with `.fn`
+    expressions: tuple[Expr, ...] = field(default=())  # the compiled expressions, in order
 
-    def render(self, state: Any) -> Rendered:
+    def render(self, state: StateView) -> Rendered:
         if self.constant is not None:
             return self.constant
         out: list[tuple[Span, ...]] = []
@@ -234,14 +251,17 @@ def _close_gaps(spans: list[Span]) -> list[Span]:
 _SPACES = re.compile(" {2,}")
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: ex.Value) -> str:
     if isinstance(value, str):
         return clean(value)
     return ex.format_value(value)
 
 
-def expression_pieces(paragraphs: Sequence[Any]) -> Iterator[Any]:
-    """The `(source, line, col, tree)` pieces of parsed paragraphs, in order."""
+_X = TypeVar("_X")  # how a paragraph holds an expression: `Interpolation`, or the IR's record
+
+
+def expression_pieces(paragraphs: Iterable[str | Iterable[tuple[int, str | _X]]]) -> Iterator[_X]:
+    """The expressions of parsed paragraphs (each a plain str or `(style, piece)` pairs), in order."""
     for para in paragraphs:
         if not isinstance(para, str):
             for _, value in para:
@@ -249,19 +269,19 @@ def expression_pieces(paragraphs: Sequence[Any]) -> Iterator[Any]:
                     yield value
 
 
-def link(paragraphs: Sequence[Any], compiled: Iterator[Any]) -> Template:
+def link(paragraphs: Iterable[str | Iterable[tuple[int, object]]], compiled: Iterator[Expr]) -> Template:
     """A Template from parsed paragraphs and their compiled expressions, in the same order.
 
-    A paragraph is a plain str or a sequence of `(style, str or expression)` pieces; each
-    compiled expression is any object whose `.fn(state)` gives the value (`model.Expr`).
+    A paragraph is a plain str or a sequence of `(style, str or expression)` pieces; the
+    expressions are replaced, in order, by the compiled ones (`model.Expr`).
     """
-    linked: list[tuple[tuple[int, Any], ...]] = []
-    exprs: list[Any] = []
+    linked: list[tuple[tuple[int, str | Expr], ...]] = []
+    exprs: list[Expr] = []
     for para in paragraphs:
         if isinstance(para, str):
             linked.append(((PLAIN, para),))
             continue
-        row: list[tuple[int, Any]] = []
+        row: list[tuple[int, str | Expr]] = []
         for style, value in para:
             if isinstance(value, str):
                 row.append((style, value))
@@ -272,8 +292,8 @@ def link(paragraphs: Sequence[Any], compiled: Iterator[Any]) -> Template:
         linked.append(tuple(row))
     frozen = tuple(linked)
     constant = None
-    if not exprs:
-        constant = tuple(tuple((v, s) for s, v in para) for para in frozen if para)
+    if not exprs:  # then every piece is text
+        constant = cast(Rendered, tuple(tuple((v, s) for s, v in para) for para in frozen if para))
     return Template(frozen, constant, tuple(exprs))
 
 

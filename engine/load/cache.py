@@ -19,10 +19,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from engine.core.paths import user_path
-from engine.load.ir import IR_VERSION
+from engine.load.ir import IR_VERSION, FileIR
 
 ENV = "POINTE_EDGE_CACHE"
 _MAGIC = b"PECACHE1"
@@ -86,7 +86,7 @@ class ParseCache:
         assert self.directory is not None
         return self.directory / "ir" / key[:2] / f"{key}.bin"
 
-    def get(self, key: str | None) -> dict[str, Any] | None:
+    def get(self, key: str | None) -> FileIR | None:
         if self.directory is None or key is None:
             return None
         path = self._path(key)
@@ -104,12 +104,12 @@ class ParseCache:
         self.hits += 1
         return ir
 
-    def put(self, key: str | None, ir: dict[str, Any]) -> None:
+    def put(self, key: str | None, ir: FileIR) -> None:
         if self.directory is None or key is None:
             return
         path = self._path(key)
         try:
-            payload = marshal.dumps(ir)
+            payload = marshal.dumps(cast("dict[str, object]", ir))  # a TypedDict is a plain dict
         except ValueError:  # pragma: no cover - the IR is plain data by construction
             return
         blob = _MAGIC + hashlib.sha256(payload).digest() + payload
@@ -128,7 +128,7 @@ class ParseCache:
             return  # a read-only or full disk only costs speed
 
 
-def _decode(blob: bytes) -> dict[str, Any] | None:
+def _decode(blob: bytes) -> FileIR | None:
     head = len(_MAGIC) + 32
     if len(blob) < head or not blob.startswith(_MAGIC):
         return None
@@ -141,4 +141,6 @@ def _decode(blob: bytes) -> dict[str, Any] | None:
         return None
     if not isinstance(ir, dict) or ir.get("v") != IR_VERSION or not isinstance(ir.get("problems"), list):
         return None
-    return ir
+    # The checksum proves these are the bytes `put` wrote, and the key (which covers the
+    # parser's code and IR_VERSION) that the parser that wrote them is this one.
+    return cast(FileIR, ir)

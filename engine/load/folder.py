@@ -15,12 +15,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.errors import PointeEdgeError
 from engine.core.model import Story
 from engine.load.cache import ParseCache, default_dir
+from engine.load.ir import FileIR
 from engine.load.link import Linker, SourceFile
 from engine.load.parse import content_hash, parse_file
 
@@ -118,10 +118,8 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
                 )
             )
             continue
-        ir: dict[str, Any] | None = None
-        if cache is not None:
-            key = cache.key(digest, manifest)
-            ir = cache.get(key)
+        key = cache.key(digest, manifest) if cache is not None else None
+        ir = cache.get(key) if cache is not None else None
         if ir is None:
             ir = parse_file(data, manifest)
             if cache is not None:
@@ -130,7 +128,7 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
     return sources
 
 
-def _one_problem(code: str, message: str, hint: str | None) -> dict[str, Any]:
+def _one_problem(code: str, message: str, hint: str | None) -> FileIR:
     """The IR of a file that could not be read at all: nothing but its problem."""
     return {
         "v": 0,
@@ -138,7 +136,7 @@ def _one_problem(code: str, message: str, hint: str | None) -> dict[str, Any]:
         "chapter": None,
         "scenes": [],
         "grafts": [],
-        "problems": [[code, message, 1, 1, None, hint]],
+        "problems": [(code, message, 1, 1, None, hint)],
     }
 
 

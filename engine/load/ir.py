@@ -3,8 +3,142 @@
 It is plain data (dicts, lists, tuples, strings, numbers) because the load cache stores it with
 `marshal`. `IR_VERSION` names its shape: it is part of every cache key and of every story's
 fingerprint, so changing the shape without changing the number could serve stale entries.
+
+The shapes are declared here once: the parser (engine/load/parse.py) builds them and the linker
+(engine/load/link.py) reads them, both by name. Mappings are TypedDicts; the small records are
+tuples, which marshal keeps compactly, each unpacked into names in one place of the linker.
+Keys marked `NotRequired` are left out when they hold their default, which keeps entries small.
+Expressions are in the wire form of `engine.core.expr.to_data`.
 """
 
 from __future__ import annotations
 
-IR_VERSION = 1
+from typing import NotRequired, TypeAlias, TypedDict
+
+from engine.core.expr import Data
+
+IR_VERSION = 2  # 2: stat and flag definitions and problems are tuples (were lists)
+
+#: A problem the file alone reveals: code, message, line, col, scene id (or None), hint.
+ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
+#: A scene named in a `goto`, `call` or `start`: the name as written, line, col.
+RefIR: TypeAlias = tuple[str, int, int]
+#: An expression: its source (trimmed), line, col, and its tree's wire form.
+ExprIR: TypeAlias = tuple[str, int, int, Data]
+#: goto/call/return: kind, target (None for return, or when not a valid name), after (call's
+#: `goto`), line, col.
+RouteIR: TypeAlias = tuple[str, RefIR | None, RefIR | None, int, int]
+#: add/set/fair/flag: op, target, amount (a number when constant, else an expression; None for
+#: a flag), the flag's new value (False for a stat), line, col.
+EffectIR: TypeAlias = tuple[str, str, int | float | ExprIR | None, bool, int, int]
+#: One line of `next`: its condition (None: always), route, line, col.
+BranchIR: TypeAlias = tuple[ExprIR | None, RouteIR, int, int]
+#: id, label, start, min, max, help, line, col.
+StatIR: TypeAlias = tuple[str, str, int, int, int, str, int, int]
+#: id, label, help, line, col.
+FlagIR: TypeAlias = tuple[str, str, str, int, int]
+#: A paragraph of text: a plain str when unstyled and constant (the usual case), else
+#: `(style, str)` and `(style, expression)` pieces.
+ParagraphIR: TypeAlias = str | tuple[tuple[int, str | ExprIR], ...]
+TemplateIR: TypeAlias = tuple[ParagraphIR, ...]
+
+
+class ManifestIR(TypedDict):
+    id: str | None  # None when missing or not a valid name (reported)
+    title: str
+    protagonist: str
+    discipline: str
+    blurb: str
+    version: str
+    author: str
+    start: RefIR | None
+    stats: list[StatIR]
+    flags: list[FlagIR]
+    line: int
+    col: int
+
+
+class ChapterIR(TypedDict):
+    id: str | None
+    phase: str | None
+    title: str
+    line: int
+    col: int
+
+
+class EndingIR(TypedDict):
+    title: str
+    tone: str
+    line: int
+    col: int
+
+
+class OutcomeIR(TypedDict):
+    text: TemplateIR | None
+    milestone: TemplateIR | None
+    effects: list[EffectIR]
+    route: RouteIR
+    line: int
+    col: int
+
+
+class ChanceIR(TypedDict):
+    expr: ExprIR
+    success: OutcomeIR
+    failure: OutcomeIR
+
+
+# `if` and `continue` are Python keywords, so these two are declared in the functional form.
+
+ChoiceIR = TypedDict(
+    "ChoiceIR",
+    {
+        "id": str,  # "" when it could have none (reported)
+        "line": int,
+        "col": int,
+        "text": TemplateIR | None,
+        # Most choices have no `if`, chance or reason: each is present only when set. Exactly
+        # one of `route` and `chance` is present when the choice is whole.
+        "if": NotRequired[ExprIR],
+        "locked": NotRequired[bool],
+        "reason": NotRequired[str],
+        "milestone": NotRequired[TemplateIR],
+        "effects": NotRequired[list[EffectIR]],
+        "route": NotRequired[RouteIR],
+        "chance": NotRequired[ChanceIR],
+    },
+)
+
+SceneIR = TypedDict(
+    "SceneIR",
+    {
+        "name": str,  # without the chapter
+        "line": int,
+        "col": int,
+        # Present only when written (and, but for `ending`, not empty).
+        "title": NotRequired[str],
+        "text": NotRequired[TemplateIR],
+        "milestone": NotRequired[TemplateIR],
+        "effects": NotRequired[list[EffectIR]],
+        "continue": NotRequired[str],
+        "choices": NotRequired[list[ChoiceIR]],
+        "next": NotRequired[list[BranchIR]],
+        "ending": NotRequired[EndingIR | None],  # None: written, but not valid (reported)
+    },
+)
+
+
+class GraftIR(TypedDict):
+    scene: str  # the target, as written
+    line: int
+    col: int
+    choices: list[ChoiceIR]
+
+
+class FileIR(TypedDict):
+    v: int  # IR_VERSION, or 0 for a file that could not be read
+    manifest: ManifestIR | None
+    chapter: ChapterIR | None
+    scenes: list[SceneIR]
+    grafts: list[GraftIR]
+    problems: list[ProblemIR]

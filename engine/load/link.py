@@ -13,13 +13,11 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, did_you_mean
 from engine.core.model import (
-    CONTINUE,
     Branch,
     Chance,
     Chapter,
@@ -35,7 +33,18 @@ from engine.core.model import (
     Stat,
     Story,
 )
-from engine.load.ir import IR_VERSION
+from engine.load.ir import (
+    IR_VERSION,
+    ChoiceIR,
+    EffectIR,
+    ExprIR,
+    FileIR,
+    OutcomeIR,
+    RefIR,
+    RouteIR,
+    SceneIR,
+    TemplateIR,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +52,7 @@ class SourceFile:
     path: str  # as shown to the author (relative to where the command runs, when possible)
     rel: str  # relative to the story folder, with forward slashes
     content_hash: str
-    ir: dict[str, Any]
+    ir: FileIR
 
 
 @dataclass
@@ -59,7 +68,10 @@ class Linker:
     root: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _scopes: dict[str | None, ex.Scope] = field(default_factory=dict)
-    _compiled: dict[tuple[Any, str | None], tuple[str, list[ex.Problem], ex.Fn | None]] = field(
+    # Trees decoded from the IR's wire form, once per distinct tree...
+    _trees: dict[ex.Data, ex.Node] = field(default_factory=dict)
+    # ... and each tree's type, problems and closure, once per chapter it is written in.
+    _compiled: dict[tuple[ex.Data, str | None], tuple[ex.Node, str, list[ex.Problem], ex.Fn | None]] = field(
         default_factory=dict
     )
 
@@ -85,12 +97,13 @@ class Linker:
             # cycle that would keep every file's IR alive while the loader pauses the collector.
             self._scopes.clear()
             self._compiled.clear()
+            self._trees.clear()
 
     def _link(self) -> Story | None:
         for f in self.files:
             for code, message, line, col, scene, hint in f.ir["problems"]:
                 self.report(code, message, f.path, line, col, scene, hint)
-        manifests = [f for f in self.files if f.ir.get("manifest") is not None]
+        manifests = [(f, m) for f in self.files if (m := f.ir["manifest"]) is not None]
         if not manifests:
             if not any(f.rel == "story.yaml" for f in self.files):
                 self.report(
@@ -103,26 +116,26 @@ class Linker:
                     "see docs/authoring.md, 'The manifest'",
                 )
             return None
-        manifest_file = manifests[0]
-        m = manifest_file.ir["manifest"]
+        manifest_file, m = manifests[0]
+        path = manifest_file.path
         self.stats = {
-            s[0]: Stat(s[0], s[1], s[2], s[3], s[4], s[5], Pos(manifest_file.path, s[6], s[7]))
-            for s in m.get("stats", [])
+            sid: Stat(sid, label, start, low, high, help_, Pos(path, line, col))
+            for sid, label, start, low, high, help_, line, col in m["stats"]
         }
         self.flags = {
-            f[0]: Flag(f[0], f[1], f[2], Pos(manifest_file.path, f[3], f[4])) for f in m.get("flags", [])
+            fid: Flag(fid, label, help_, Pos(path, line, col)) for fid, label, help_, line, col in m["flags"]
         }
         for name in self.stats.keys() & self.flags.keys():
             pos = self.flags[name].pos
             self.report("E024", f"`{name}` is both a stat and a flag", pos.file, pos.line, pos.col, None)
         self.chapters: dict[str, Chapter] = {}
         chapter_of: dict[str, SourceFile] = {}
-        raw_scenes: dict[str, tuple[SourceFile, str, dict[str, Any]]] = {}
+        raw_scenes: dict[str, tuple[SourceFile, str, SceneIR]] = {}
         for f in self.files:
-            ch = f.ir.get("chapter")
-            if not ch or not ch.get("id"):
+            ch = f.ir["chapter"]
+            cid = ch["id"] if ch else None
+            if not ch or not cid:
                 continue
-            cid = ch["id"]
             if cid in self.chapters:
                 first = chapter_of[cid]
                 self.report(
@@ -143,7 +156,7 @@ class Linker:
             # unique across files (E026 above), so full scene ids are unique here.
             for sc in f.ir["scenes"]:
                 raw_scenes[f"{cid}.{sc['name']}"] = (f, cid, sc)
-            f.ir["scenes"] = ()  # from here on raw_scenes holds the only reference
+            f.ir["scenes"] = []  # from here on raw_scenes holds the only reference
         self.scene_ids = list(raw_scenes)
         self.scene_set = set(raw_scenes)
         self.short_names: dict[str, list[str]] = {}
@@ -157,29 +170,30 @@ class Linker:
             # memory of a large load near the size of the finished story.
             f, cid, sc = raw_scenes.pop(sid)
             scenes[sid] = self.scene(_Ctx(f, cid, sid), sid, sc, grafted.get(sid, []))
-        start = m.get("start")
+        start = m["start"]
         start_id = ""
         if start:
-            start_id = self.resolve(start[0], None) or ""
+            start_name, start_line, start_col = start
+            start_id = self.resolve(start_name, None) or ""
             if not start_id:
-                hint = self.target_hint(start[0], None)
+                hint = self.target_hint(start_name, None)
                 self.report(
                     "E058",
-                    f"start scene `{start[0]}` does not exist",
+                    f"start scene `{start_name}` does not exist",
                     manifest_file.path,
-                    start[1],
-                    start[2],
+                    start_line,
+                    start_col,
                     None,
                     hint,
                 )
         return Story(
-            id=m.get("id") or "",
-            title=m.get("title", ""),
-            protagonist=m.get("protagonist", ""),
-            discipline=m.get("discipline", ""),
-            blurb=" ".join(m.get("blurb", "").split()),
-            version=m.get("version", ""),
-            author=m.get("author", ""),
+            id=m["id"] or "",
+            title=m["title"],
+            protagonist=m["protagonist"],
+            discipline=m["discipline"],
+            blurb=" ".join(m["blurb"].split()),
+            version=m["version"],
+            author=m["author"],
             start=start_id,
             stats=tuple(self.stats.values()),
             flags=tuple(self.flags.values()),
@@ -220,18 +234,21 @@ class Linker:
             )
         return scope
 
-    def expression(self, ctx: _Ctx, ir: Sequence[Any], want: str, what: str) -> Expr | None:
-        source, line, col, tree = ir
+    def expression(self, ctx: _Ctx, ir: ExprIR, want: str, what: str) -> Expr | None:
+        source, line, col, data = ir
         # Stories repeat expressions (`{technique}`, `+5`) many times: type and closure depend
         # only on the tree and, through short scene names in visits(), on the chapter.
-        key = (tree, ctx.chapter)
+        key = (data, ctx.chapter)
         known = self._compiled.get(key)
         if known is None:
+            tree = self._trees.get(data)
+            if tree is None:
+                tree = self._trees[data] = ex.from_data(data)
             scope = self.scope(ctx.chapter)
             got, problems = ex.infer(tree, scope)
             fn = ex.compile_node(tree, scope) if not problems else None
-            known = self._compiled[key] = (got, problems, fn)
-        got, problems, fn = known
+            known = self._compiled[key] = (tree, got, problems, fn)
+        tree, got, problems, fn = known
         path = ctx.file.path
         for p in problems:
             self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint)
@@ -245,17 +262,18 @@ class Linker:
             return None
         return Expr(source, Pos(path, line, col), tree, got, fn)
 
-    def template(self, ctx: _Ctx, ir: Sequence[Any] | None, what: str) -> tpl.Template | None:
+    def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str) -> tpl.Template | None:
         if ir is None:
             return None
-        compiled = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
-        if None in compiled:
+        found = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
+        compiled = [e for e in found if e is not None]
+        if len(compiled) < len(found):
             return None
         return tpl.link(ir, iter(compiled))
 
     # -- pieces ----------------------------------------------------------------------------
 
-    def effects(self, ctx: _Ctx, irs: Sequence[Sequence[Any]] | None) -> tuple[Effect, ...]:
+    def effects(self, ctx: _Ctx, irs: Sequence[EffectIR] | None) -> tuple[Effect, ...]:
         if not irs:
             return ()
         out: list[Effect] = []
@@ -284,13 +302,14 @@ class Linker:
                 )
                 continue
             amount: int | float | Expr | None
-            if isinstance(amount_ir, (int, float)):
-                amount = amount_ir
-                self.range_check(ctx, stat, op, amount_ir, line, col)
-            else:
+            if isinstance(amount_ir, tuple):
                 amount = self.expression(ctx, amount_ir, ex.NUM, f"effect on `{target}`")
                 if amount is None:
                     continue
+            else:  # a constant: a number (an amount is None only for a flag, above)
+                amount = amount_ir
+                if amount_ir is not None:
+                    self.range_check(ctx, stat, op, amount_ir, line, col)
             out.append(Effect(op, target, amount, False, Pos(path, line, col)))
         return tuple(out)
 
@@ -307,7 +326,7 @@ class Linker:
         if problem:
             self.report("E033", problem, ctx.file.path, line, col, ctx.scene)
 
-    def route(self, ctx: _Ctx, ir: Sequence[Any]) -> Route | None:
+    def route(self, ctx: _Ctx, ir: RouteIR) -> Route | None:
         kind, target_ir, after_ir, line, col = ir
         path = ctx.file.path
         pos = Pos(path, line, col)
@@ -325,7 +344,7 @@ class Linker:
                 return None
         return Route(kind, target, after, pos)
 
-    def target(self, ctx: _Ctx, ref: Sequence[Any], verb: str) -> str | None:
+    def target(self, ctx: _Ctx, ref: RefIR, verb: str) -> str | None:
         """The scene id a `goto`/`call` names, or None after reporting that it does not exist."""
         name, line, col = ref
         found = self.resolve(name, ctx.chapter)
@@ -342,25 +361,27 @@ class Linker:
             )
         return found
 
-    def choice(self, ctx: _Ctx, ir: dict[str, Any], graft: str | None = None) -> Choice | None:
+    def choice(self, ctx: _Ctx, ir: ChoiceIR, graft: str | None = None) -> Choice | None:
         path = ctx.file.path
         text = self.template(ctx, ir["text"], "choice text")
         condition = None
         ok = text is not None
-        if ir.get("if") is not None:
-            condition = self.expression(ctx, ir["if"], ex.BOOL, "condition")
+        if_ir = ir.get("if")
+        if if_ir is not None:
+            condition = self.expression(ctx, if_ir, ex.BOOL, "condition")
             ok = ok and condition is not None
         effects = self.effects(ctx, ir.get("effects"))
         route = chance = None
-        if ir.get("chance") is not None:
-            c = ir["chance"]
+        c = ir.get("chance")
+        route_ir = ir.get("route")
+        if c is not None:
             expr = self.expression(ctx, c["expr"], ex.NUM, "chance")
             success, failure = self.outcome(ctx, c["success"]), self.outcome(ctx, c["failure"])
             if expr is not None and success is not None and failure is not None:
                 chance = Chance(expr, success, failure)
             ok = ok and chance is not None
-        elif ir.get("route") is not None:
-            route = self.route(ctx, ir["route"])
+        elif route_ir is not None:
+            route = self.route(ctx, route_ir)
             ok = ok and route is not None
         else:
             ok = False
@@ -380,7 +401,7 @@ class Linker:
             self.template(ctx, ir.get("milestone"), "milestone"),
         )
 
-    def outcome(self, ctx: _Ctx, ir: dict[str, Any] | None) -> Outcome | None:
+    def outcome(self, ctx: _Ctx, ir: OutcomeIR | None) -> Outcome | None:
         if ir is None:
             return None
         route = self.route(ctx, ir["route"])
@@ -391,14 +412,14 @@ class Linker:
         milestone = self.template(ctx, ir.get("milestone"), "milestone")
         return Outcome(effects, route, text, Pos(ctx.file.path, ir["line"], ir["col"]), milestone)
 
-    def grafts(self) -> dict[str, list[tuple[_Ctx, dict[str, Any]]]]:
+    def grafts(self) -> dict[str, list[tuple[_Ctx, ChoiceIR]]]:
         """Grafted choices by target scene, in file order; conflicts are reported here."""
-        out: dict[str, list[tuple[_Ctx, dict[str, Any]]]] = {}
+        out: dict[str, list[tuple[_Ctx, ChoiceIR]]] = {}
         owner: dict[tuple[str, str], SourceFile] = {}
         for f in self.files:
-            ch = f.ir.get("chapter")
+            ch = f.ir["chapter"]
             chapter = ch["id"] if ch else None
-            for g in f.ir.get("grafts", []):
+            for g in f.ir["grafts"]:
                 target = self.resolve(g["scene"], chapter)
                 if target is None:
                     self.report(
@@ -430,17 +451,13 @@ class Linker:
                     out.setdefault(target, []).append((_Ctx(f, chapter, target), c))
         return out
 
-    def scene(
-        self, ctx: _Ctx, sid: str, ir: dict[str, Any], grafted: list[tuple[_Ctx, dict[str, Any]]]
-    ) -> Scene:
+    def scene(self, ctx: _Ctx, sid: str, ir: SceneIR, grafted: list[tuple[_Ctx, ChoiceIR]]) -> Scene:
         path = ctx.file.path
         text = self.template(ctx, ir.get("text"), "text")
         effects = self.effects(ctx, ir.get("effects"))
         choices: list[Choice] = []
         seen: set[str] = set()
-        offered: list[tuple[_Ctx, dict[str, Any], str | None]] = [
-            (ctx, c, None) for c in ir.get("choices", ())
-        ]
+        offered: list[tuple[_Ctx, ChoiceIR, str | None]] = [(ctx, c, None) for c in ir.get("choices", ())]
         offered += [(gctx, c, gctx.file.rel) for gctx, c in grafted]
         for cctx, c, graft in offered:
             if c["id"] in seen:
@@ -466,8 +483,8 @@ class Linker:
             if route is not None and (cond_ir is None or cond is not None):
                 branches.append(Branch(cond, route, Pos(path, line, col)))
         ending = None
-        if ir.get("ending") is not None:
-            e = ir["ending"]
+        e = ir.get("ending")
+        if e is not None:
             ending = Ending(e["title"], e["tone"], Pos(path, e["line"], e["col"]))
         title = ir.get("title") or sid.split(".", 1)[1].replace("_", " ").capitalize()
         return Scene(
@@ -497,4 +514,4 @@ def fingerprint(files: Sequence[SourceFile]) -> str:
     return h.hexdigest()[:32]
 
 
-__all__ = ["CONTINUE", "Linker", "SourceFile", "fingerprint"]
+__all__ = ["Linker", "SourceFile", "fingerprint"]

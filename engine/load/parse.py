@@ -1,8 +1,9 @@
 """One story file -> plain-data IR, with every problem the file alone can reveal.
 
-The IR is JSON-friendly (dicts, lists, strings, numbers) so the load cache can store it; it
-holds the file's scenes with their texts split into pieces and their expressions parsed into
-trees, each with an absolute `[line, col]`. Nothing here knows other files: names of stats,
+The IR is plain data (dicts, lists, tuples, strings, numbers) so the load cache can store it
+with `marshal` (its shapes are in engine/load/ir.py); it holds the file's scenes with their
+texts split into pieces and their expressions parsed into trees (in their wire form), each
+with an absolute line and column. Nothing here knows other files: names of stats,
 flags and scenes are checked when the files are linked (engine/load/link.py).
 
 The IR depends only on the file's bytes and on whether it is the manifest, never on its path,
@@ -14,13 +15,33 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import Any
 
 from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import did_you_mean
 from engine.core.model import PHASES, TONES
-from engine.load.ir import IR_VERSION
+from engine.load.ir import (
+    IR_VERSION,
+    BranchIR,
+    ChanceIR,
+    ChapterIR,
+    ChoiceIR,
+    EffectIR,
+    EndingIR,
+    ExprIR,
+    FileIR,
+    FlagIR,
+    GraftIR,
+    ManifestIR,
+    OutcomeIR,
+    ParagraphIR,
+    ProblemIR,
+    RefIR,
+    RouteIR,
+    SceneIR,
+    StatIR,
+    TemplateIR,
+)
 from engine.load.yaml_reader import Source, Value, read, surprise_message
 
 NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -84,14 +105,14 @@ def slug(text: str) -> str:
 class FileParser:
     def __init__(self, source: Source):
         self.source = source
-        self.problems: list[list[Any]] = []
+        self.problems: list[ProblemIR] = []
         self.scene: str | None = None  # the scene being read, for messages
 
     # -- reporting ------------------------------------------------------------------------
 
     def problem(self, code: str, message: str, at: Value | tuple[int, int], hint: str | None = None) -> None:
         line, col = (at.line, at.col) if isinstance(at, Value) else at
-        self.problems.append([code, message, line, col, self.scene, hint])
+        self.problems.append((code, message, line, col, self.scene, hint))
 
     def key_at(self, m: Value, key: str) -> tuple[int, int]:
         return m.key_pos.get(key, (m.line, m.col))
@@ -124,9 +145,10 @@ class FileParser:
             self.problem(code, f"{what}: {message}", v, hint)
             return v.raw
         if v.kind == "str":
-            if not allow_empty and not v.value.strip():
+            value: str = v.value
+            if not allow_empty and not value.strip():
                 self.problem("E023", f"{what} is empty", v)
-            return v.value
+            return value
         if v.kind in ("int", "float"):
             return v.raw
         self.problem("E022", f"{what} must be text, not {_kind(v)}", v, 'put the text in quotes: "..."')
@@ -140,7 +162,8 @@ class FileParser:
             self.problem(code, f"{what}: {message}", v, hint)
             return None
         if v.kind == "int":
-            return v.value
+            number: int = v.value
+            return number
         if v.kind == "float" and float(v.value).is_integer():
             return int(v.value)
         self.problem("E022", f"{what} must be a whole number, not {_kind(v)}", v)
@@ -163,24 +186,30 @@ class FileParser:
             return None
         return raw
 
-    def ref(self, v: Value | None, what: str) -> tuple[str, int, int] | None:
+    def ref(self, v: Value | None, what: str) -> RefIR | None:
         raw = self.name(v, what, REF)
         return None if raw is None or v is None else (raw, v.line, v.col)
 
     # -- expressions and texts -------------------------------------------------------------
 
-    def expression(self, v: Value | None, what: str) -> tuple[Any, ...] | None:
+    def expression(self, v: Value | None, what: str) -> ExprIR | None:
         """`(source, line, col, tree)` for an expression written as a YAML scalar."""
         if v is None or v.kind == "bad":
             return None
         if v.kind in ("int", "float", "bool") and not v.surprise:
-            return (v.raw, v.line, v.col, ("bool", v.value) if v.kind == "bool" else ("num", v.value))
-        source = self.text(v, what)
-        if source is None:
+            literal = ex.Bool(v.value) if v.kind == "bool" else ex.Num(v.value)
+            return (v.raw, v.line, v.col, ex.to_data(literal))
+        written = self.text(v, what)
+        found = None if written is None else self.expression_at(written, v, 0, what)
+        if found is None:
             return None
-        return self.expression_at(source, v, 0, what)
+        source, line, col, tree = found
+        return (source, line, col, ex.to_data(tree))
 
-    def expression_at(self, source: str, v: Value, offset: int, what: str) -> tuple[Any, ...] | None:
+    def expression_at(
+        self, source: str, v: Value, offset: int, what: str
+    ) -> tuple[str, int, int, ex.Node] | None:
+        """`(source, line, col, tree)` for an expression at `offset` in the string value `v`."""
         lead = len(source) - len(source.lstrip())
         line, col = self.source.locate(v, offset + lead)
         try:
@@ -191,7 +220,7 @@ class FileParser:
             return None
         return (source.strip(), line, col, tree)
 
-    def template(self, v: Value | None, what: str) -> tuple[Any, ...] | None:
+    def template(self, v: Value | None, what: str) -> TemplateIR | None:
         """Paragraphs: a plain str each when unstyled and constant (the usual case, kept small
         for the cache), else a tuple of `(style, str)` and `(style, (source, line, col, tree))`."""
         raw = self.text(v, what)
@@ -205,31 +234,31 @@ class FileParser:
                 err, start, source = p
                 where = self.source.locate(v, start + err.offset)
                 self.problem(err.code, _at_column(what, err, source), where, err.hint)
-        out: list[Any] = []
+        out: list[ParagraphIR] = []
         for para in pieces:
             if len(para) == 1 and para[0][0] == tpl.PLAIN and isinstance(para[0][1], str):
                 out.append(para[0][1])
                 continue
-            row = []
+            row: list[tuple[int, str | ExprIR]] = []
             for style, value in para:
-                if not isinstance(value, str):
-                    source, offset, tree = value
-                    line, col = self.source.locate(v, offset)
-                    value = (source, line, col, tree)
-                row.append((style, value))
+                if isinstance(value, str):
+                    row.append((style, value))
+                else:
+                    line, col = self.source.locate(v, value.offset)
+                    row.append((style, (value.source, line, col, ex.to_data(value.tree))))
             out.append(tuple(row))
         return tuple(out)
 
     # -- effects and routes ----------------------------------------------------------------
 
-    def effects(self, v: Value | None) -> list[tuple[Any, ...]]:
+    def effects(self, v: Value | None) -> list[EffectIR]:
         """`(op, target, amount, flag value, line, col)` each; a constant amount is the number."""
         if v is None or v.kind == "bad":
             return []
         if v.kind != "map":
             self.problem("E022", f"effects must be a mapping such as `{{technique: +5}}`, not {_kind(v)}", v)
             return []
-        out: list[tuple[Any, ...]] = []
+        out: list[EffectIR] = []
         for key, val in v.value.items():
             line, col = self.key_at(v, key)
             if key in ("set", "clear"):
@@ -244,14 +273,16 @@ class FileParser:
                 continue
             effect = self.effect_amount(key, val)
             if effect is not None:
-                out.append((*effect, False, line, col))
+                op, amount = effect
+                out.append((op, key, amount, False, line, col))
         return out
 
-    def effect_amount(self, stat: str, v: Value) -> tuple[Any, ...] | None:
+    def effect_amount(self, stat: str, v: Value) -> tuple[str, int | float | ExprIR] | None:
+        """The op and amount of an effect on a stat: a number when constant, else an expression."""
         if v.kind == "bad":
             return None
         if v.kind in ("int", "float") and not v.surprise:
-            return ("add", stat, v.value)
+            return ("add", v.value)
         if v.kind != "str":
             if v.surprise:
                 code, message, hint = surprise_message(v, "number")
@@ -274,10 +305,12 @@ class FileParser:
             return None
         source, line, col, tree = amount
         if sign in ("-", "%-"):
-            tree = ("num", -tree[1]) if tree[0] == "num" else ("neg", tree, 0)
-        return (op, stat, tree[1] if tree[0] == "num" else (source, line, col, tree))
+            tree = ex.Num(-tree.value) if isinstance(tree, ex.Num) else ex.Neg(tree, 0)
+        if isinstance(tree, ex.Num):
+            return (op, tree.value)
+        return (op, (source, line, col, ex.to_data(tree)))
 
-    def route(self, m: Value, what: str, *, allow_none: bool = False) -> tuple[Any, ...] | None:
+    def route(self, m: Value, what: str, *, allow_none: bool = False) -> RouteIR | None:
         """`(kind, target, after, line, col)`: the goto/call/return of a choice, outcome or branch."""
         keys = m.value
         goto, call, ret = keys.get("goto"), keys.get("call"), keys.get("return")
@@ -303,29 +336,42 @@ class FileParser:
 
     # -- the file kinds --------------------------------------------------------------------
 
-    def manifest(self, root: Value) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def manifest(self, root: Value) -> ManifestIR | None:
+        """The manifest's IR; None only when `root` is not a mapping (reported)."""
         if not self.mapping(
             root, "the manifest (story.yaml)", MANIFEST_KEYS, ("id", "title", "start", "stats")
         ):
-            return out
+            return None
         m = root.value
-        out["id"] = self.name(m.get("id"), "story id", STORY_ID)
-        for key in ("title", "protagonist", "discipline", "blurb", "version", "author"):
-            out[key] = self.text(m.get(key), f"`{key}`") or ""
-        out["start"] = self.ref(m.get("start"), "`start`")
-        out["stats"] = self.stat_defs(m.get("stats"))
-        out["flags"] = self.flag_defs(m.get("flags"))
-        out["line"], out["col"] = root.line, root.col
-        return out
 
-    def stat_defs(self, v: Value | None) -> list[list[Any]]:
+        def text(key: str) -> str:
+            return self.text(m.get(key), f"`{key}`") or ""
+
+        story_id = self.name(m.get("id"), "story id", STORY_ID)
+        title, protagonist, discipline = text("title"), text("protagonist"), text("discipline")
+        blurb, version, author = text("blurb"), text("version"), text("author")
+        return {
+            "id": story_id,
+            "title": title,
+            "protagonist": protagonist,
+            "discipline": discipline,
+            "blurb": blurb,
+            "version": version,
+            "author": author,
+            "start": self.ref(m.get("start"), "`start`"),
+            "stats": self.stat_defs(m.get("stats")),
+            "flags": self.flag_defs(m.get("flags")),
+            "line": root.line,
+            "col": root.col,
+        }
+
+    def stat_defs(self, v: Value | None) -> list[StatIR]:
         if v is None:
             return []
         if v.kind != "map":
             self.problem("E022", f"`stats` must map each stat to its settings, not {_kind(v)}", v)
             return []
-        out: list[list[Any]] = []
+        out: list[StatIR] = []
         for sid, spec in v.value.items():
             at = self.key_at(v, sid)
             if not NAME.match(sid) or sid in RESERVED:
@@ -353,10 +399,10 @@ class FileParser:
             if not low <= start <= high:
                 self.problem("E023", f"stat `{sid}` starts at {start}, outside {low}..{high}", spec)
                 continue
-            out.append([sid, label, start, low, high, help_, at[0], at[1]])
+            out.append((sid, label, start, low, high, help_, at[0], at[1]))
         return out
 
-    def flag_defs(self, v: Value | None) -> list[list[Any]]:
+    def flag_defs(self, v: Value | None) -> list[FlagIR]:
         if v is None:
             return []
         entries: list[tuple[str, Value | None, tuple[int, int]]] = []
@@ -369,7 +415,7 @@ class FileParser:
             entries = [(k, spec, self.key_at(v, k)) for k, spec in v.value.items()]
         else:
             self.problem("E022", f"`flags` must be a list of names, not {_kind(v)}", v)
-        out: list[list[Any]] = []
+        out: list[FlagIR] = []
         for fid, spec, at in entries:
             if not NAME.match(fid) or fid in RESERVED:
                 reason = "is reserved" if fid in RESERVED else "is not a valid name"
@@ -383,13 +429,13 @@ class FileParser:
                     help_ = self.text(spec.value.get("help"), "`help`") or ""
                 elif spec.kind != "null":
                     label = self.text(spec, f"flag `{fid}`") or label
-            out.append([fid, label, help_, at[0], at[1]])
+            out.append((fid, label, help_, at[0], at[1]))
         return out
 
-    def chapter_file(self, root: Value) -> dict[str, Any]:
-        out: dict[str, Any] = {"chapter": None, "scenes": [], "grafts": []}
+    def chapter_file(self, root: Value, out: FileIR) -> None:
+        """Fill in a chapter file's chapter, scenes and grafts."""
         if not self.mapping(root, "a chapter file", CHAPTER_KEYS):
-            return out
+            return
         m = root.value
         scenes = m.get("scenes")
         if scenes is not None or "chapter" in m:
@@ -409,14 +455,15 @@ class FileParser:
                 )
             title = self.text(m.get("title"), "chapter `title`") or (cid or "").replace("_", " ").title()
             at = self.key_at(root, "chapter")
-            out["chapter"] = {"id": cid, "phase": phase, "title": title, "line": at[0], "col": at[1]}
+            chapter: ChapterIR = {"id": cid, "phase": phase, "title": title, "line": at[0], "col": at[1]}
+            out["chapter"] = chapter
         if scenes is not None:
             if scenes.kind != "map":
                 self.problem("E022", f"`scenes` must map scene names to scenes, not {_kind(scenes)}", scenes)
             else:
                 for name, body in scenes.value.items():
                     at = self.key_at(scenes, name)
-                    self.scene = f"{out['chapter']['id']}.{name}" if out["chapter"] else name
+                    self.scene = f"{out['chapter']['id']}.{name}" if out["chapter"] is not None else name
                     if not NAME.match(name):
                         self.problem(
                             "E024", f"scene name `{name}` is not a valid name", at, _name_hint(name, NAME)
@@ -429,23 +476,28 @@ class FileParser:
             out["grafts"] = self.grafts(graft)
         if scenes is None and graft is None:
             self.problem("E021", "a chapter file needs `scenes` (or `graft` for a branch)", root)
-        return out
 
-    def scene_body(self, name: str, v: Value, at: tuple[int, int]) -> dict[str, Any]:
+    def scene_body(self, name: str, v: Value, at: tuple[int, int]) -> SceneIR:
         """A scene's IR. Keys left at their default (no title, no effects...) are omitted."""
-        scene: dict[str, Any] = {"name": name, "line": at[0], "col": at[1]}
+        scene: SceneIR = {"name": name, "line": at[0], "col": at[1]}
         if not self.mapping(v, f"scene `{name}`", SCENE_KEYS):
             return scene
         m = v.value
-        for key, value in (
-            ("title", self.text(m.get("title"), "scene `title`")),
-            ("text", self.template(m.get("text"), "text")),
-            ("milestone", self.template(m.get("milestone"), "milestone")),
-            ("effects", self.effects(m.get("effects"))),
-            ("continue", self.text(m.get("continue"), "`continue`")),
-        ):
-            if value:
-                scene[key] = value
+        title = self.text(m.get("title"), "scene `title`")
+        text = self.template(m.get("text"), "text")
+        milestone = self.template(m.get("milestone"), "milestone")
+        effects = self.effects(m.get("effects"))
+        label = self.text(m.get("continue"), "`continue`")
+        if title:
+            scene["title"] = title
+        if text:
+            scene["text"] = text
+        if milestone:
+            scene["milestone"] = milestone
+        if effects:
+            scene["effects"] = effects
+        if label:
+            scene["continue"] = label
         exits = [k for k in ("choices", "next", "return", "ending") if k in m]
         if len(exits) > 1:
             self.problem(
@@ -482,7 +534,7 @@ class FileParser:
             )
         return scene
 
-    def ending(self, v: Value) -> dict[str, Any] | None:
+    def ending(self, v: Value) -> EndingIR | None:
         if not self.mapping(v, "`ending`", ENDING_KEYS, ("title", "tone")):
             return None
         title = self.text(v.value.get("title"), "ending `title`")
@@ -494,7 +546,7 @@ class FileParser:
             )
         return {"title": title or "", "tone": tone or "", "line": v.line, "col": v.col}
 
-    def choices(self, v: Value) -> list[dict[str, Any]]:
+    def choices(self, v: Value) -> list[ChoiceIR]:
         if v.kind == "bad":
             return []
         if v.kind != "seq":
@@ -504,7 +556,7 @@ class FileParser:
             self.problem("E023", "`choices` is empty", v, "give at least one choice, or use `next`")
         return [c for c in (self.choice(item) for item in v.value) if c is not None]
 
-    def choice(self, v: Value) -> dict[str, Any] | None:
+    def choice(self, v: Value) -> ChoiceIR | None:
         if not self.mapping(v, "a choice", CHOICE_KEYS, ("text",)):
             return None
         m = v.value
@@ -514,20 +566,23 @@ class FileParser:
         cid = self.name(explicit, "choice id", CHOICE_ID) if explicit is not None else None
         if cid is None and text is not None and written is not None:
             cid = slug(written.value if written.kind == "str" else written.raw)
-        choice: dict[str, Any] = {
-            "id": cid or "",
-            "line": v.line,
-            "col": v.col,
-            "text": text,
-            "if": self.expression(m.get("if"), "condition") if "if" in m else None,
-            "locked": self.flag(m.get("locked"), "`locked`"),
-            "reason": self.text(m.get("reason"), "`reason`"),
-            "milestone": self.template(m.get("milestone"), "milestone"),
-            "effects": self.effects(m.get("effects")),
-            "route": None,
-            "chance": None,
-        }
+        choice: ChoiceIR = {"id": cid or "", "line": v.line, "col": v.col, "text": text}
         # Defaults are left out of the IR: most choices have no `if`, `chance` or `reason`.
+        condition = self.expression(m.get("if"), "condition") if "if" in m else None
+        locked = self.flag(m.get("locked"), "`locked`")
+        reason = self.text(m.get("reason"), "`reason`")
+        milestone = self.template(m.get("milestone"), "milestone")
+        effects = self.effects(m.get("effects"))
+        if condition:
+            choice["if"] = condition
+        if locked:
+            choice["locked"] = locked
+        if reason:
+            choice["reason"] = reason
+        if milestone:
+            choice["milestone"] = milestone
+        if effects:
+            choice["effects"] = effects
         for key in ("locked", "reason"):
             if key in m and "if" not in m:
                 self.problem("E028", f"`{key}` only means something with an `if`", self.key_at(v, key))
@@ -539,23 +594,27 @@ class FileParser:
                         f"a chance choice goes on from `success` and `failure`, not `{key}`",
                         self.key_at(v, key),
                     )
-            sides = {}
+            sides: dict[str, OutcomeIR | None] = {}
             for side in ("success", "failure"):
                 if side not in m:
                     self.problem("E021", f"a choice with `chance` needs `{side}`", v)
                 else:
                     sides[side] = self.outcome(m[side], side)
             expr = self.expression(m["chance"], "chance")
-            if expr is not None and sides.get("success") and sides.get("failure"):
-                choice["chance"] = {"expr": expr, **sides}
+            success, failure = sides.get("success"), sides.get("failure")
+            if expr is not None and success and failure:
+                chance: ChanceIR = {"expr": expr, "success": success, "failure": failure}
+                choice["chance"] = chance
         else:
             for side in ("success", "failure"):
                 if side in m:
                     self.problem("E028", f"`{side}` needs a `chance`", self.key_at(v, side))
-            choice["route"] = self.route(v, "a choice")
-        return {k: val for k, val in choice.items() if val or k in ("id", "line", "col", "text")}
+            route = self.route(v, "a choice")
+            if route:
+                choice["route"] = route
+        return choice
 
-    def outcome(self, v: Value, side: str) -> dict[str, Any] | None:
+    def outcome(self, v: Value, side: str) -> OutcomeIR | None:
         if not self.mapping(v, f"`{side}`", OUTCOME_KEYS):
             return None
         route = self.route(v, f"`{side}`")
@@ -570,7 +629,7 @@ class FileParser:
             "col": v.col,
         }
 
-    def next_(self, v: Value) -> list[tuple[Any, ...]]:
+    def next_(self, v: Value) -> list[BranchIR]:
         """`(condition, route, line, col)` for each branch, in order."""
         if v.kind == "bad":
             return []
@@ -580,7 +639,7 @@ class FileParser:
                 return []
             return [(None, ("goto", target, None, v.line, v.col), v.line, v.col)]
         items = v.value if v.kind == "seq" else [v]
-        out = []
+        out: list[BranchIR] = []
         for item in items:
             if not self.mapping(item, "a `next` branch", BRANCH_KEYS):
                 continue
@@ -590,11 +649,11 @@ class FileParser:
                 out.append((cond, route, item.line, item.col))
         return out
 
-    def grafts(self, v: Value) -> list[dict[str, Any]]:
+    def grafts(self, v: Value) -> list[GraftIR]:
         if v.kind != "map":
             self.problem("E022", f"`graft` must map scene ids to lists of choices, not {_kind(v)}", v)
             return []
-        out = []
+        out: list[GraftIR] = []
         for ref, body in v.value.items():
             at = self.key_at(v, ref)
             if not REF.match(ref):
@@ -642,13 +701,20 @@ def _name_hint(raw: str, pattern: re.Pattern[str]) -> str:
     return f"{rule}; for example `{suggestion}`" if suggestion else rule
 
 
-def parse_file(data: bytes, manifest: bool) -> dict[str, Any]:
+def parse_file(data: bytes, manifest: bool) -> FileIR:
     """The IR of one file. Never raises: problems are in `ir["problems"]`."""
     result = read(data)
     parser = FileParser(result.source)
     for p in result.problems:
-        parser.problems.append([p.code, p.message, p.line, p.col, None, p.hint])
-    ir: dict[str, Any] = {"v": IR_VERSION, "manifest": None, "chapter": None, "scenes": [], "grafts": []}
+        parser.problems.append((p.code, p.message, p.line, p.col, None, p.hint))
+    ir: FileIR = {
+        "v": IR_VERSION,
+        "manifest": None,
+        "chapter": None,
+        "scenes": [],
+        "grafts": [],
+        "problems": parser.problems,
+    }
     root = result.root
     if root is not None and root.kind != "bad":  # a bad root was reported when it was read
         if root.kind != "map":
@@ -658,6 +724,5 @@ def parse_file(data: bytes, manifest: bool) -> dict[str, Any]:
         elif manifest:
             ir["manifest"] = parser.manifest(root)
         else:
-            ir.update(parser.chapter_file(root))
-    ir["problems"] = parser.problems
+            parser.chapter_file(root, ir)
     return ir

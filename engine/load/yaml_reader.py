@@ -308,7 +308,7 @@ class _Converter:
             )
             return None
         self.seen.add(id(node))
-        raw = node.value
+        raw: str = node.value
         if not node.style and node.tag == _T + "bool" and raw.lower() not in _BOOL_WORDS:
             self.problem("E007", f"key `{raw}` is read by YAML as true/false", node, f'quote it: "{raw}":')
             return raw

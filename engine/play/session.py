@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from engine.core import expr as ex
 from engine.core import template as tpl
@@ -288,7 +288,7 @@ class Session:
 
     def _chance(self, choice: Choice) -> int:
         assert choice.chance is not None
-        value = choice.chance.expr.fn(self.state)
+        value = cast(float, choice.chance.expr.fn(self.state))  # a number: checked at load
         return min(CHANCE_MAX, max(CHANCE_MIN, ex.round_half_away(value)))
 
     # -- making choices --------------------------------------------------------------------
@@ -546,7 +546,8 @@ class Session:
                 state.flags[e.target] = e.value
                 continue
             d = self._stat_defs[e.target]
-            amount = e.amount.fn(state) if isinstance(e.amount, Expr) else e.amount
+            # An amount's expression is a number: the loader checked it.
+            amount = cast(float, e.amount.fn(state)) if isinstance(e.amount, Expr) else e.amount
             if amount is None:  # pragma: no cover - only flag effects lack an amount
                 continue
             old = stats[e.target]

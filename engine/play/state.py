@@ -57,7 +57,7 @@ class GameState:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> GameState:
+    def from_dict(cls, data: object) -> GameState:
         """Rebuild a state from `to_dict()` data, checking every field's type."""
         if not isinstance(data, dict):
             raise StateError("game state must be a JSON object")
@@ -96,7 +96,7 @@ class GameState:
         return cls(scene, dict(stats), dict(flags), dict(visits), frames, rng, turn, list(milestones))
 
 
-def _int_map(value: Any) -> bool:
+def _int_map(value: object) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) and type(v) is int for k, v in value.items())
 
 

@@ -46,11 +46,11 @@ _SCOPE = ex.Scope({"a", "b"}, {"f", "g"}, lambda ref: "main.s")
 _DOMAIN = Domain(_STORY)
 
 _num_leaf = st.one_of(
-    st.integers(-40, 140).map(lambda k: ("num", k)),
-    st.sampled_from([0.5, 2.5, -1.5, 0.1, 33.3]).map(lambda k: ("num", k)),
-    st.sampled_from(["a", "b"]).map(lambda n: ("name", n, 0)),
-    st.just(("call", "visits", (("str", "s"),), 0)),
-    st.just(("call", "turn", (), 0)),
+    st.integers(-40, 140).map(ex.Num),
+    st.sampled_from([0.5, 2.5, -1.5, 0.1, 33.3]).map(ex.Num),
+    st.sampled_from(["a", "b"]).map(lambda n: ex.Name(n, 0)),
+    st.just(ex.Call("visits", (ex.Str("s"),), 0)),
+    st.just(ex.Call("turn", (), 0)),
 )
 
 
@@ -58,16 +58,16 @@ def _num(bools: Any) -> Any:
     return st.recursive(
         _num_leaf,
         lambda x: st.one_of(
-            x.map(lambda v: ("neg", v, 0)),
-            st.tuples(st.sampled_from("+ - * / // %".split()), x, x).map(lambda t: ("bin", *t, 0)),
+            x.map(lambda v: ex.Neg(v, 0)),
+            st.tuples(st.sampled_from("+ - * / // %".split()), x, x).map(lambda t: ex.Arith(*t, 0)),
             st.tuples(st.sampled_from(["min", "max"]), st.lists(x, min_size=2, max_size=3)).map(
-                lambda t: ("call", t[0], tuple(t[1]), 0)
+                lambda t: ex.Call(t[0], tuple(t[1]), 0)
             ),
             st.tuples(st.sampled_from(["abs", "round", "floor", "ceil"]), x).map(
-                lambda t: ("call", t[0], (t[1],), 0)
+                lambda t: ex.Call(t[0], (t[1],), 0)
             ),
-            st.tuples(x, x, x).map(lambda t: ("call", "clamp", t, 0)),
-            st.tuples(bools, x, x).map(lambda t: ("cond", *t, 0)),
+            st.tuples(x, x, x).map(lambda t: ex.Call("clamp", t, 0)),
+            st.tuples(bools, x, x).map(lambda t: ex.Cond(*t, 0)),
         ),
         max_leaves=6,
     )
@@ -75,23 +75,23 @@ def _num(bools: Any) -> Any:
 
 _CMP = ["<", "<=", ">", ">=", "==", "!="]
 _bool_leaf = st.one_of(
-    st.sampled_from(["f", "g"]).map(lambda n: ("name", n, 0)),
-    st.booleans().map(lambda v: ("bool", v)),
-    st.just(("call", "visited", (("str", "s"),), 0)),
+    st.sampled_from(["f", "g"]).map(lambda n: ex.Name(n, 0)),
+    st.booleans().map(ex.Bool),
+    st.just(ex.Call("visited", (ex.Str("s"),), 0)),
 )
 _plain_num = _num(_bool_leaf)
 _bools = st.recursive(
     st.one_of(
         _bool_leaf,
-        st.tuples(st.sampled_from(_CMP), _plain_num, _plain_num).map(lambda t: ("cmp", *t, 0)),
-        st.tuples(st.sampled_from(["==", "!="]), _bool_leaf, _bool_leaf).map(lambda t: ("cmp", *t, 0)),
+        st.tuples(st.sampled_from(_CMP), _plain_num, _plain_num).map(lambda t: ex.Cmp(*t, 0)),
+        st.tuples(st.sampled_from(["==", "!="]), _bool_leaf, _bool_leaf).map(lambda t: ex.Cmp(*t, 0)),
         st.tuples(st.sampled_from(["==", "!="]), _bool_leaf, st.sampled_from(["x", "y"])).map(
-            lambda t: ("cmp", t[0], ("cond", t[1], ("str", "x"), ("str", "y"), 0), ("str", t[2]), 0)
+            lambda t: ex.Cmp(t[0], ex.Cond(t[1], ex.Str("x"), ex.Str("y"), 0), ex.Str(t[2]), 0)
         ),
     ),
     lambda b: st.one_of(
-        b.map(lambda v: ("not", v, 0)),
-        st.tuples(st.sampled_from(["and", "or"]), b, b).map(lambda t: (t[0], t[1], t[2], 0)),
+        b.map(lambda v: ex.Not(v, 0)),
+        st.tuples(st.sampled_from([ex.And, ex.Or]), b, b).map(lambda t: t[0](t[1], t[2], 0)),
     ),
     max_leaves=5,
 )
@@ -157,20 +157,19 @@ def test_narrowing_by_a_condition_never_loses_a_state_where_it_holds(
 def test_narrowing_is_exact_for_the_usual_conditions() -> None:
     box = State((0, -20), (100, 30), (EITHER, EITHER))
     cases = {
-        ("cmp", ">=", ("name", "a", 0), ("num", 60), 0): (60, 100),
-        ("cmp", ">", ("name", "a", 0), ("num", 59.5), 0): (60, 100),
-        ("cmp", "<", ("num", 40), ("name", "a", 0), 0): (41, 100),
-        ("cmp", ">=", ("bin", "+", ("name", "a", 0), ("num", 10), 0), ("num", 60), 0): (50, 100),
-        ("cmp", "<=", ("bin", "-", ("name", "a", 0), ("name", "b", 0), 0), ("num", -10), 0): (0, 20),
-        ("cmp", "!=", ("name", "a", 0), ("num", 0), 0): (1, 100),
+        "a >= 60": (60, 100),
+        "a > 59.5": (60, 100),
+        "40 < a": (41, 100),
+        "a + 10 >= 60": (50, 100),
+        "a - b <= -10": (0, 20),
+        "a != 0": (1, 100),
     }
-    for tree, expected in cases.items():
-        narrowed = _DOMAIN.refine(box, tree, True)
-        assert narrowed is not None and (narrowed.lo[0], narrowed.hi[0]) == expected, tree
-    either = ("or", ("name", "f", 0), ("cmp", "<", ("name", "a", 0), ("num", 10), 0), 0)
-    narrowed = _DOMAIN.refine(box._replace(flags=(FALSE, EITHER)), either, True)
+    for source, expected in cases.items():
+        narrowed = _DOMAIN.refine(box, ex.parse(source), True)
+        assert narrowed is not None and (narrowed.lo[0], narrowed.hi[0]) == expected, source
+    narrowed = _DOMAIN.refine(box._replace(flags=(FALSE, EITHER)), ex.parse("f or a < 10"), True)
     assert narrowed is not None and narrowed.hi[0] == 9
-    assert _DOMAIN.refine(box._replace(flags=(FALSE, EITHER)), ("name", "f", 0), True) is None
+    assert _DOMAIN.refine(box._replace(flags=(FALSE, EITHER)), ex.parse("f"), True) is None
 
 
 # -- random careers: every value inside its range, nothing impossible ever open ----------------

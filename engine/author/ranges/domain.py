@@ -126,60 +126,61 @@ class Domain:
 
     # -- values ----------------------------------------------------------------------------
 
-    def value(self, node: Sequence[Any], st: State) -> Any:
+    def value(self, node: ex.Node, st: State) -> Any:
         """What an expression can be in `st`: an interval, a true/false mask, or a set of texts."""
-        kind = node[0]
-        if kind == "num":
-            return (node[1], node[1])
-        if kind == "name":
-            name = node[1]
-            i = self.stat_index.get(name)
-            if i is not None:
-                return (st.lo[i], st.hi[i])
-            return st.flags[self.flag_index[name]]
-        if kind == "cmp":
-            return self._compare(node[1], self.value(node[2], st), self.value(node[3], st))
-        if kind == "bin":
-            return _arith(node[1], self.value(node[2], st), self.value(node[3], st))
-        if kind == "and" or kind == "or":
-            a = self.value(node[1], st)
-            if kind == "and":
+        # Class patterns without sub-patterns: capturing fields costs several isinstance checks.
+        match node:
+            case ex.Num():
+                return (node.value, node.value)
+            case ex.Name():
+                i = self.stat_index.get(node.name)
+                if i is not None:
+                    return (st.lo[i], st.hi[i])
+                return st.flags[self.flag_index[node.name]]
+            case ex.Cmp():
+                return self._compare(node.op, self.value(node.left, st), self.value(node.right, st))
+            case ex.Arith():
+                return _arith(node.op, self.value(node.left, st), self.value(node.right, st))
+            case ex.And():
+                a = self.value(node.left, st)
                 if a == FALSE:
                     return FALSE
-                b = self.value(node[2], st)
+                b = self.value(node.right, st)
                 return (TRUE if a & TRUE and b & TRUE else 0) | (FALSE if a & FALSE or b & FALSE else 0)
-            if a == TRUE:
-                return TRUE
-            b = self.value(node[2], st)
-            return (TRUE if a & TRUE or b & TRUE else 0) | (FALSE if a & FALSE and b & FALSE else 0)
-        if kind == "not":
-            m = self.value(node[1], st)
-            return ((m & FALSE) << 1) | ((m & TRUE) >> 1)
-        if kind == "neg":
-            lo, hi = self.value(node[1], st)
-            return (-hi, -lo)
-        if kind == "str":
-            return frozenset((node[1],))
-        if kind == "bool":
-            return TRUE if node[1] else FALSE
-        if kind == "cond":
-            c = self.value(node[1], st)
-            result = None
-            if c & TRUE:
-                yes = self.refine(st, node[1], True)
-                if yes is not None:
-                    result = self.value(node[2], yes)
-            if c & FALSE:
-                no = self.refine(st, node[1], False)
-                if no is not None:
-                    other = self.value(node[3], no)
-                    result = other if result is None else _join_values(result, other)
-            if result is None:  # the condition narrowed to nothing either way: unreachable
-                return self.value(node[2], st)
-            return result
-        if kind == "call":
-            return self._call(node[1], node[2], st)
-        raise ValueError(f"not an expression node: {kind!r}")  # pragma: no cover - internal
+            case ex.Or():
+                a = self.value(node.left, st)
+                if a == TRUE:
+                    return TRUE
+                b = self.value(node.right, st)
+                return (TRUE if a & TRUE or b & TRUE else 0) | (FALSE if a & FALSE and b & FALSE else 0)
+            case ex.Not():
+                m = self.value(node.operand, st)
+                return ((m & FALSE) << 1) | ((m & TRUE) >> 1)
+            case ex.Neg():
+                lo, hi = self.value(node.operand, st)
+                return (-hi, -lo)
+            case ex.Str():
+                return frozenset((node.value,))
+            case ex.Bool():
+                return TRUE if node.value else FALSE
+            case ex.Cond():
+                test = node.test
+                c = self.value(test, st)
+                result = None
+                if c & TRUE:
+                    yes = self.refine(st, test, True)
+                    if yes is not None:
+                        result = self.value(node.yes, yes)
+                if c & FALSE:
+                    no = self.refine(st, test, False)
+                    if no is not None:
+                        other = self.value(node.no, no)
+                        result = other if result is None else _join_values(result, other)
+                if result is None:  # the condition narrowed to nothing either way: unreachable
+                    return self.value(node.yes, st)
+                return result
+            case ex.Call():
+                return self._call(node.name, node.args, st)
 
     def _compare(self, op: str, a: Any, b: Any) -> int:
         if isinstance(a, tuple):
@@ -204,7 +205,7 @@ class Domain:
             can_equal, can_differ = can_differ, can_equal
         return (TRUE if can_equal else 0) | (FALSE if can_differ else 0)
 
-    def _call(self, name: str, args: Sequence[Any], st: State) -> Any:
+    def _call(self, name: str, args: Sequence[ex.Node], st: State) -> Any:
         if name == "visits" or name == "turn":
             return (0, _LIMIT)
         if name == "visited":
@@ -234,29 +235,34 @@ class Domain:
 
     # -- narrowing by a condition ------------------------------------------------------------
 
-    def refine(self, st: State, node: Sequence[Any], want: bool) -> State | None:
+    def refine(self, st: State, node: ex.Node, want: bool) -> State | None:
         """`st` narrowed to where the condition `node` is `want`; None where it never is."""
-        kind = node[0]
-        if kind == "not":
-            return self.refine(st, node[1], not want)
-        if kind == "and" or kind == "or":
-            if (kind == "and") == want:  # both sides must be `want`
-                first = self.refine(st, node[1], want)
-                return None if first is None else self.refine(first, node[2], want)
-            decided = self.refine(st, node[1], want)  # the left side alone decides...
-            rest = self.refine(st, node[1], not want)  # ... or the right side does
+        if isinstance(node, ex.Not):
+            return self.refine(st, node.operand, not want)
+        if isinstance(node, ex.And | ex.Or):
+            left, right = node.left, node.right
+            if isinstance(node, ex.And) == want:  # both sides must be `want`
+                first = self.refine(st, left, want)
+                return None if first is None else self.refine(first, right, want)
+            decided = self.refine(st, left, want)  # the left side alone decides...
+            rest = self.refine(st, left, not want)  # ... or the right side does
             if rest is not None:
-                rest = self.refine(rest, node[2], want)
+                rest = self.refine(rest, right, want)
             return join(decided, rest)
-        if kind == "bool":
-            return st if node[1] == want else None
-        if kind == "name" and node[1] in self.flag_index:
-            return self._set_flag(st, self.flag_index[node[1]], TRUE if want else FALSE)
-        if kind == "cmp":
-            op, left, right = node[1] if want else ex.NEGATED[node[1]], node[2], node[3]
-            if left[0] == "name" and right[0] == "num" and op != "!=" and left[1] in self.stat_index:
+        if isinstance(node, ex.Bool):
+            return st if node.value == want else None
+        if isinstance(node, ex.Name) and node.name in self.flag_index:
+            return self._set_flag(st, self.flag_index[node.name], TRUE if want else FALSE)
+        if isinstance(node, ex.Cmp):
+            op, left, right = node.op if want else ex.NEGATED[node.op], node.left, node.right
+            if (
+                isinstance(left, ex.Name)
+                and isinstance(right, ex.Num)
+                and op != "!="
+                and left.name in self.stat_index
+            ):
                 # `technique >= 60`, the commonest condition by far: narrowing it is exact
-                lo, hi = right[1], right[1]
+                lo, hi = right.value, right.value
                 return self._narrow(
                     st,
                     left,
@@ -281,14 +287,14 @@ class Domain:
             return st
         return st._replace(flags=(*st.flags[:i], mask, *st.flags[i + 1 :]))
 
-    def _refine_cmp(self, st: State, op: str, left: Any, right: Any) -> State | None:
+    def _refine_cmp(self, st: State, op: str, left: ex.Node, right: ex.Node) -> State | None:
         a, b = self.value(left, st), self.value(right, st)
         if not isinstance(a, tuple):
             if op in ("==", "!=") and isinstance(a, int):  # flags compared with true/false
                 for flag, other in ((left, b), (right, a)):
-                    if flag[0] == "name" and flag[1] in self.flag_index and other in (TRUE, FALSE):
+                    if isinstance(flag, ex.Name) and flag.name in self.flag_index and other in (TRUE, FALSE):
                         mask = other if op == "==" else other ^ EITHER
-                        got = self._set_flag(st, self.flag_index[flag[1]], mask)
+                        got = self._set_flag(st, self.flag_index[flag.name], mask)
                         if got is None:
                             return None
                         st = got
@@ -298,7 +304,7 @@ class Domain:
             return None
         return self._narrow_by(narrowed, ex.MIRRORED[op], right, self.value(left, narrowed))
 
-    def _narrow_by(self, st: State, op: str, node: Any, other: Interval) -> State | None:
+    def _narrow_by(self, st: State, op: str, node: ex.Node, other: Interval) -> State | None:
         """`st` narrowed so that `node OP x` can hold for some x in `other`."""
         olo, ohi = other
         if op == ">=":
@@ -311,8 +317,8 @@ class Domain:
             return self._narrow(st, node, -_INF, False, ohi, True)
         if op == "==":
             return self._narrow(st, node, olo, False, ohi, False)
-        if olo == ohi and node[0] == "name" and node[1] in self.stat_index:  # != one value
-            i = self.stat_index[node[1]]
+        if olo == ohi and isinstance(node, ex.Name) and node.name in self.stat_index:  # != one value
+            i = self.stat_index[node.name]
             lo, hi = st.lo[i], st.hi[i]
             if lo == olo:
                 lo += 1
@@ -321,16 +327,17 @@ class Domain:
             return self._set_stat(st, i, lo, hi)
         return st
 
-    def _narrow(self, st: State, node: Any, lo: Any, lo_open: bool, hi: Any, hi_open: bool) -> State | None:
+    def _narrow(
+        self, st: State, node: ex.Node, lo: Any, lo_open: bool, hi: Any, hi_open: bool
+    ) -> State | None:
         """`st` narrowed so that the number `node` can lie within the given bounds.
 
         Bounds may be open (strict), and infinite. Only stats are narrowed, reached backwards
         through `+`, `-` and unary minus; a bound computed with floats is widened by a hair
         and closed, so float rounding can never cut off a value play could have.
         """
-        kind = node[0]
-        if kind == "name":
-            i = self.stat_index.get(node[1])
+        if isinstance(node, ex.Name):
+            i = self.stat_index.get(node.name)
             if i is None:
                 return st
             new_lo, new_hi = st.lo[i], st.hi[i]
@@ -339,16 +346,16 @@ class Domain:
             if hi != _INF:
                 new_hi = min(new_hi, math.ceil(hi) - 1 if hi_open else math.floor(hi))
             return self._set_stat(st, i, new_lo, new_hi)
-        if kind == "neg":
-            return self._narrow(st, node[1], -hi, hi_open, -lo, lo_open)
-        if kind == "bin" and node[1] in ("+", "-"):
+        if isinstance(node, ex.Neg):
+            return self._narrow(st, node.operand, -hi, hi_open, -lo, lo_open)
+        if isinstance(node, ex.Arith) and node.op in ("+", "-"):
             # The result saturates at +-LIMIT: a bound at the limit says nothing beyond it.
             if lo <= -_LIMIT:
                 lo, lo_open = -_INF, False
             if hi >= _LIMIT:
                 hi, hi_open = _INF, False
-            left, right = node[2], node[3]
-            if node[1] == "+":  # left in [lo - right, hi - right], then right likewise
+            left, right = node.left, node.right
+            if node.op == "+":  # left in [lo - right, hi - right], then right likewise
                 rlo, rhi = self.value(right, st)
                 got = self._narrow(st, left, *_lower(lo - rhi, lo_open), *_upper(hi - rlo, hi_open))
                 if got is None:

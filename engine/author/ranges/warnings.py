@@ -9,9 +9,6 @@ career can have, so "can never" is certain. The numbers quoted are bounds ("can 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from engine.author.graph import StoryGraph
 from engine.author.ranges.domain import FALSE, TRUE, State
 from engine.author.ranges.solve import Ranges
@@ -65,7 +62,7 @@ class _RangeCheck:
         if cond is not None:
             where = self.domain.refine(st, cond.tree, True)
             if where is None:
-                if cond.tree[0] != "bool":  # a constant one is W109's
+                if not isinstance(cond.tree, ex.Bool):  # a constant one is W109's
                     self.report(
                         "W111",
                         f"choice `{choice.id}` can never be open here: {self.why(cond, st, scene.chapter)}",
@@ -121,7 +118,7 @@ class _RangeCheck:
                 return
             if taken is None:
                 self.close(branch.pos, branch.route)
-                if cond.tree[0] != "bool":  # a constant one is W109's
+                if not isinstance(cond.tree, ex.Bool):  # a constant one is W109's
                     if self.domain.refine(st, cond.tree, True) is None:
                         why = self.why(cond, st, scene.chapter)
                     else:
@@ -196,15 +193,14 @@ class _RangeCheck:
             return found
         return f"`{cond.source}` can never hold here ({self.ranges_of(cond.tree, st)})"
 
-    def failing(self, node: Sequence[Any], want: bool, st: State) -> str | None:
+    def failing(self, node: ex.Node, want: bool, st: State) -> str | None:
         """Words for why `node` can never be `want` in `st`, or None when no part alone says it."""
         refine = self.domain.refine
-        kind = node[0]
-        if kind == "not":
-            return self.failing(node[1], not want, st)
-        if kind in ("and", "or"):
-            left, right = node[1], node[2]
-            if (kind == "and") == want:  # every part must be `want`: name one that cannot be
+        if isinstance(node, ex.Not):
+            return self.failing(node.operand, not want, st)
+        if isinstance(node, ex.And | ex.Or):
+            left, right = node.left, node.right
+            if isinstance(node, ex.And) == want:  # every part must be `want`: name one that cannot be
                 for part in (left, right):
                     if refine(st, part, want) is None:
                         return self.failing(part, want, st)
@@ -213,29 +209,29 @@ class _RangeCheck:
             if all(parts):
                 return "; ".join(p for p in parts if p)
             return None
-        if kind == "name" and node[1] in self.flags:
-            label = self.flags[node[1]].label
+        if isinstance(node, ex.Name) and node.name in self.flags:
+            label = self.flags[node.name].label
             if want:
                 return f"only when {label}, which is never so here"
             return f"not when {label}, which is always so here"
-        if kind == "cmp":
+        if isinstance(node, ex.Cmp):
             return self.comparison(node, want, st)
         return None
 
-    def comparison(self, node: Sequence[Any], want: bool, st: State) -> str | None:
-        op, left, right = node[1], node[2], node[3]
+    def comparison(self, node: ex.Cmp, want: bool, st: State) -> str | None:
+        op, left, right = node.op, node.left, node.right
         if not want:
             op = ex.NEGATED[op]
-        if left[0] == "num" and right[0] != "num":
+        if isinstance(left, ex.Num) and not isinstance(right, ex.Num):
             op, left, right = ex.MIRRORED[op], right, left
-        if right[0] != "num":
+        if not isinstance(right, ex.Num):
             return None
         value = self.domain.value(left, st)
         if not isinstance(value, tuple):
             return None
         lo, hi = (ex.format_value(v) for v in value)
         what = self.words(left)
-        k = ex.format_value(right[1])
+        k = ex.format_value(right.value)
         if op == ">=":
             return f"needs {what} {k}, but {what} can reach at most {hi} here"
         if op == ">":
@@ -249,17 +245,17 @@ class _RangeCheck:
             return f"needs {what} of exactly {k}, but {what} is {span} here"
         return f"needs {what} other than {k}, but {what} is always {k} here"
 
-    def words(self, node: Sequence[Any]) -> str:
+    def words(self, node: ex.Node) -> str:
         return in_words(node, self.story, self.chapter)
 
-    def ranges_of(self, tree: Sequence[Any], st: State) -> str:
+    def ranges_of(self, tree: ex.Node, st: State) -> str:
         parts: list[str] = []
         for name in dict.fromkeys(ex.names_in(tree)):
             if name in self.stats:
-                lo, hi = self.domain.value(("name", name, 0), st)
+                lo, hi = self.domain.value(ex.Name(name, 0), st)
                 parts.append(f"{self.stats[name].label} {lo}..{hi}")
             elif name in self.flags:
-                mask = self.domain.value(("name", name, 0), st)
+                mask = self.domain.value(ex.Name(name, 0), st)
                 always = {TRUE: "always", FALSE: "never"}.get(mask, "either way")
                 parts.append(f"{self.flags[name].label}: {always}")
         return ", ".join(parts) or "whatever the stats"

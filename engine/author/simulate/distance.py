@@ -10,35 +10,34 @@ that is not a comparison (a flag, `visited(...)`) is 0 or 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from engine.core import expr as ex
+from engine.core.state_view import StateView
 
-Distance = Callable[[Any], float]
+Distance = Callable[[StateView], float]
 
 SCALE = 10  # a gap of this size counts as one half: stats move by a few points a step
 
 
-def distance(tree: Sequence[Any], scope: ex.Scope, want: bool = True) -> Distance:
+def distance(tree: ex.Node, scope: ex.Scope, want: bool = True) -> Distance:
     """A function of the game state: 0.0 when `tree` is `want`, more the further it is from it."""
-    kind = tree[0]
-    if kind == "not":
-        return distance(tree[1], scope, not want)
-    if kind in ("and", "or"):
-        a, b = distance(tree[1], scope, want), distance(tree[2], scope, want)
-        if (kind == "and") == want:  # every part must come out as wanted
+    if isinstance(tree, ex.Not):
+        return distance(tree.operand, scope, not want)
+    if isinstance(tree, ex.And | ex.Or):
+        a, b = distance(tree.left, scope, want), distance(tree.right, scope, want)
+        if isinstance(tree, ex.And) == want:  # every part must come out as wanted
             return lambda s: a(s) + b(s)
         return lambda s: min(a(s), b(s))
-    if kind == "cmp":
-        op = tree[1] if want else ex.NEGATED[tree[1]]
-        left, right = ex.compile_node(tree[2], scope), ex.compile_node(tree[3], scope)
+    if isinstance(tree, ex.Cmp):
+        op = tree.op if want else ex.NEGATED[tree.op]
+        left, right = ex.compile_node(tree.left, scope), ex.compile_node(tree.right, scope)
         return lambda s: _gap(op, left(s), right(s))
     value = ex.compile_node(tree, scope)
     return lambda s: 0.0 if bool(value(s)) == want else 1.0
 
 
-def _gap(op: str, a: Any, b: Any) -> float:
+def _gap(op: str, a: ex.Value, b: ex.Value) -> float:
     if not (isinstance(a, int | float) and isinstance(b, int | float)):  # text, true/false
         return 0.0 if ex.COMPARE[op](a, b) else 1.0
     if op == ">=":

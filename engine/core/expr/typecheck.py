@@ -1,0 +1,220 @@
+"""Names and types: what an expression may use, and what kind of value it gives.
+
+Every expression is checked at load against the story's stats and flags (a `Scope`), so a
+typo or a number used as a condition is an author's diagnostic with a hint, never an error in
+play. Types are the three kinds of value the language has (number, true/false, text) and `ANY`
+for a part already reported, so one mistake is not reported again by everything around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import assert_never
+
+from engine.core.expr.nodes import (
+    And,
+    Arith,
+    Bool,
+    Call,
+    Cmp,
+    Cond,
+    Name,
+    Neg,
+    Node,
+    Not,
+    Num,
+    Or,
+    Str,
+)
+
+NUM, BOOL, STR, ANY = "number", "true/false", "text", "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    name: str
+    args: tuple[str, ...]  # argument types; "*" after the last means "and more of that type"
+    result: str
+    doc: str
+
+
+FUNCTIONS: dict[str, Function] = {
+    f.name: f
+    for f in (
+        Function("min", (NUM, NUM, "*"), NUM, "the smallest of two or more numbers"),
+        Function("max", (NUM, NUM, "*"), NUM, "the largest of two or more numbers"),
+        Function("abs", (NUM,), NUM, "distance from zero"),
+        Function("round", (NUM,), NUM, "nearest whole number, halves away from zero"),
+        Function("floor", (NUM,), NUM, "whole number at or below"),
+        Function("ceil", (NUM,), NUM, "whole number at or above"),
+        Function("clamp", (NUM, NUM, NUM), NUM, "clamp(x, low, high): x kept between low and high"),
+        Function("visits", (STR,), NUM, 'how many times a scene was entered: visits("scene")'),
+        Function("visited", (STR,), BOOL, 'whether a scene was ever entered: visited("scene")'),
+        Function("turn", (), NUM, "how many choices the player has made so far"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What names an expression may use: the story's stats and flags, and its scenes."""
+
+    stats: Collection[str]
+    flags: Collection[str]
+    resolve_scene: Callable[[str], str | None]
+    scene_ids: Collection[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    offset: int
+    hint: str | None = None
+
+
+def infer(node: Node, scope: Scope) -> tuple[str, list[Problem]]:
+    """The type of an expression and every naming or typing problem in it."""
+    problems: list[Problem] = []
+    return _infer(node, scope, problems), problems
+
+
+def _hint(word: str, pool: Collection[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(pool), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def _offset(node: Node) -> int:
+    """Where a node is reported: literals carry no offset, and are reported at 0."""
+    return 0 if isinstance(node, Num | Str | Bool) else node.offset
+
+
+def _want(node: Node, want: str, got: str, what: str, problems: list[Problem]) -> None:
+    if got in (want, ANY):
+        return
+    hint = None
+    if want == BOOL and got == NUM:
+        hint = "compare it, for example `technique >= 50`"
+    elif want == NUM and got == BOOL:
+        hint = "a flag is true or false, not a number; use `if flag then 1 else 0` if you need a number"
+    problems.append(Problem("E043", f"{what} needs {want}, but this is {got}", _offset(node), hint))
+
+
+def _infer(node: Node, scope: Scope, problems: list[Problem]) -> str:
+    match node:
+        case Num():
+            return NUM
+        case Str():
+            return STR
+        case Bool():
+            return BOOL
+        case Name():
+            name = node.name
+            if name in scope.stats:
+                return NUM
+            if name in scope.flags:
+                return BOOL
+            hint = _hint(name, [*scope.stats, *scope.flags])
+            if hint is None and name in FUNCTIONS:
+                hint = f"call it: `{name}(...)`"
+            elif hint is None and name in ("True", "False"):
+                hint = f"write `{name.lower()}`"
+            problems.append(
+                Problem("E041", f"unknown name `{name}`: not a stat or flag of this story", node.offset, hint)
+            )
+            return ANY
+        case Neg():
+            _want(node.operand, NUM, _infer(node.operand, scope, problems), "`-`", problems)
+            return NUM
+        case Not():
+            _want(node.operand, BOOL, _infer(node.operand, scope, problems), "`not`", problems)
+            return BOOL
+        case And() | Or():
+            word = "`and`" if isinstance(node, And) else "`or`"
+            for side in (node.left, node.right):
+                _want(side, BOOL, _infer(side, scope, problems), word, problems)
+            return BOOL
+        case Arith():
+            for side in (node.left, node.right):
+                _want(side, NUM, _infer(side, scope, problems), f"`{node.op}`", problems)
+            return NUM
+        case Cmp():
+            op, left, right = node.op, node.left, node.right
+            lt, rt = _infer(left, scope, problems), _infer(right, scope, problems)
+            if op in ("==", "!="):
+                if ANY not in (lt, rt) and lt != rt:
+                    problems.append(
+                        Problem(
+                            "E043", f"`{op}` compares {lt} with {rt}; they can never be equal", node.offset
+                        )
+                    )
+            else:
+                _want(left, NUM, lt, f"`{op}`", problems)
+                _want(right, NUM, rt, f"`{op}`", problems)
+            return BOOL
+        case Cond():
+            _want(node.test, BOOL, _infer(node.test, scope, problems), "the condition of `if`", problems)
+            yes, no = _infer(node.yes, scope, problems), _infer(node.no, scope, problems)
+            if ANY in (yes, no):
+                return yes if no == ANY else no
+            if yes != no:
+                problems.append(
+                    Problem(
+                        "E043",
+                        f"`then` gives {yes} but `else` gives {no}",
+                        node.offset,
+                        "both results must be of one kind; without `else` the result is empty text",
+                    )
+                )
+                return ANY
+            return yes
+        case Call():
+            return _infer_call(node, scope, problems)
+        case _:  # pragma: no cover - every kind of node is above
+            assert_never(node)
+
+
+def _infer_call(node: Call, scope: Scope, problems: list[Problem]) -> str:
+    name, args, offset = node.name, node.args, node.offset
+    fn = FUNCTIONS.get(name)
+    if fn is None:
+        hint = _hint(name, FUNCTIONS) or "functions are: " + ", ".join(FUNCTIONS)
+        problems.append(Problem("E042", f"unknown function `{name}()`", offset, hint))
+        for a in args:
+            _infer(a, scope, problems)
+        return ANY
+    variadic = fn.args and fn.args[-1] == "*"
+    fixed = fn.args[:-1] if variadic else fn.args
+    if len(args) < len(fixed) or (not variadic and len(args) > len(fixed)):
+        need = f"at least {len(fixed)}" if variadic else str(len(fixed))
+        problems.append(
+            Problem(
+                "E042",
+                f"{name}() takes {need} argument{'s' * (need != '1')}, not {len(args)}",
+                offset,
+                fn.doc,
+            )
+        )
+    for i, a in enumerate(args):
+        want = fixed[min(i, len(fixed) - 1)] if fixed else NUM
+        if name in ("visits", "visited"):
+            if not isinstance(a, Str):
+                problems.append(
+                    Problem("E043", f'{name}() takes a scene id in quotes: {name}("scene")', offset)
+                )
+                continue
+            if scope.resolve_scene(a.value) is None:
+                problems.append(
+                    Problem(
+                        "E044",
+                        f'{name}("{a.value}"): no such scene',
+                        offset,
+                        _hint(a.value, scope.scene_ids),
+                    )
+                )
+            continue
+        _want(a, want, _infer(a, scope, problems), f"{name}()", problems)
+    return fn.result
