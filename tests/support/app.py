@@ -28,6 +28,11 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
+from engine.author.check import load_checked
+from engine.play.session import Session
+from engine.saves.format import Career
+from engine.saves.record import Recorder
+from engine.saves.store import SaveStore
 from engine.tui import messages
 from engine.tui.app import PointeEdgeApp
 from engine.tui.screens.author import AuthorScreen
@@ -122,6 +127,20 @@ async def choose_all(app: App[Any], pilot: Pilot[Any], ids: list[str]) -> None:
     for cid in ids:
         play(app).choose(cid)
         await pilot.pause()
+
+
+def saved_career(saves: Path, story: str | Path, seed: int, choices: list[str]) -> Career:
+    """A career saved exactly as the app autosaves one after each choice (the same Recorder and
+    store), made without starting an app: for tests whose subject is what a save opens into."""
+    loaded = load_checked(story)
+    assert loaded.ok and loaded.story is not None
+    session = Session(loaded.story, seed)
+    recorder = Recorder(session)
+    for cid in choices:
+        session.choose(cid)
+    career = recorder.career()
+    SaveStore(saves).save(career)
+    return career
 
 
 def copy_story(story: Path, tmp_path: Path) -> Path:
