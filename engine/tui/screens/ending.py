@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from engine.play.session import Session
 from engine.saves.record import Recorder
@@ -15,6 +15,7 @@ from engine.tui.messages import BackToTitle, OpenAuthorView, ReplayCareer, Start
 from engine.tui.save_shelf import SaveShelf
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.keybar import KeyBar
 from engine.tui.widgets.text import rendered_text
 from engine.tui.widgets.warped import WARPED
 
@@ -79,7 +80,7 @@ class EndingScreen(GuardedScreen):
                 yield Button("Replay this career", id="replay", variant="primary")
                 yield Button("Start again", id="again")
                 yield Button("Back", id="back")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         steps = self.recorder.records()

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from engine.play.session import ChoiceError, Session, StepResult
 from engine.saves.record import Recorder
@@ -29,6 +29,7 @@ from engine.tui.messages import (
 from engine.tui.settings import Settings
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.keybar import KeyBar
 from engine.tui.widgets.prose import Prose
 from engine.tui.widgets.stats import StatsPanel
 from engine.tui.widgets.text import rendered_text
@@ -71,7 +72,7 @@ class PlayScreen(GuardedScreen):
                 with VerticalScroll(id="history"):
                     yield Static("", id="history-text")
         yield ChoiceList(id="choices")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history").display = False

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from engine.saves.replay import Replay
 from engine.tui.messages import PlayOn
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.keybar import KeyBar
 from engine.tui.widgets.stats import StatsPanel
 from engine.tui.widgets.text import rendered_text
 
@@ -54,7 +55,7 @@ class ReplayScreen(GuardedScreen):
                 yield StatsPanel(story, id="replay-stats")
         yield StatChart(id="replay-chart")
         yield Static("", id="timeline")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         problem = self.replay.problem

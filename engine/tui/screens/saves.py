@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.saves.format import SaveInfo
@@ -15,6 +15,7 @@ from engine.tui.messages import ReplaySave, ResumeSave, SavesMode
 from engine.tui.save_shelf import SaveShelf
 from engine.tui.screens.dialogs import ConfirmScreen
 from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.keybar import KeyBar
 
 
 def save_line(info: SaveInfo) -> Text:
@@ -47,7 +48,7 @@ class SavesScreen(GuardedScreen):
             yield Static(Text(heading, style="bold"), id="saves-title")
             yield Static("", id="saves-empty")
             yield OptionList(id="saves")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_list()

@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from engine.load.folder import LoadResult
 from engine.tui.messages import OpenSaves, OpenSettings, ResumeSave, StartCareer
 from engine.tui.save_shelf import SaveShelf
 from engine.tui.widgets.cards import StoryCard
 from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.keybar import KeyBar
 
 LOGO = "P O I N T E   &   E D G E"
 
@@ -58,7 +59,7 @@ class TitleScreen(GuardedScreen):
                 yield Button("Replay", id="replay")
                 yield Button("Settings", id="settings")
                 yield Button("Quit", id="quit")
-        yield Footer()
+        yield KeyBar()
 
     def card_text(self, story_id: str) -> Text:
         result = self.catalog[story_id]

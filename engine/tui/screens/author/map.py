@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from engine.author.chapter_map import ChapterMap, chapter_map
@@ -25,6 +25,7 @@ from engine.tui.messages import Warp
 from engine.tui.screens.author.render import LEGEND, layer_heading, scene_details, scene_line
 from engine.tui.screens.author.warp import WarpScreen
 from engine.tui.widgets.guard import GuardedScreen
+from engine.tui.widgets.keybar import KeyBar
 from engine.tui.widgets.warped import warped_first
 
 
@@ -69,7 +70,7 @@ class AuthorScreen(GuardedScreen):
                 yield Static(Text(LEGEND, style="dim"), id="legend")
             with VerticalScroll(id="scene-pane"):
                 yield Static("", id="scene-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_chapter(self.chapter, self.focus_scene)
