@@ -26,6 +26,7 @@ from engine.core.template import to_plain
 from engine.load.folder import STORIES_DIR
 from tests.support import CAREERS as PLAYTHROUGHS
 from tests.support.playtest import survey
+from tests.support.stories import story as story_of
 
 CAREERS = ["magdalena", "halima", "bozena"]
 RANDOM_CAREERS = 2000
@@ -34,16 +35,7 @@ present = [c for c in CAREERS if (STORIES_DIR / c / "story.yaml").is_file()]
 pytestmark = pytest.mark.skipif(not present, reason="no career written yet")
 careers = pytest.mark.parametrize("career", present)
 
-_stories: dict[str, Story] = {}
 _surveys: dict[str, object] = {}
-
-
-def story_of(career: str) -> Story:
-    if career not in _stories:
-        result = load_checked(career, cache=False)
-        assert result.story is not None, [d.format() for d in result.diagnostics]
-        _stories[career] = result.story
-    return _stories[career]
 
 
 def survey_of(career: str):  # type: ignore[no-untyped-def]
@@ -85,6 +77,7 @@ def test_every_scene_is_120_to_400_words(career: str) -> None:
     assert outside == {}
 
 
+@pytest.mark.slow
 @careers
 def test_random_play_reaches_everything_and_gets_stuck_nowhere(career: str) -> None:
     story = story_of(career)

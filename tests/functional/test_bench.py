@@ -66,17 +66,19 @@ def test_the_save_and_replay_benchmarks_run(bench_modules, monkeypatch, capsys) 
     assert "autosave of a 20-step career" in out and "a 50-step career: open the replay" in out
 
 
+@pytest.mark.slow
 def test_the_app_starts_in_a_real_terminal_and_the_tui_benchmark_runs(bench_modules) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 
     import bench_tui
 
-    starts = bench_tui.first_frame(1)  # `python main.py` in a pseudo-terminal, to its first frame
+    starts = bench_tui.first_frame(1, warm_up=False)  # `python main.py` in a pseudo-terminal
     assert len(starts) == 1 and 0 < starts[0] < 30
     assert len(asyncio.run(bench_tui.choice_frames(1))) == 4
     assert asyncio.run(bench_tui.long_career(5)) > 0
 
 
+@pytest.mark.slow
 def test_the_reload_benchmark_runs(bench_modules) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 

@@ -27,8 +27,9 @@ RULES = STORIES / "rules"
 class Output(io.StringIO):
     """What the watch printed, readable from the test while the watch writes from its thread."""
 
-    def wait_for(self, text: str, count: int, timeout: float = 5) -> float:
-        """Seconds until `text` has appeared `count` times (fails the test after `timeout`)."""
+    def wait_for(self, text: str, count: int, timeout: float = 30) -> float:
+        """Seconds until `text` has appeared `count` times (fails the test after `timeout`, which
+        is there to stop a hung watch, not to time it)."""
         start = time.perf_counter()
         while self.getvalue().count(text) < count:
             assert time.perf_counter() - start < timeout, f"waited for {text!r} x{count}:\n{self.getvalue()}"
@@ -68,7 +69,9 @@ def _start(story: Path, fmt: str, out: Output) -> tuple[threading.Thread, thread
     return thread, stopped, result
 
 
-def test_a_save_is_checked_again_within_a_second(story: Path) -> None:
+def test_every_save_is_checked_again(story: Path) -> None:
+    # How soon is a figure for bench/bench_reload.py, not a test: on a loaded machine any limit
+    # would fail at random. `wait_for` only guards against a watch that never reports.
     out = Output()
     thread, stopped, result = _start(story, "text", out)
     try:
@@ -76,7 +79,8 @@ def test_a_save_is_checked_again_within_a_second(story: Path) -> None:
         main = story / "main.yaml"
         good = main.read_text(encoding="utf-8")
         _save(main, good.replace("effects: {grace: +1}", "effects: {grce: +1}"))
-        assert out.wait_for("checked 1 story", 2) < 1
+        out.wait_for("checked 1 story", 2)
+        assert "unknown stat `grce`" in out.getvalue()
         _save(main, good)
         out.wait_for("checked 1 story", 3)
     finally:

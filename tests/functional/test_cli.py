@@ -17,23 +17,20 @@ from engine.cli.parser import SAVES_ENV
 from engine.load.folder import bundled_stories
 from engine.play.session import Session
 from tests.support import BAD_STORIES, ROOT
+from tests.support.cli import run_cli
 
 BAD = BAD_STORIES
 # A path through the demo that reaches an ending with seed 1 (see test_demo_plays_to_an_ending).
 DEMO_PATH = "1,1,2,2,1"
 
 
-def run(*argv: str, stdin: str = "") -> tuple[int, str]:
-    out = io.StringIO()
-    code = cli.main(list(argv), out=out, inp=io.StringIO(stdin))
-    return code, out.getvalue()
 
 
 # -- play --plain ------------------------------------------------------------------------------
 
 
 def test_the_demo_plays_to_an_ending() -> None:
-    code, out = run("play", "demo", "--plain", "--seed", "1", "--choices", DEMO_PATH)
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", "--choices", DEMO_PATH)
     assert code == 0, out
     assert out.startswith("The Club Cup — You, twelve, at an Almaty rink\nSeed 1.")
     assert "── Six in the Morning · training ──" in out
@@ -52,17 +49,17 @@ def test_the_demo_plays_to_an_ending() -> None:
     ],
 )
 def test_scripted_careers_reach_their_endings(choices: str, ending: str) -> None:
-    code, out = run("play", "demo", "--plain", "--seed", "1", "--choices", choices)
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", "--choices", choices)
     assert code == 0 and f"The end: {ending}." in out, out[-800:]
 
 
 def test_stats_are_printed_after_each_change() -> None:
-    _, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "2")
+    _, out = run_cli("play", "demo", "--plain", "--seed", "1", "--choices", "2")
     assert "Artistry 35 → 45 (+10) · Stamina 40 → 32 (-8)" in out
 
 
 def test_locked_choices_keep_their_number_and_say_why() -> None:
-    _, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "2,1", stdin="1\n")
+    _, out = run_cli("play", "demo", "--plain", "--seed", "1", "--choices", "2,1", stdin="1\n")
     flowing = " ".join(out.split())  # plain mode wraps long lines at the terminal's width
     assert (
         "1. Try the double axel once, in front of everyone [locked: needs Technique 48 (you have 44)]"
@@ -86,53 +83,53 @@ def test_locked_choices_keep_their_number_and_say_why() -> None:
     ],
 )
 def test_anything_typed_gets_a_one_line_answer(typed: str, answer: str) -> None:
-    code, out = run("play", "demo", "--plain", "--seed", "1", stdin=typed)
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", stdin=typed)
     assert code == 0 and answer in out
     assert out.endswith("Goodbye.\n") and "Traceback" not in out
 
 
 def test_undo_and_history_in_plain_mode() -> None:
-    _, out = run("play", "demo", "--plain", "--seed", "1", stdin="2\nh\nu\nh\nq\n")
+    _, out = run_cli("play", "demo", "--plain", "--seed", "1", stdin="2\nh\nu\nh\nq\n")
     assert "  1. Early Ice: run_program" in out
     assert "Undone." in out and out.count("Early Ice\n\nThe ice resurfacer") == 2
     assert out.endswith("Goodbye.\n")
 
 
 def test_end_of_input_is_a_clean_goodbye() -> None:
-    code, out = run("play", "demo", "--plain", stdin="")
+    code, out = run_cli("play", "demo", "--plain", stdin="")
     assert code == 0 and out.endswith("> \nGoodbye.\n")
 
 
 def test_an_unplayable_scripted_choice_is_a_clear_error() -> None:
-    code, out = run("play", "demo", "--plain", "--seed", "1", "--choices", "1,7")
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", "--choices", "1,7")
     assert code == 2 and "error: --choices: There is no choice 7" in out
 
 
 def test_choices_can_be_given_by_id() -> None:
-    code, out = run(
+    code, out = run_cli(
         "play", "demo", "--plain", "--seed", "1", "--choices", "ask_coach,continue,rest", stdin="q\n"
     )
     assert code == 0 and "» Ask Coach Saule what the judges will want" in out and "» Rest, stretch" in out
 
 
 def test_an_unknown_story_lists_the_bundled_ones() -> None:
-    code, out = run("play", "nowhere", "--plain")
+    code, out = run_cli("play", "nowhere", "--plain")
     assert code == 2 and "error: no story called 'nowhere' (bundled stories: " in out and "demo" in out
 
 
 def test_a_broken_story_shows_its_errors_instead_of_playing() -> None:
-    code, out = run("play", str(BAD / "unknown_stat"), "--plain")
+    code, out = run_cli("play", str(BAD / "unknown_stat"), "--plain")
     assert code == 1
     assert out.splitlines()[0] == "This story cannot be played: it has 1 error."
     assert "extra.yaml:5:15: error E031: unknown stat `tecnique`" in out
 
 
 def test_the_full_screen_game_without_a_terminal_points_to_plain_mode() -> None:
-    code, out = run()  # the tests' stdin and stdout are not a terminal
+    code, out = run_cli()  # the tests' stdin and stdout are not a terminal
     assert code == 2 and "needs a terminal" in out and "uv run main.py play demo --plain" in out
-    code, out = run("play", "demo")
+    code, out = run_cli("play", "demo")
     assert code == 2 and "uv run main.py play demo --plain" in out
-    code, out = run("play", "nowhere")
+    code, out = run_cli("play", "nowhere")
     assert code == 2 and out.startswith("error: no story called 'nowhere'")
 
 
@@ -142,7 +139,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch) -> None:  
 
     monkeypatch.setattr(Session, "choose", boom)
     monkeypatch.delenv("POINTE_EDGE_DEBUG", raising=False)
-    code, out = run("play", "demo", "--plain", "--choices", "1")
+    code, out = run_cli("play", "demo", "--plain", "--choices", "1")
     assert code == 70
     assert "Something went wrong inside the game: RuntimeError: the ice cracked" in out
     assert "Traceback" not in out
@@ -162,13 +159,13 @@ def test_ctrl_c_in_the_middle_of_a_game(monkeypatch) -> None:  # type: ignore[no
 
 
 def test_check_is_quiet_and_succeeds_on_a_clean_story() -> None:
-    code, out = run("check", "demo")
+    code, out = run_cli("check", "demo")
     assert code == 0
     assert out == "checked 1 story, 17 scenes: 0 errors, 0 warnings\n"
 
 
 def test_check_prints_one_line_per_problem_and_fails_on_errors() -> None:
-    code, out = run("check", str(BAD / "unknown_name"), str(BAD / "unreachable_scene"), "--no-cache")
+    code, out = run_cli("check", str(BAD / "unknown_name"), str(BAD / "unreachable_scene"), "--no-cache")
     lines = out.splitlines()
     assert code == 1
     assert lines[0].endswith(
@@ -183,12 +180,12 @@ def test_check_prints_one_line_per_problem_and_fails_on_errors() -> None:
 
 
 def test_check_warnings_alone_do_not_fail() -> None:
-    code, _ = run("check", str(BAD / "unreachable_scene"))
+    code, _ = run_cli("check", str(BAD / "unreachable_scene"))
     assert code == 0
 
 
 def test_check_json_is_one_document_for_tools() -> None:
-    code, out = run("check", str(BAD / "unknown_stat"), "--format", "json")
+    code, out = run_cli("check", str(BAD / "unknown_stat"), "--format", "json")
     doc = json.loads(out)
     assert code == 1 and doc["errors"] == 1 and doc["warnings"] == 0
     (story,) = doc["stories"]
@@ -204,14 +201,14 @@ def test_check_json_is_one_document_for_tools() -> None:
 
 
 def test_check_with_no_story_checks_every_bundled_one() -> None:
-    _, out = run("check")
+    _, out = run_cli("check")
     count = len(bundled_stories())
     assert count >= 1
     assert out.splitlines()[-1].startswith(f"checked {count} stor")
 
 
 def test_stories_lists_the_bundled_careers() -> None:
-    code, out = run("stories")
+    code, out = run_cli("stories")
     assert code == 0
     assert (
         "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating (17 scenes, 6 endings)"
@@ -269,11 +266,11 @@ def test_the_save_folder_variable_is_named_once_in_effect() -> None:
 
 
 def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:
-    code, out = run("check", "stories/README.md", "demo")
+    code, out = run_cli("check", "stories/README.md", "demo")
     assert code == 0
     assert out.splitlines() == [
         "note: skipped stories/README.md: a file, not a story folder",
         "checked 1 story, 17 scenes: 0 errors, 0 warnings",
     ]
-    code, out = run("check", "dmeo")
+    code, out = run_cli("check", "dmeo")
     assert code == 2 and out.startswith("error: no story called 'dmeo'")

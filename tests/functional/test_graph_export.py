@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 import re
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.cli as cli
 from engine.author.check import load_checked
 from engine.author.export import (
     CALL,
@@ -32,6 +30,7 @@ from engine.author.export import (
 from engine.core.model import Branch, Chance, Chapter, Choice, Ending, Expr, Outcome, Pos, Route, Scene, Story
 from engine.core.template import link
 from tests.support import DATA
+from tests.support.cli import run_cli
 
 EXPECTED = DATA / "graph"
 BAD = DATA / "bad_stories"
@@ -390,48 +389,44 @@ def test_graphviz_renders_the_demo_and_shows_labels_exactly() -> None:
 # -- the command ---------------------------------------------------------------------------------
 
 
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = cli.main(list(argv), out=out, inp=io.StringIO())
-    return code, out.getvalue()
 
 
 def test_graph_prints_dot_by_default_and_mermaid_on_request() -> None:
-    code, out = run("graph", "demo")
+    code, out = run_cli("graph", "demo")
     assert code == 0 and out.startswith('digraph "demo" {\n') and out.endswith("}\n")
-    code, out = run("graph", "demo", "--format", "mermaid", "--chapter", "setback")
+    code, out = run_cli("graph", "demo", "--format", "mermaid", "--chapter", "setback")
     assert code == 0 and out.startswith("%% Scene graph of The Club Cup (demo)\nflowchart TD\n")
     assert "s_setback_ankle" in out and "s_competition_" not in out
 
 
 def test_graph_writes_a_file_and_guesses_the_format_from_its_name(tmp_path: Path) -> None:
     target = tmp_path / "demo.mmd"
-    code, out = run("graph", "demo", "--out", str(target))
+    code, out = run_cli("graph", "demo", "--out", str(target))
     assert code == 0 and out == f"Wrote the map of demo (17 scenes, 29 edges) to {target} as mermaid.\n"
     assert target.read_text(encoding="utf-8").startswith("%% Scene graph of The Club Cup (demo)\n")
-    code, out = run("graph", "demo", "--out", str(tmp_path / "demo.gv"))
+    code, out = run_cli("graph", "demo", "--out", str(tmp_path / "demo.gv"))
     assert code == 0 and (tmp_path / "demo.gv").read_text(encoding="utf-8").startswith("digraph")
 
 
 def test_graph_refuses_what_it_cannot_do(tmp_path: Path) -> None:
-    code, out = run("graph", "demo", "--chapter", "nowhere")
+    code, out = run_cli("graph", "demo", "--chapter", "nowhere")
     assert code == 2
     assert out == "error: no chapter called 'nowhere' (chapters: medeu, competition, setback, training)\n"
-    code, out = run("graph", "nowhere")
+    code, out = run_cli("graph", "nowhere")
     assert code == 2 and out.startswith("error: no story called 'nowhere'")
-    code, out = run("graph", "demo", "--out", str(tmp_path / "missing" / "x.dot"))
+    code, out = run_cli("graph", "demo", "--out", str(tmp_path / "missing" / "x.dot"))
     assert code == 2 and out.startswith(f"error: cannot write {tmp_path / 'missing' / 'x.dot'}: ")
 
 
 def test_a_story_with_errors_is_mapped_as_far_as_it_loaded(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run("graph", str(BAD / "unknown_stat"))
+    code, out = run_cli("graph", str(BAD / "unknown_stat"))
     assert code == 1 and out.startswith("digraph ")  # the map on stdout stays clean for a pipe
     err = capsys.readouterr().err
     assert err == (
         f"note: {BAD / 'unknown_stat'} has 1 error; the map shows what loaded."
         f" Run `main.py check {BAD / 'unknown_stat'}` for the details.\n"
     )
-    code, out = run("graph", str(BAD / "no_manifest"))
+    code, out = run_cli("graph", str(BAD / "no_manifest"))
     assert code == 1 and "cannot be mapped" in out
 
 
@@ -441,11 +436,11 @@ def test_a_mermaid_map_past_mermaids_limits_says_so(
     import engine.author.export as graph_export
 
     monkeypatch.setattr(graph_export, "MERMAID_LIMITS", (1000, 10))
-    code, out = run("graph", "demo", "--format", "mermaid")
+    code, out = run_cli("graph", "demo", "--format", "mermaid")
     assert code == 0 and out.startswith("%% Scene graph of")
     assert capsys.readouterr().err == (
         f"note: this map has {len(out):,} characters and 29 edges; Mermaid draws at most 1,000 and 10"
         " unless maxTextSize and maxEdges are raised where it is rendered. A single --chapter is smaller.\n"
     )
-    code, out = run("graph", "demo", "--format", "dot")
+    code, out = run_cli("graph", "demo", "--format", "dot")
     assert code == 0 and capsys.readouterr().err == ""  # Graphviz has no such limits

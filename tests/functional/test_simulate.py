@@ -299,6 +299,7 @@ def test_progress_is_reported_and_a_stop_request_ends_the_run_with_what_was_play
     assert report.careers == 200 and not report.interrupted
 
 
+@pytest.mark.slow
 def test_explore_covers_every_scene_and_choice_in_far_fewer_careers_than_random() -> None:
     for name in ("demo", "bozena"):
         story = _load(name)
@@ -309,9 +310,12 @@ def test_explore_covers_every_scene_and_choice_in_far_fewer_careers_than_random(
             return max(a or 10**6, b or 10**6)
 
         explore = [careers_needed("explore", seed, 150) for seed in (1, 2, 3)]
-        random = [careers_needed("random", seed, 1500) for seed in (1, 2, 3)]
         assert max(explore) < 150
-        assert sorted(explore)[1] * 3 <= sorted(random)[1], (name, explore, random)
+        # Random play is only played as far as the claim needs: a median of at least three times
+        # as many careers (one that never covers everything counts as a million).
+        enough = sorted(explore)[1] * 3
+        random = [careers_needed("random", seed, enough) for seed in (1, 2, 3)]
+        assert enough <= sorted(random)[1], (name, explore, random)
 
 
 def test_bad_arguments_are_refused() -> None:

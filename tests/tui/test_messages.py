@@ -47,17 +47,12 @@ from engine.tui.screens.replay import ReplayScreen
 from engine.tui.screens.saves import SavesScreen
 from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings
-from tests.support import ROOT, STORIES
+from tests.support import STORIES
 from tests.support.app import REQUESTS, Host, host, notices, requests
 
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
 
 
-@pytest.fixture(scope="module")
-def demo() -> Story:
-    story = load_checked(ROOT / "stories" / "demo").story
-    assert story is not None
-    return story
 
 
 def shelf(tmp_path: Path, story: Story | None = None) -> SaveShelf:

@@ -508,6 +508,7 @@ def test_the_command_palette_offers_the_game_actions(tmp_path: Path) -> None:
 # -- a whole career -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_whole_bundled_career_plays_to_an_ending_through_the_app(tmp_path: Path) -> None:
     # The shortest of the recorded playthroughs: every scene of a real career, through the app.
     runs = [

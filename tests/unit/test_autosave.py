@@ -7,7 +7,6 @@ from typing import cast
 
 import pytest
 
-from engine.author.check import load_checked
 from engine.core.model import Story
 from engine.play.session import Session
 from engine.saves.autosave import Autosaver
@@ -18,11 +17,6 @@ from engine.saves.store import SaveStore
 FLUSH = 5.0  # seconds; a healthy writer flushes in milliseconds, a dead one waits all of it
 
 
-@pytest.fixture(scope="module")
-def demo() -> Story:
-    story = load_checked("demo", cache=False).story
-    assert story is not None
-    return story
 
 
 def careers(demo: Story, count: int) -> list[Career]:

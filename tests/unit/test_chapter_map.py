@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from engine.author.chapter_map import (
     CURRENT,
     ENDING,
@@ -26,18 +24,8 @@ from tests.support import STORIES
 STUDIO = STORIES / "studio"
 
 
-@pytest.fixture(scope="module")
-def studio() -> Story:
-    story = load_checked(STUDIO, cache=False).story
-    assert story is not None
-    return story
 
 
-@pytest.fixture(scope="module")
-def demo() -> Story:
-    story = load_checked("demo").story
-    assert story is not None
-    return story
 
 
 def ids(layer) -> list[str]:  # type: ignore[no-untyped-def]

@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from engine.author.check import load_checked
 from engine.author.ranges.domain import EITHER, FALSE, TRUE, Domain, State
 from engine.author.ranges.solve import Ranges
-from engine.cli import main as cli_main
 from engine.core import expr as ex
 from engine.core.model import CHANCE_MIN, Flag, Pos, Stat, Story
 from engine.play.rng import SplitMix64
 from engine.play.session import Session
 from engine.play.state import GameState
 from tests.support import DATA
+from tests.support.cli import run_cli
 
 RULES = DATA / "stories" / "rules"
 BAD = DATA / "bad_stories"
@@ -333,6 +333,7 @@ def _story_files(draw: Any) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_story_files(), st.lists(st.integers(0, 2**40), min_size=4, max_size=4))
 def test_random_careers_on_generated_stories_stay_inside_their_ranges(
@@ -553,16 +554,10 @@ def test_the_ranges_run_for_check_and_not_for_play() -> None:
 # -- the command line ----------------------------------------------------------------------------
 
 
-def _run(*argv: str) -> tuple[int, str]:
-    import io
-
-    out = io.StringIO()
-    code = cli_main(list(argv), out=out)
-    return code, out.getvalue()
 
 
 def test_check_ranges_prints_bounds_for_each_chapter_and_ending() -> None:
-    code, out = _run("check", "demo", "--ranges")
+    code, out = run_cli("check", "demo", "--ranges")
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("demo: stat bounds, proven over every path")
@@ -574,7 +569,7 @@ def test_check_ranges_prints_bounds_for_each_chapter_and_ending() -> None:
 
 
 def test_check_json_marks_proofs_and_gives_the_bounds() -> None:
-    code, out = _run("check", str(BAD / "ending_out_of_reach"), "--format", "json", "--ranges")
+    code, out = run_cli("check", str(BAD / "ending_out_of_reach"), "--format", "json", "--ranges")
     (story,) = json.loads(out)["stories"]
     assert code == 0
     assert [(d["code"], d.get("kind")) for d in story["diagnostics"]] == [
@@ -586,13 +581,13 @@ def test_check_json_marks_proofs_and_gives_the_bounds() -> None:
     assert ranges["endings"]["main.podium"] is None
     assert ranges["endings"]["main.home"] == {"stats": {"technique": [50, 60]}, "flags": {}}
     assert ranges["chapters"]["main"]["stats"]["technique"] == [50, 60]
-    _, plain = _run("check", str(BAD / "unknown_stat"), "--format", "json")
+    _, plain = run_cli("check", str(BAD / "unknown_stat"), "--format", "json")
     assert "kind" not in json.loads(plain)["stories"][0]["diagnostics"][0]
     assert "ranges" not in json.loads(plain)["stories"][0]
 
 
 def test_check_text_says_once_that_the_range_warnings_are_proofs() -> None:
-    code, out = _run("check", str(BAD / "ending_out_of_reach"), str(BAD / "choice_never_open"))
+    code, out = run_cli("check", str(BAD / "ending_out_of_reach"), str(BAD / "choice_never_open"))
     assert code == 0
     lines = out.splitlines()
     assert [line.split()[2] for line in lines[:3]] == ["W111:", "W114:", "W111:"]
@@ -600,14 +595,14 @@ def test_check_text_says_once_that_the_range_warnings_are_proofs() -> None:
         "note: W111 and W114 are proofs, over every path from the start: what they rule out never happens"
         " in any career. The limits they quote are never passed, though a career may stop short of them."
     )
-    _, one = _run("check", str(BAD / "chance_always_capped"))
+    _, one = run_cli("check", str(BAD / "chance_always_capped"))
     assert "note: W113 is a proof, over every path from the start: what it rules out never happens" in one
-    _, none = _run("check", str(BAD / "flag_never_read"))
+    _, none = run_cli("check", str(BAD / "flag_never_read"))
     assert "note:" not in none
 
 
 def test_check_ranges_on_a_story_with_errors_says_why_there_are_none() -> None:
-    code, out = _run("check", str(BAD / "unknown_stat"), "--ranges")
+    code, out = run_cli("check", str(BAD / "unknown_stat"), "--ranges")
     assert code == 1
     assert f"{BAD / 'unknown_stat'}: no stat bounds while the story has errors; fix them first" in out
 

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.author.check import load_checked
 from engine.core import expr as ex
 from engine.play.reasons import explain, in_words
 from engine.play.state import GameState
-from tests.support import STORIES
-
-
-@pytest.fixture(scope="module")
-def rules():  # type: ignore[no-untyped-def]
-    result = load_checked(STORIES / "rules", cache=False)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    return result.story
 
 
 @pytest.mark.parametrize(

@@ -23,20 +23,6 @@ from tests.support import ROOT, STORIES
 RULES = STORIES / "rules"
 
 
-@pytest.fixture(scope="module")
-def rules():  # type: ignore[no-untyped-def]
-    result = load_checked(RULES, cache=False)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    return result.story
-
-
-@pytest.fixture(scope="module")
-def demo():  # type: ignore[no-untyped-def]
-    result = load_checked("demo", cache=False)
-    assert result.ok
-    return result.story
-
-
 def ids(session: Session) -> dict[str, bool]:
     return {c.id: c.locked for c in session.choices}
 

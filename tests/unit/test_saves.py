@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import random
@@ -17,20 +16,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.author.check import load_checked
-from engine.cli import main as cli_main
 from engine.core.textsafe import clean_line
 from engine.play.session import Session
 from engine.play.state import GameState
 from engine.saves.format import SAVE_FORMAT, Career, SaveError, StepRecord, new_id, now, parse_career
 from engine.saves.record import Recorder, resume
 from engine.saves.store import SaveStore
+from tests.support.cli import run_cli
 
 DEMO_PATH = ["run_program", "rest", "save_legs", "double_salchow", "continue"]
-
-
-@pytest.fixture(scope="module")
-def demo():  # type: ignore[no-untyped-def]
-    return load_checked("demo", cache=False).story
 
 
 @pytest.fixture
@@ -294,6 +288,7 @@ def _assert_every_ack_survived(folder: Path, acked: dict[str, int]) -> None:
     assert _strays(folder) == []  # the leftovers of the killed writers were swept
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to kill a writer mid-write")
 def test_every_acknowledged_save_survives_sigkill_at_every_step_of_a_write(tmp_path: Path) -> None:
     folder = tmp_path / "saves"
@@ -324,6 +319,7 @@ def test_every_acknowledged_save_survives_sigkill_at_every_step_of_a_write(tmp_p
     assert interrupted > 15
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to kill a writer mid-write")
 def test_every_acknowledged_save_survives_sigkill_at_random_moments(tmp_path: Path) -> None:
     # The same promise against kills that land wherever the scheduler puts them (in the middle
@@ -361,6 +357,7 @@ def test_every_acknowledged_save_survives_sigkill_at_random_moments(tmp_path: Pa
     assert len(acked) >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork for two writers")
 def test_two_processes_on_one_folder_lose_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "saves"
@@ -560,38 +557,35 @@ def test_import_cleans_control_characters_from_names(demo, store: SaveStore, tmp
 # -- the commands ----------------------------------------------------------------------------------
 
 
-def run(*argv: str, stdin: str = "") -> tuple[int, str]:
-    out = io.StringIO()
-    return cli_main(list(argv), out=out, inp=io.StringIO(stdin)), out.getvalue()
 
 
 def test_saves_commands_list_show_export_import_delete(demo, store: SaveStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     d = str(store.folder)
-    code, out = run("saves", "list", "--saves", d)
+    code, out = run_cli("saves", "list", "--saves", d)
     assert code == 0 and out == f"No saved careers in {store.folder}.\n"
     career = played(demo).career()
     store.save(career)
-    code, out = run("saves", "list", "--saves", d)
+    code, out = run_cli("saves", "list", "--saves", d)
     assert code == 0 and career.id[:8] in out and "ended: Fourth by a Point" in out
-    code, out = run("saves", "show", career.id[:4], "--saves", d)
+    code, out = run_cli("saves", "show", career.id[:4], "--saves", d)
     assert code == 0 and "4. competition.short_program: double_salchow (success)" in out
-    code, out = run("saves", "export", career.id[:6], "--out", str(tmp_path), "--saves", d)
+    code, out = run_cli("saves", "export", career.id[:6], "--out", str(tmp_path), "--saves", d)
     exported = Path(out.split("Exported to ", 1)[1].strip())
     assert code == 0 and exported.is_file()
-    code, out = run("saves", "import", str(exported), "--saves", d)
+    code, out = run_cli("saves", "import", str(exported), "--saves", d)
     assert code == 0 and out.startswith("Imported The Club Cup: “imported”, 5 choices as ")
-    code, out = run("saves", "delete", career.id[:6], "--saves", d, stdin="n\n")
+    code, out = run_cli("saves", "delete", career.id[:6], "--saves", d, stdin="n\n")
     assert "Kept." in out and len(store.list()) == 2
-    code, out = run("saves", "delete", career.id[:6], "--saves", d, stdin="y\n")
+    code, out = run_cli("saves", "delete", career.id[:6], "--saves", d, stdin="y\n")
     assert code == 0 and f"Deleted {career.id[:8]}." in out and len(store.list()) == 1
 
 
 def test_saves_commands_explain_problems_in_one_line(store: SaveStore) -> None:
-    code, out = run("saves", "show", "nothing-like-an-id", "--saves", str(store.folder))
+    code, out = run_cli("saves", "show", "nothing-like-an-id", "--saves", str(store.folder))
     assert code == 2 and out == "error: no saved career 'nothing-like-an-id'\n"
     store.save(synthetic(3, "ab" + "0" * 14))
     store.save(synthetic(3, "ab" + "1" * 14))
-    code, out = run("saves", "show", "ab", "--saves", str(store.folder))
+    code, out = run_cli("saves", "show", "ab", "--saves", str(store.folder))
     assert code == 2 and out == "error: 2 saved careers start with 'ab': give more of the id\n"
 
 
@@ -671,7 +665,8 @@ def test_a_replay_after_a_visited_scene_is_removed_stops_at_that_step(tmp_path: 
 def test_replay_in_plain_text_steps_forward_and_back(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
     career = played(demo).career()
     store.save(career)
-    code, out = run("replay", career.id[:6], "--saves", str(store.folder), stdin="n\nn\np\n4\nc\nx\n9\nq\n")
+    keys = "n\nn\np\n4\nc\nx\n9\nq\n"
+    code, out = run_cli("replay", career.id[:6], "--saves", str(store.folder), stdin=keys)
     assert code == 0
     assert out.startswith(
         "Replay of “The Club Cup”: autosave, seed 5, 5 choices\nIt ended: Fourth by a Point (bittersweet)."
@@ -686,6 +681,6 @@ def test_replay_in_plain_text_steps_forward_and_back(demo, store: SaveStore) -> 
 def test_replay_all_prints_every_step_and_the_chart(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
     career = played(demo).career()
     store.save(career)
-    code, out = run("replay", career.id, "--all", "--saves", str(store.folder))
+    code, out = run_cli("replay", career.id, "--all", "--saves", str(store.folder))
     assert code == 0 and all(f"── step {i} of 5" in out for i in range(6))
     assert out.rstrip().endswith("40 → 65")  # the last line of the chart: Stamina

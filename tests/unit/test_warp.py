@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.author.check import load_checked
 from engine.author.warp import OUTER, STORY, WarpError, arrival, stat_value, warp
 from engine.core.model import Pos, Stat, Story
 from engine.play.session import Session
@@ -17,11 +16,6 @@ POISE = Stat("poise", "Poise", 40, 0, 60, "", Pos("story.yaml", 1, 1))
 GRACE = Stat("grace", "Grace", 0, -20, 20, "", Pos("story.yaml", 1, 1))
 
 
-@pytest.fixture(scope="module")
-def studio() -> Story:
-    story = load_checked(STUDIO, cache=False).story
-    assert story is not None
-    return story
 
 
 def test_a_typed_value_is_read_within_the_stat_range() -> None:

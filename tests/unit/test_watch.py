@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
 
 from engine.author.watch import FolderWatch, WatchThread, differences, snapshot
@@ -52,7 +51,7 @@ def test_wait_returns_nothing_when_stopped(tmp_path: Path) -> None:
     assert watch.wait(lambda: next(calls)) == []
 
 
-def test_thread_calls_back_within_a_second_and_stops(tmp_path: Path) -> None:
+def test_thread_calls_back_and_stops(tmp_path: Path) -> None:
     story = tmp_path / "story.yaml"
     story.write_text("id: x\n")
     seen: list[list[str]] = []
@@ -64,12 +63,9 @@ def test_thread_calls_back_within_a_second_and_stops(tmp_path: Path) -> None:
 
     thread = WatchThread(tmp_path, changed, interval=0.02)
     thread.start()
-    try:
-        time.sleep(0.05)
-        start = time.perf_counter()
+    try:  # the watch took its snapshot when it was made: the change can come at once
         _touch(story, "id: y\n")
-        assert event.wait(2)
-        assert time.perf_counter() - start < 1
+        assert event.wait(30)  # a guard against a watch that never calls; the speed is bench's
         assert seen == [["story.yaml"]]
     finally:
         thread.stop()
