@@ -101,7 +101,9 @@ class PointeEdgeApp(App[int]):
         self.catalog.update(load_catalog(self.stories_dir, self.start_story))
         freeze_once()  # the catalog lives as long as the app; later reloads are not frozen
         self.shelf.open(on_writer_error=self._autosave_failed)
-        self.push_screen(TitleScreen(self.catalog, self.shelf))
+        straight_in = self.start_story is not None and not self.author
+        if not (straight_in and self.careers.playable(self.start_story or "")):
+            self.push_screen(TitleScreen(self.catalog, self.shelf))  # else built when first needed
         if self.start_story is not None:
             if self.author:
                 self.author_mode.start(self.start_story)

@@ -30,6 +30,7 @@ from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.play import PlayScreen
 from engine.tui.screens.replay import ReplayScreen
 from engine.tui.screens.saves import SavesScreen
+from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings
 
 
@@ -65,10 +66,23 @@ class Careers:
 
     # -- where a career is -------------------------------------------------------------------
 
+    def clear(self) -> None:
+        """Close every screen above the title (above the app's own, when there is no title yet)."""
+        app = self.app
+        while len(app.screen_stack) > 1 and not isinstance(app.screen, TitleScreen):
+            app.pop_screen()
+
     def to_title(self) -> None:
-        """Close every screen above the title."""
-        while len(self.app.screen_stack) > 2:  # the default screen, then the title
-            self.app.pop_screen()
+        """Back to the title. A game started straight into a career (`play STORY`) builds it
+        only now: its cards, buttons and key bar cost a third of that game's start."""
+        self.clear()
+        if not isinstance(self.app.screen, TitleScreen):
+            self.app.push_screen(TitleScreen(self.catalog, self.shelf))
+
+    def playable(self, story_id: str) -> bool:
+        """Whether a story of the catalog can start a career now (it is here, and loads)."""
+        result = self.catalog.get(story_id)
+        return result is not None and result.ok and result.story is not None
 
     def game_screen(self) -> PlayScreen | EndingScreen | None:
         """The screen of the career being played, wherever it is in the stack."""
@@ -78,11 +92,11 @@ class Careers:
         return None
 
     def play(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
-        self.to_title()
+        self.clear()
         self.app.push_screen(PlayScreen(session, recorder, settings=self.settings, warped=warped))
 
     def show_ending(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
-        self.to_title()
+        self.clear()
         key = self.catalog_key(session.story)
         self.app.push_screen(EndingScreen(session, recorder, shelf=self.shelf, story_key=key, warped=warped))
 

@@ -288,6 +288,25 @@ def test_a_story_that_fails_to_load_shows_its_errors_in_the_app(tmp_path: Path) 
     drive(steps, tmp_path, start_story=str(BAD / "unknown_stat"))
 
 
+def test_a_game_started_straight_into_a_career_builds_its_title_when_first_needed(tmp_path: Path) -> None:
+    # `play STORY` opens at the career: the title (a third of the start) is built only when the
+    # player goes back to it, and is then the same title as ever, with this career's ending found.
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["PlayScreen"]
+        await choose_all(app, pilot, DEMO_FOURTH)
+        assert isinstance(app.screen, EndingScreen)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, TitleScreen) and len(app.screen_stack) == 2
+        card = str(app.screen.query_one("#card-demo").render())
+        assert "Endings found: 1 of 6" in card
+        await pilot.press("enter")  # a new career from the title, over it as usual
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["TitleScreen", "PlayScreen"]
+
+    drive(steps, tmp_path, start_story="demo", seed=5)
+
+
 def test_an_unexpected_error_during_play_is_shown_and_the_state_kept(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         await choose_all(app, pilot, ["run_program"])
