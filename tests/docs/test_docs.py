@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 import yaml
 
-import engine.cli as cli
 import engine.cli.check as cli_check
 from engine.author.check import load_checked
 from engine.author.warp import warp
@@ -39,6 +38,7 @@ from engine.load import parse as fp
 from engine.load.folder import LoadResult
 from engine.play.session import Session
 from tests.support import BAD_STORIES, ROOT
+from tests.support.cli import run_cli
 
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
 CORPUS = BAD_STORIES
@@ -522,7 +522,7 @@ def test_every_plain_game_of_the_guide_plays_its_choices(
             and not args[1].startswith(("my-story", ".."))
         ):
             story = BRANCH if args[1] == "magdalena" else args[1]
-            code, out = run("play", story, *args[2:])
+            code, out = run_cli("play", story, *args[2:])
             assert code == 0 and "error" not in out, line
             played += 1
     assert played >= 3
@@ -554,12 +554,6 @@ def test_every_command_and_option_is_in_the_commands_section() -> None:
 
 
 # -- the first story ---------------------------------------------------------------------------
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = cli.main(list(args), out=out, inp=io.StringIO(""))
-    return code, out.getvalue()
 
 
 def output(name: str) -> str:
@@ -595,13 +589,13 @@ def test_an_excerpt_must_keep_its_lines_in_order() -> None:
 def test_the_first_story_checks_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(tmp_path, "my-story")
     monkeypatch.chdir(tmp_path)
-    assert run("check", "my-story") == (0, output("first-story-check"))
+    assert run_cli("check", "my-story") == (0, output("first-story-check"))
 
 
 def test_the_first_storys_error_example_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(tmp_path, "my-story", edit=("if: nerve >= 60", "if: nerv >= 60"))
     monkeypatch.chdir(tmp_path)
-    code, out = run("check", "my-story")
+    code, out = run_cli("check", "my-story")
     assert code == 1
     assert out.splitlines()[0] + "\n" == output("first-story-error")
 
@@ -646,7 +640,7 @@ def mistake() -> tuple[str, str]:
 def test_the_tutorial_checks_clean(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tutorial)
     assert guide_command("tutorial-check") == ["check", BRANCH]
-    assert run(*guide_command("tutorial-check")) == (0, output("tutorial-check"))
+    assert run_cli(*guide_command("tutorial-check")) == (0, output("tutorial-check"))
     # "The career had 95 scenes; it has 97 now", and after step 9 "`check` counts 95 scenes again".
     bundled = load_checked(ROOT / BRANCH).story
     assert bundled is not None
@@ -658,7 +652,7 @@ def test_the_tutorial_checks_clean(tutorial: Path, monkeypatch: pytest.MonkeyPat
 def test_the_tutorials_ranges_are_what_check_proves(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tutorial)
     assert guide_command("tutorial-ranges") == ["check", BRANCH, "--ranges"]
-    code, out = run(*guide_command("tutorial-ranges"))
+    code, out = run_cli(*guide_command("tutorial-ranges"))
     assert code == 0
     for line in output("tutorial-ranges").splitlines():
         assert line in out.splitlines()
@@ -669,13 +663,13 @@ def test_the_tutorials_mistake_gives_exactly_the_line_shown(
 ) -> None:
     build(tmp_path, BRANCH, edit=mistake())
     monkeypatch.chdir(tmp_path)
-    assert run("check", BRANCH) == (1, output("tutorial-mistake"))
+    assert run_cli("check", BRANCH) == (1, output("tutorial-mistake"))
 
 
 def test_check_json_is_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(tmp_path, BRANCH, edit=mistake())
     monkeypatch.chdir(tmp_path)
-    code, out = run("check", BRANCH, "--format", "json")
+    code, out = run_cli("check", BRANCH, "--format", "json")
     shown, real = json.loads(output("check-json")), json.loads(out)
     assert code == 1
     for doc in (shown, real):
@@ -693,7 +687,7 @@ def test_the_tutorial_plays_in_plain_text_as_shown(tutorial: Path, monkeypatch: 
     monkeypatch.chdir(tutorial)
     args = guide_command("tutorial-play")
     assert args[:2] == ["play", BRANCH] and "--plain" in args
-    code, out = run(*args)
+    code, out = run_cli(*args)
     assert code == 0
     played, at = _flowing(out), 0
     for part in output("tutorial-play").split("\n...\n"):
@@ -726,7 +720,7 @@ def test_the_tutorials_simulation_is_as_shown(tutorial: Path, monkeypatch: pytes
     monkeypatch.chdir(tutorial)
     args = guide_command_before("excerpt", "tutorial-simulate")
     assert args[:2] == ["simulate", BRANCH] and "explore" in args
-    code, text = run(*args)
+    code, text = run_cli(*args)
     assert code == 0
     assert_excerpt("tutorial-simulate", text)
 
@@ -734,7 +728,7 @@ def test_the_tutorials_simulation_is_as_shown(tutorial: Path, monkeypatch: pytes
 def test_the_simulate_reference_json_is_as_shown() -> None:
     args = guide_command_before("excerpt", "simulate-json")
     assert args[:2] == ["simulate", "demo"]
-    code, text = run(*args)
+    code, text = run_cli(*args)
     assert code == 0
     assert_excerpt("simulate-json", text)
     assert json.loads(text)["kind"] == "estimate"
@@ -744,7 +738,7 @@ def test_the_tutorials_graph_is_as_shown(tutorial: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tutorial)
     args = guide_command("tutorial-graph")
     assert args[:2] == ["graph", BRANCH]
-    assert run(*args) == (0, output("tutorial-graph"))
+    assert run_cli(*args) == (0, output("tutorial-graph"))
 
 
 def test_the_author_view_shows_what_the_tutorial_says(tutorial: Path, tmp_path: Path) -> None:
@@ -814,7 +808,7 @@ def test_the_author_view_shows_what_the_tutorial_says(tutorial: Path, tmp_path: 
 
 def test_check_ranges_prints_as_shown() -> None:
     assert guide_command("check-ranges") == ["check", "demo", "--ranges"]
-    assert run("check", "demo", "--ranges") == (0, output("check-ranges"))
+    assert run_cli("check", "demo", "--ranges") == (0, output("check-ranges"))
 
 
 def test_check_watch_prints_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -838,8 +832,8 @@ def test_check_watch_prints_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_stories_prints_as_shown() -> None:
-    counts = re.compile(r"\(\d+ scenes, \d+ endings\)")
-    code, out = run("stories")
+    counts = re.compile(r"\(\d+ scenes, \d+ endings, [\d,]+ words\)")
+    code, out = run_cli("stories")
     assert code == 0
     assert counts.sub("(...)", out) == counts.sub("(...)", output("stories"))
 

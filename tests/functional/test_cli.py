@@ -211,7 +211,8 @@ def test_stories_lists_the_bundled_careers() -> None:
     code, out = run_cli("stories")
     assert code == 0
     assert (
-        "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating (17 scenes, 6 endings)"
+        "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating"
+        " (17 scenes, 6 endings, 1,559 words)"
         in out
     )
 
