@@ -26,7 +26,15 @@ def stat_bar(value: int, low: int, high: int, width: int = BAR) -> str:
 
 
 class StatRow(Static):
+    _shown: tuple[str, int, int, int, int] | None = None
+
     def show(self, label: str, value: int, low: int, high: int, delta: int = 0) -> None:
+        """Draw the row, unless it already shows exactly this: most stats do not move on a
+        given choice, and every update of a Static lays the screen out again."""
+        shown = (label, value, low, high, delta)
+        if shown == self._shown:
+            return
+        self._shown = shown
         head = Text(f"{label:<14}", style="bold")
         head.append(f"{value:>4}")
         if delta:
