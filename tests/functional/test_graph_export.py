@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.author.check import load_checked
@@ -315,6 +315,8 @@ def _texts(*parts: str) -> set[str]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(NASTY, NASTY, NASTY, NASTY, NASTY, NASTY, NASTY)
+@example('":"', "", "", "", "", "", "")  # quotes and a colon in the title: its comment line keeps them
+@example('""', "", "", "", "", "", "")
 def test_any_text_keeps_both_formats_well_formed(
     title, chapter, scene, choice, condition, ending, label
 ) -> None:  # type: ignore[no-untyped-def]
@@ -331,11 +333,16 @@ def test_any_text_keeps_both_formats_well_formed(
         assert depth >= 0
     assert depth == 0
     mermaid = write_mermaid(build(story))
-    for line in mermaid.splitlines():
+    comment, *graph = mermaid.splitlines()
+    # The first line is a `%%` comment: Mermaid parses nothing in it but a `%%{` directive, so the
+    # title stands there as written (quotes and colons included), with only `%` escaped.
+    assert _MERMAID_LINE.match(comment) and comment.count("%") == 2, comment
+    for line in graph:
         skeleton, _ = _mermaid_strings(line)
         assert _MERMAID_LINE.match(skeleton), line
     assert mermaid.count("\n  subgraph ") == mermaid.count("\n  end\n")
-    assert '""' not in mermaid and "<br>" + '"' not in mermaid  # Mermaid refuses an empty label
+    body = "\n".join(graph)
+    assert '""' not in body and "<br>" + '"' not in body  # Mermaid refuses an empty label
 
 
 def test_a_label_with_nothing_to_show_is_left_out() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import io
 import shutil
-import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -42,16 +41,32 @@ from engine.tui.settings import Settings
 Steps = Callable[[PointeEdgeApp, Pilot[Any]], Awaitable[None]]
 SIZE = (100, 32)
 
-# What each app running under `drive` (or `host`) said and was asked, in order.
-_notices: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
-_requests: weakref.WeakKeyDictionary[App[Any], list[Message]] = weakref.WeakKeyDictionary()
+
+class _Heard:
+    """What an app running under `drive` (or `host`) said and was asked, in order. It is kept on
+    the app itself: a table beside it would hold the requests, whose senders hold the app, and
+    every app a test ever ran would stay alive (4,000 cached strips each) to the end of the run.
+    """
+
+    def __init__(self) -> None:
+        self.notices: list[str] = []
+        self.requests: list[Message] = []
+
+
+def _heard(app: App[Any]) -> _Heard:
+    heard = app.__dict__.get("_tests_heard")
+    if heard is None:
+        heard = app.__dict__["_tests_heard"] = _Heard()
+    return heard
+
 REQUESTS = tuple(  # every message class of engine/tui/messages.py
     c for c in vars(messages).values() if isinstance(c, type) and issubclass(c, Message) and c is not Message
 )
 
 
 def _hook(app: App[Any]) -> Callable[[Message], None]:
-    notices, requests = _notices.setdefault(app, []), _requests.setdefault(app, [])
+    heard = _heard(app)
+    notices, requests = heard.notices, heard.requests
 
     def seen(message: Message) -> None:
         if isinstance(message, Notify):
@@ -103,12 +118,12 @@ def host(screen: Screen[Any], steps: Callable[[Host, Pilot[Any]], Awaitable[None
 
 def notices(app: App[Any]) -> list[str]:
     """Every notification the app has shown so far, oldest first."""
-    return list(_notices.get(app, []))
+    return list(_heard(app).notices)
 
 
 def requests(app: App[Any]) -> list[Message]:
     """Every request (engine/tui/messages.py) posted to the app so far, oldest first."""
-    return list(_requests.get(app, []))
+    return list(_heard(app).requests)
 
 
 def play(app: App[Any]) -> PlayScreen:
