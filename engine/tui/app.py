@@ -28,6 +28,7 @@ from textual.screen import Screen
 
 from engine.load.folder import STORIES_DIR, LoadResult, freeze_once
 from engine.saves.store import SaveStore
+from engine.tui import textual_fixes
 from engine.tui.author_mode import AuthorMode
 from engine.tui.careers import Careers, load_catalog
 from engine.tui.crash import Crash, bug_report, write_crash_log
@@ -96,6 +97,7 @@ class PointeEdgeApp(App[int]):
     # -- starting and stopping ---------------------------------------------------------------
 
     def on_mount(self) -> None:
+        textual_fixes.apply()  # before the first frame: see engine/tui/textual_fixes.py
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.catalog.update(load_catalog(self.stories_dir, self.start_story))
