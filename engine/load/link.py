@@ -159,6 +159,10 @@ class Linker:
             f.ir["scenes"] = []  # from here on raw_scenes holds the only reference
         self.scene_ids = list(raw_scenes)
         self.scene_set = set(raw_scenes)
+        # Each scene's chapter and its phase, for `caller_chapter` and `caller_phase`: baked
+        # into their closures so that play looks the caller up in one dict, not in the story.
+        self.chapter_of = {sid: cid for sid, (_, cid, _) in raw_scenes.items()}
+        self.phase_of = {sid: self.chapters[cid].phase for sid, cid in self.chapter_of.items()}
         self.short_names: dict[str, list[str]] = {}
         for sid in self.scene_ids:
             self.short_names.setdefault(sid.split(".", 1)[1], []).append(sid)
@@ -231,6 +235,8 @@ class Linker:
                 flags=self.flags,
                 resolve_scene=lambda ref: self.resolve(ref, chapter),
                 scene_ids=self.scene_ids,
+                chapter_of=self.chapter_of,
+                phase_of=self.phase_of,
             )
         return scope
 

@@ -275,7 +275,7 @@ def _steps_away(away: dict[str, int], state: GameState) -> float:
     steps = away.get(state.scene)
     if steps is not None:
         return steps
-    for depth, (caller, after) in enumerate(reversed(state.stack), 1):
+    for depth, (caller, after, _) in enumerate(reversed(state.stack), 1):
         steps = away.get(after or caller)
         if steps is not None:
             return steps + depth
