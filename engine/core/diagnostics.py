@@ -82,6 +82,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W113": (Severity.WARNING, "chance always at its cap"),
     "W114": (Severity.WARNING, "ending out of reach of every career's stats"),
     "W115": (Severity.WARNING, "grafted branch never returns"),
+    "W116": (Severity.WARNING, "detour called from several phases reads the same from each"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".

@@ -206,6 +206,8 @@ class Linker:
             root=self.root,
             fingerprint=fingerprint(self.files),
             files=tuple(f.rel for f in self.files),
+            chapter_of=MappingProxyType(self.chapter_of),
+            phase_of=MappingProxyType(self.phase_of),
         )
 
     # -- names -----------------------------------------------------------------------------
