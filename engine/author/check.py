@@ -331,16 +331,15 @@ class _Analysis:
                 by_phase.setdefault(story.phase_of.get(sid, ""), []).append(f"`{sid}`")
             if len(by_phase) < 2 or self.reads_its_caller(graph, target):
                 continue
-            named = " and from ".join(
-                f"{phase} ({', '.join(by_phase[phase])})" for phase in sorted(by_phase, key=_phase_order)
-            )
+            phases = sorted(by_phase, key=_phase_order)
+            named = " and from ".join(f"{phase} ({', '.join(by_phase[phase])})" for phase in phases)
             self.report(
                 "W116",
                 f"detour `{target}` reads the same wherever it strikes, but it is called from {named}",
                 story.scenes[target].pos,
                 target,
-                'read where it struck, for example `{if caller_phase == "competition" then "in the arena" '
-                'else "at the rink"}`',
+                f'read where it struck, for example `{{if caller_phase == "{phases[-1]}" then "..." '
+                'else "..."}` in its text, or `if: caller_phase == ...` on a choice',
             )
 
     def reads_its_caller(self, graph: StoryGraph, target: str) -> bool:
