@@ -11,9 +11,10 @@ stats they read; anything else is not narrowed, which loses precision, never sou
 
 The names that read the detour play is in (`caller_scene`, `caller_chapter`, `caller_phase`,
 `strikes`) depend on where a state is, not on the state: the solver tells the domain which
-scene called the detour it is working in (`caller`), and the caller's scene, chapter and phase
-are then exact, and `strikes` at least 1 (0 outside any detour). Where that is not known (the
-warnings, over states joined across callers), they can be any caller the story has.
+scene called the detour it is working in (`caller`, "" outside any detour), and the caller's
+scene, chapter and phase are then exact, and `strikes` at least 1 (0 outside any detour). The
+warnings, over states joined across callers, give the set of callers a scene is reached with;
+where nothing is known (`None`), they can be any caller the story has.
 """
 
 from __future__ import annotations
@@ -113,8 +114,8 @@ class Domain:
         self.flag_index = {f.id: i for i, f in enumerate(story.flags)}
         self.mins = tuple(s.min for s in story.stats)
         self.maxs = tuple(s.max for s in story.stats)
-        # The scene that called the detour being worked in ("" in none), or None: not known.
-        self.caller: str | None = None
+        # The scenes that may have called the detour being worked in ("" for none), or None: any.
+        self.caller: frozenset[str] | None = None
         self._any_caller: dict[str, frozenset[str]] | None = None
 
     def initial(self) -> State:
@@ -197,14 +198,14 @@ class Domain:
 
     def _detour(self, name: str) -> Any:
         """`caller_scene`, `caller_chapter`, `caller_phase` or `strikes` where the solver is."""
-        caller = self.caller
-        if caller is None:
-            if name == "strikes":
-                return (0, _LIMIT)
-            return self._every_caller()[name]
+        callers = self.caller
         if name == "strikes":
-            return (1, _LIMIT) if caller else (0, 0)
-        return frozenset((self._describe(caller)[name],))
+            if callers is None or (callers and "" in callers and len(callers) > 1):
+                return (0, _LIMIT)
+            return (0, 0) if "" in callers else (1, _LIMIT)
+        if callers is None:
+            return self._every_caller()[name]
+        return frozenset(self._describe(c)[name] for c in callers)
 
     def _describe(self, caller: str) -> dict[str, str]:
         scene = self.story.scenes.get(caller)

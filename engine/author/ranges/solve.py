@@ -72,10 +72,14 @@ class Ranges:
         self.nodes: dict[Node, State] = {}
         self.state: dict[str, State] = {}
         self.opened: set[int] = set()  # id() of each choice open for some stack it is reached with
+        self.callers: dict[str, frozenset[str]] = {}  # who called the detour each scene is in ("": none)
         if story.start in story.scenes:
             self._solve()
-            for (sid, _), st in self.nodes.items():
+            callers: dict[str, set[str]] = {}
+            for (sid, ctx), st in self.nodes.items():
                 self.state[sid] = join(self.state.get(sid), st)  # type: ignore[assignment]
+                callers.setdefault(sid, set()).add(_caller(ctx))
+            self.callers = {sid: frozenset(c) for sid, c in callers.items()}
 
     def bounds(self, sid: str) -> Bounds | None:
         st = self.state.get(sid)
@@ -130,7 +134,7 @@ class Ranges:
         while self._queue:
             node = heapq.heappop(self._queue)[3]
             self._queued.discard(node)
-            d.caller = _caller(node[1])
+            d.caller = frozenset((_caller(node[1]),))
             st = self._take(node)
             if st is None:
                 continue
@@ -154,7 +158,7 @@ class Ranges:
                         self._follow(side.route, d.apply(side.effects, here), node)
                 elif choice.route is not None:
                     self._follow(choice.route, here, node)
-        d.caller = None  # from here on (the warnings, over joined states) the caller is unknown
+        d.caller = None  # from here on (over states joined across callers) any caller
 
     def _take(self, node: Node) -> State | None:
         """The node's state with what arrived joined in; None when there is nothing new to do."""
@@ -188,7 +192,7 @@ class Ranges:
         effects = self.story.scenes[sid].effects
         if effects:
             d = self.domain
-            working_in, d.caller = d.caller, _caller(ctx)  # the effects run inside `ctx`
+            working_in, d.caller = d.caller, frozenset((_caller(ctx),))  # the effects run inside `ctx`
             st = d.apply(effects, st)
             d.caller = working_in
         self._merge((sid, ctx), st)
