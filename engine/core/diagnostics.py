@@ -55,6 +55,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E044": (Severity.ERROR, "visits() of an unknown scene"),
     "E045": (Severity.ERROR, "expression too long or too deeply nested"),
     "E046": (Severity.ERROR, "malformed text template"),
+    "E048": (Severity.ERROR, "a caller name compared with a phase, chapter or scene that does not exist"),
     # the graph
     "E050": (Severity.ERROR, "unknown goto target"),
     "E051": (Severity.ERROR, "unknown call target"),

@@ -474,3 +474,27 @@ def test_a_snapshot_now_holds_the_strikes_and_a_tampered_one_is_refused() -> Non
     data["state"]["stack"][1][2] = 5
     with pytest.raises(SnapshotError, match="does not lead to the state it holds"):
         Session.resume(story, data)
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ('caller_phase == "competiton"', "`caller_phase` is never “competiton”: there is no such phase"),
+        ("'\"finale\" != caller_chapter'", "`caller_chapter` is never “finale”: this story has no such chapter"),
+        ('caller_scene == "warmup"', "did you mean `final.warmup`?"),
+    ],
+)
+def test_a_caller_compared_with_what_it_can_never_be_is_an_error(
+    tmp_path: Path, condition: str, message: str
+) -> None:
+    setback = SETBACK.replace('if: caller_phase == "competition"', f"if: {condition}")
+    (line,) = [line for line in _diagnostics(tmp_path, setback=setback) if " error " in line]
+    assert "error E048: condition: " in line and message in line
+
+
+@pytest.mark.parametrize(
+    "condition", ['caller_phase == ""', 'caller_chapter == "final"', 'caller_scene != "practice.router"']
+)
+def test_a_caller_compared_with_what_it_can_be_is_fine(tmp_path: Path, condition: str) -> None:
+    setback = SETBACK.replace('if: caller_phase == "competition"', f"if: {condition}")
+    assert not any(" error " in line for line in _diagnostics(tmp_path, setback=setback))
