@@ -480,7 +480,7 @@ def test_a_snapshot_now_holds_the_strikes_and_a_tampered_one_is_refused() -> Non
     ("condition", "message"),
     [
         ('caller_phase == "competiton"', "`caller_phase` is never “competiton”: there is no such phase"),
-        ("'\"finale\" != caller_chapter'", "`caller_chapter` is never “finale”: this story has no such chapter"),
+        ("'\"finale\" != caller_chapter'", "`caller_chapter` is never “finale”: this story has no such"),
         ('caller_scene == "warmup"', "did you mean `final.warmup`?"),
     ],
 )
@@ -498,3 +498,32 @@ def test_a_caller_compared_with_what_it_can_never_be_is_an_error(
 def test_a_caller_compared_with_what_it_can_be_is_fine(tmp_path: Path, condition: str) -> None:
     setback = SETBACK.replace('if: caller_phase == "competition"', f"if: {condition}")
     assert not any(" error " in line for line in _diagnostics(tmp_path, setback=setback))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(sorted(ex.DETOUR_NAMES)),
+    st.sampled_from(["==", "!="]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz._ ", max_size=14),
+)
+def test_any_text_compared_with_a_detour_name_loads_or_is_reported(name: str, op: str, value: str) -> None:
+    """Outside input: whatever text an author compares a detour name with, the story loads
+    clean or gets E043 (a number compared with text) or E048 (a caller that cannot be)."""
+    import tempfile
+
+    setback = SETBACK.replace('if: caller_phase == "competition"', f"if: '{name} {op} \"{value}\"'")
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = _diagnostics(Path(tmp), setback=setback)
+    errors = {line.split(" error ")[1][:4] for line in lines if " error " in line}
+    can_be = {
+        "caller_phase": {"training", "audition", "competition", "performance", "setback", "finale"},
+        "caller_chapter": {"practice", "final", "setback"},
+        "caller_scene": {"practice.ice", "practice.router", "final.warmup", "final.podium", "setback.fall"}
+        | {"setback.floor"},
+    }
+    if name == "strikes":
+        assert errors == {"E043"}
+    elif value == "" or value in can_be[name]:
+        assert errors == set()
+    else:
+        assert errors == {"E048"}
