@@ -17,7 +17,7 @@ from engine.author import walk
 from engine.author.graph import StoryGraph, routes
 from engine.core import expr as ex
 from engine.core.diagnostics import Diagnostic, sort_key
-from engine.core.model import CHANCE_MAX, CHANCE_MIN, Pos, Story
+from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Story
 from engine.load.cache import ParseCache
 from engine.load.folder import LoadResult, collector_paused, load_story
 
@@ -93,6 +93,7 @@ class _Analysis:
         if not has_errors and not any(d.is_error for d in self.out):
             if graph is not None:
                 self.reachability(graph)
+                self.detours_blind_to_their_callers(graph)
                 if self.with_ranges:
                     from engine.author.ranges import warnings as range_check
                     from engine.author.ranges.solve import Ranges
@@ -314,6 +315,42 @@ class _Analysis:
                     todo.append(nxt)
         return False
 
+    def detours_blind_to_their_callers(self, graph: StoryGraph) -> None:
+        """W116: a detour called from chapters of more than one phase reads the same wherever it
+        strikes when nothing in it (text, choice, condition, amount) reads its caller."""
+        story = self.story
+        reached = graph.reachable()
+        callers: dict[str, dict[str, None]] = {}  # detour -> its calling scenes, in story order
+        for sid, targets in graph.calls.items():
+            if sid in reached:
+                for target in targets:
+                    callers.setdefault(target, {})[sid] = None
+        for target, calling in callers.items():
+            by_phase: dict[str, list[str]] = {}
+            for sid in calling:
+                by_phase.setdefault(story.phase_of.get(sid, ""), []).append(f"`{sid}`")
+            if len(by_phase) < 2 or self.reads_its_caller(graph, target):
+                continue
+            phases = sorted(by_phase, key=_phase_order)
+            named = " and from ".join(f"{phase} ({', '.join(by_phase[phase])})" for phase in phases)
+            self.report(
+                "W116",
+                f"detour `{target}` reads the same wherever it strikes, but it is called from {named}",
+                story.scenes[target].pos,
+                target,
+                f'read where it struck, for example `{{if caller_phase == "{phases[-1]}" then "..." '
+                'else "..."}` in its text, or `if: caller_phase == ...` on a choice',
+            )
+
+    def reads_its_caller(self, graph: StoryGraph, target: str) -> bool:
+        """Whether some scene of the detour that starts at `target` (up to its returns, not into
+        the detours it calls itself) reads `caller_scene`, `caller_chapter` or `caller_phase`."""
+        for sid in graph.reachable([target], into_calls=False):
+            for expr in walk.scene_expressions(self.story.scenes[sid]):
+                if any(name in _CALLER_NAMES for name in ex.names_in(expr.tree)):
+                    return True
+        return False
+
     def usage(self) -> None:
         story = self.story
         read: set[str] = set()
@@ -360,3 +397,11 @@ class _Analysis:
                     None,
                     f"add `set: [{flag.id}]` to an effect",
                 )
+
+
+# What tells one caller from another (`strikes` alone does not: it counts every caller's calls).
+_CALLER_NAMES = frozenset(name for name in ex.DETOUR_NAMES if name.startswith("caller_"))
+
+
+def _phase_order(phase: str) -> int:
+    return PHASES.index(phase) if phase in PHASES else len(PHASES)

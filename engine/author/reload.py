@@ -43,7 +43,7 @@ def problem(state: GameState, story: Story) -> str | None:
         return f"scene “{state.scene}” no longer exists"
     if scene.is_router:
         return f"scene “{state.scene}” has no text now, so play passes straight through it"
-    for caller, after in state.stack:
+    for caller, after, _ in state.stack:
         for sid in (caller, after):
             if sid is not None and sid not in story.scenes:
                 return f"scene “{sid}”, where the detour you are in leads back, no longer exists"
@@ -57,8 +57,17 @@ def carry(state: GameState, story: Story) -> GameState:
     stats = {s.id: min(s.max, max(s.min, state.stats.get(s.id, s.start))) for s in story.stats}
     flags = {f.id: state.flags.get(f.id, False) for f in story.flags}
     visits = {sid: n for sid, n in state.visits.items() if sid in story.scenes}
+    calls = {sid: n for sid, n in state.calls.items() if sid in story.scenes}
     return GameState(
-        state.scene, stats, flags, visits, list(state.stack), state.rng, state.turn, list(state.milestones)
+        state.scene,
+        stats,
+        flags,
+        visits,
+        list(state.stack),
+        state.rng,
+        state.turn,
+        list(state.milestones),
+        calls,
     )
 
 
@@ -123,7 +132,7 @@ def _same(new: GameState, old: GameState, story: Story) -> bool:
     if problem(old, story) is not None:
         return False
     old = carry(old, story)
-    return (new.scene, new.stats, new.flags, new.visits, new.stack, new.rng, new.turn) == (
+    return (new.scene, new.stats, new.flags, new.visits, new.stack, new.rng, new.turn, new.calls) == (
         old.scene,
         old.stats,
         old.flags,
@@ -131,4 +140,5 @@ def _same(new: GameState, old: GameState, story: Story) -> bool:
         old.stack,
         old.rng,
         old.turn,
+        old.calls,
     )

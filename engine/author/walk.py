@@ -31,30 +31,40 @@ def decisions(scene: Scene) -> Iterator[Expr]:
 
 def effects(story: Story) -> Iterator[Effect]:
     for scene in story.scenes.values():
-        yield from scene.effects
-        for choice in scene.choices:
-            yield from choice.effects
-            if choice.chance is not None:
-                yield from choice.chance.success.effects
-                yield from choice.chance.failure.effects
+        yield from scene_effects(scene)
+
+
+def scene_effects(scene: Scene) -> Iterator[Effect]:
+    """The effects of a scene, its choices and both sides of their chances."""
+    yield from scene.effects
+    for choice in scene.choices:
+        yield from choice.effects
+        if choice.chance is not None:
+            yield from choice.chance.success.effects
+            yield from choice.chance.failure.effects
 
 
 def expressions(story: Story) -> Iterator[Expr]:
     """Every compiled expression: conditions, chances, effect amounts, and those in texts."""
     for scene in story.scenes.values():
-        yield from decisions(scene)
-        for template in (scene.text, scene.milestone):
+        yield from scene_expressions(scene)
+
+
+def scene_expressions(scene: Scene) -> Iterator[Expr]:
+    """Every compiled expression of one scene, wherever in it it is written."""
+    yield from decisions(scene)
+    for template in (scene.text, scene.milestone):
+        if template is not None:
+            yield from template.expressions
+    for choice in scene.choices:
+        for template in (choice.text, choice.milestone):
             if template is not None:
                 yield from template.expressions
-        for choice in scene.choices:
-            for template in (choice.text, choice.milestone):
-                if template is not None:
-                    yield from template.expressions
-            if choice.chance is not None:
-                for side in (choice.chance.success, choice.chance.failure):
-                    for template in (side.text, side.milestone):
-                        if template is not None:
-                            yield from template.expressions
-    for effect in effects(story):
+        if choice.chance is not None:
+            for side in (choice.chance.success, choice.chance.failure):
+                for template in (side.text, side.milestone):
+                    if template is not None:
+                        yield from template.expressions
+    for effect in scene_effects(scene):
         if isinstance(effect.amount, Expr):
             yield effect.amount

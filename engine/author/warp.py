@@ -78,7 +78,7 @@ def arrival(session: Session, scene_id: str) -> Arrival:
     called: str | None = None
     if scene_id in detour_scenes(story):
         if session.state.stack:
-            (caller, after), called = session.state.stack[-1], OUTER
+            (caller, after, _), called = session.state.stack[-1], OUTER
         elif session.scene.ending is None:
             caller, called = session.scene.id, HERE
         else:
@@ -121,7 +121,8 @@ def warp(session: Session, scene_id: str, stats: Mapping[str, int], flags: Mappi
     state.stats.update(stats)
     state.flags.update(flags)
     if plan.called != OUTER:  # inside a detour already, its stack stays: the return goes where it went
-        state.stack = [(plan.caller, plan.after)] if plan.caller is not None else []
+        # A warp is no `call`: the detour reads as struck for the first time (`strikes` 1).
+        state.stack = [(plan.caller, plan.after, 1)] if plan.caller is not None else []
     warped = Session(story, session.seed, state=state)
     warped.enter(scene_id)
     return warped

@@ -55,6 +55,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E044": (Severity.ERROR, "visits() of an unknown scene"),
     "E045": (Severity.ERROR, "expression too long or too deeply nested"),
     "E046": (Severity.ERROR, "malformed text template"),
+    "E048": (Severity.ERROR, "a caller name compared with a phase, chapter or scene that does not exist"),
     # the graph
     "E050": (Severity.ERROR, "unknown goto target"),
     "E051": (Severity.ERROR, "unknown call target"),
@@ -82,6 +83,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W113": (Severity.WARNING, "chance always at its cap"),
     "W114": (Severity.WARNING, "ending out of reach of every career's stats"),
     "W115": (Severity.WARNING, "grafted branch never returns"),
+    "W116": (Severity.WARNING, "detour called from several phases reads the same from each"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".

@@ -8,7 +8,7 @@ never parses anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from engine.core import expr as ex
@@ -187,6 +187,10 @@ class Story:
     root: str  # the story folder
     fingerprint: str  # changes whenever any file's content changes
     files: tuple[str, ...] = ()
+    # Each scene's chapter, and that chapter's phase: what `caller_chapter` and `caller_phase`
+    # read, shared with the closures the linker compiled (see `scope`).
+    chapter_of: Mapping[str, str] = field(default_factory=dict)
+    phase_of: Mapping[str, str] = field(default_factory=dict)
 
     def stat(self, stat_id: str) -> Stat:
         for s in self.stats:
@@ -199,6 +203,17 @@ class Story:
             if f.id == flag_id:
                 return f
         raise KeyError(flag_id)
+
+    def scope(self, resolve_scene: Callable[[str], str | None]) -> ex.Scope:
+        """The names an expression of this story may read, for an analysis that compiles one
+        again (the reasons a choice is locked, the simulator's distances)."""
+        return ex.Scope(
+            [s.id for s in self.stats],
+            [f.id for f in self.flags],
+            resolve_scene,
+            chapter_of=self.chapter_of,
+            phase_of=self.phase_of,
+        )
 
     @property
     def endings(self) -> list[Scene]:

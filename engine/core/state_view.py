@@ -2,13 +2,13 @@
 
 Expressions and texts are compiled in engine.core, but the game state is engine.play's
 `GameState`, a layer above. The compiled closures, `Template.render` and the analyses that
-evaluate expressions need only these four things, read-only, so they take any object that has
+evaluate expressions need only these five things, read-only, so they take any object that has
 them: the real state, a simulator's, or a test's `SimpleNamespace`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 
@@ -33,4 +33,9 @@ class StateView(Protocol):
     @property
     def turn(self) -> int:
         """How many choices the player has made so far."""
+        ...
+
+    @property
+    def stack(self) -> Sequence[tuple[str, str | None, int]]:
+        """The detours play is in, innermost last: (calling scene, where to go on, strike)."""
         ...

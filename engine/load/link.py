@@ -18,6 +18,7 @@ from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, did_you_mean
 from engine.core.model import (
+    PHASES,
     Branch,
     Chance,
     Chapter,
@@ -159,6 +160,10 @@ class Linker:
             f.ir["scenes"] = []  # from here on raw_scenes holds the only reference
         self.scene_ids = list(raw_scenes)
         self.scene_set = set(raw_scenes)
+        # Each scene's chapter and its phase, for `caller_chapter` and `caller_phase`: baked
+        # into their closures so that play looks the caller up in one dict, not in the story.
+        self.chapter_of = {sid: cid for sid, (_, cid, _) in raw_scenes.items()}
+        self.phase_of = {sid: self.chapters[cid].phase for sid, cid in self.chapter_of.items()}
         self.short_names: dict[str, list[str]] = {}
         for sid in self.scene_ids:
             self.short_names.setdefault(sid.split(".", 1)[1], []).append(sid)
@@ -202,6 +207,8 @@ class Linker:
             root=self.root,
             fingerprint=fingerprint(self.files),
             files=tuple(f.rel for f in self.files),
+            chapter_of=MappingProxyType(self.chapter_of),
+            phase_of=MappingProxyType(self.phase_of),
         )
 
     # -- names -----------------------------------------------------------------------------
@@ -231,6 +238,8 @@ class Linker:
                 flags=self.flags,
                 resolve_scene=lambda ref: self.resolve(ref, chapter),
                 scene_ids=self.scene_ids,
+                chapter_of=self.chapter_of,
+                phase_of=self.phase_of,
             )
         return scope
 
@@ -246,6 +255,7 @@ class Linker:
                 tree = self._trees[data] = ex.from_data(data)
             scope = self.scope(ctx.chapter)
             got, problems = ex.infer(tree, scope)
+            problems += self.caller_literals(tree)
             fn = ex.compile_node(tree, scope) if not problems else None
             known = self._compiled[key] = (tree, got, problems, fn)
         tree, got, problems, fn = known
@@ -261,6 +271,43 @@ class Linker:
             )
             return None
         return Expr(source, Pos(path, line, col), tree, got, fn)
+
+    def caller_literals(self, tree: ex.Node) -> list[ex.Problem]:
+        """E048: `caller_phase`, `caller_chapter` or `caller_scene` compared with a text it can
+        never give (`caller_phase == "competiton"`), which would quietly never hold."""
+        problems: list[ex.Problem] = []
+        for node in ex.walk(tree):
+            if not isinstance(node, ex.Cmp) or node.op not in ("==", "!="):
+                continue
+            for name, other in ((node.left, node.right), (node.right, node.left)):
+                if not (isinstance(name, ex.Name) and isinstance(other, ex.Str)):
+                    continue
+                pool: Sequence[str]
+                if name.name == "caller_phase":
+                    pool, kind = PHASES, "phase"
+                elif name.name == "caller_chapter":
+                    pool, kind = list(self.chapters), "chapter"
+                elif name.name == "caller_scene":
+                    pool, kind = self.scene_ids, "scene"
+                else:
+                    continue
+                if other.value == "" or other.value in pool:
+                    continue
+                hint = did_you_mean(other.value, pool)
+                if kind == "phase":
+                    hint = hint or "a phase is one of " + ", ".join(PHASES)
+                elif kind == "scene" and "." not in other.value:
+                    hint = hint or "write the scene in full, as `chapter.scene`"
+                problems.append(
+                    ex.Problem(
+                        "E048",
+                        f"`{name.name}` is never “{other.value}”: "
+                        + ("there is no such phase" if kind == "phase" else f"this story has no such {kind}"),
+                        node.offset,
+                        hint,
+                    )
+                )
+        return problems
 
     def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str) -> tpl.Template | None:
         if ir is None:

@@ -48,7 +48,9 @@ NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 REF = re.compile(r"(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
 STORY_ID = re.compile(r"[a-z][a-z0-9_-]*\Z")
 CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS})
+# Names a stat or flag cannot take: effect keys, the expression language's words and functions,
+# and the names that read the detour play is in (so that no stat can shadow `caller_phase`).
+RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS, *ex.DETOUR_NAMES})
 _EFFECT = re.compile(r"\s*(=|%\+|%-|\+|-)\s*(.*?)\s*\Z", re.S)
 
 MANIFEST_KEYS = (
@@ -375,8 +377,7 @@ class FileParser:
         for sid, spec in v.value.items():
             at = self.key_at(v, sid)
             if not NAME.match(sid) or sid in RESERVED:
-                reason = "is reserved" if sid in RESERVED else "is not a valid name"
-                self.problem("E024", f"stat `{sid}` {reason}", at, _name_hint(sid, NAME))
+                self.problem("E024", f"stat `{sid}` {_name_trouble(sid)}", at, _name_hint(sid, NAME))
                 continue
             label, help_ = sid.replace("_", " ").capitalize(), ""
             start: int | None = 0
@@ -418,8 +419,7 @@ class FileParser:
         out: list[FlagIR] = []
         for fid, spec, at in entries:
             if not NAME.match(fid) or fid in RESERVED:
-                reason = "is reserved" if fid in RESERVED else "is not a valid name"
-                self.problem("E024", f"flag `{fid}` {reason}", at, _name_hint(fid, NAME))
+                self.problem("E024", f"flag `{fid}` {_name_trouble(fid)}", at, _name_hint(fid, NAME))
                 continue
             label, help_ = fid.replace("_", " "), ""
             if spec is not None:
@@ -691,7 +691,19 @@ def _kind(v: Value) -> str:
     }[v.kind]
 
 
+def _name_trouble(name: str) -> str:
+    """Why a stat or flag cannot have this name."""
+    if name not in RESERVED:
+        return "is not a valid name"
+    detour = ex.DETOUR_NAMES.get(name)
+    if detour is not None:
+        return f"is reserved: expressions read it as {detour.doc}"
+    return "is reserved"
+
+
 def _name_hint(raw: str, pattern: re.Pattern[str]) -> str:
+    if raw in RESERVED and pattern.match(raw):
+        return f"choose another name, for example `my_{raw}`"
     suggestion = re.sub(r"[^a-z0-9_]+", "_", raw.strip().lower()).strip("_")
     if pattern is REF:
         suggestion = re.sub(r"[^a-z0-9_.]+", "_", raw.strip().lower()).strip("_")

@@ -37,7 +37,9 @@ class _Explainer:
         self.flags = {f.id: f for f in story.flags}
         self.chapter = chapter
         self.state = state
-        self.scope = ex.Scope(self.stats, self.flags, self.resolve)
+        self.scope = ex.Scope(
+            self.stats, self.flags, self.resolve, chapter_of=story.chapter_of, phase_of=story.phase_of
+        )
 
     def resolve(self, ref: str) -> str | None:
         full = ref if "." in ref else f"{self.chapter}.{ref}"
@@ -79,8 +81,11 @@ class _Explainer:
         op, left, right = tree.op, tree.left, tree.right
         if not want:
             op = ex.NEGATED[op]
-        if isinstance(left, ex.Num) and not isinstance(right, ex.Num):
+        if isinstance(left, ex.Num | ex.Str) and not isinstance(right, ex.Num | ex.Str):
             op, left, right = ex.MIRRORED[op], right, left
+        detour = isinstance(left, ex.Name) and left.name in ex.DETOUR_NAMES
+        if detour and isinstance(left, ex.Name) and isinstance(right, ex.Str) and op in ("==", "!="):
+            return self.called_from(left.name, right.value, op == "==")
         if not isinstance(right, ex.Num):
             return f"needs {self.words(left)} {op} {self.words(right)}"
         k = ex.format_value(right.value)
@@ -88,6 +93,10 @@ class _Explainer:
         if isinstance(left, ex.Call) and left.name == "visits":
             title = self.scene_title(left.args[0])
             return f"needs {_count_phrase(op, k)} at “{title}” (so far {ex.format_value(have)})"
+        if isinstance(left, ex.Name) and left.name == "strikes":
+            if not have:
+                return "only inside a detour"
+            return f"needs {_count_phrase(op, k, 'strikes')} of this detour (this is strike {have})"
         what = self.words(left)
         if op == ">=":
             phrase = f"{what} {k}"
@@ -103,6 +112,20 @@ class _Explainer:
             phrase = f"{what} other than {k}"
         return f"needs {phrase} (you have {ex.format_value(have)})"
 
+    def called_from(self, name: str, value: str, want: bool) -> str:
+        """`caller_phase == "competition"` in words: "only when called from a competition"."""
+        if value == "":  # what every caller name gives outside a detour
+            return "only outside a detour" if want else "only inside a detour"
+        if name == "caller_phase":
+            place = f"{'an' if value[0] in 'aeiou' else 'a'} {value}"
+        elif name == "caller_chapter":
+            chapter = self.story.chapters.get(value)
+            place = f"“{chapter.title if chapter else value}”"
+        else:
+            scene = self.story.scenes.get(value)
+            place = f"“{scene.title if scene and scene.title else value}”"
+        return f"only when called from {place}" if want else f"not when called from {place}"
+
     def words(self, tree: ex.Node) -> str:
         """An expression written with the story's labels: `technique + artistry` -> Technique + Artistry."""
         match tree:
@@ -112,7 +135,7 @@ class _Explainer:
                     return self.stats[name].label
                 if name in self.flags:
                     return self.flags[name].label
-                return name
+                return _DETOUR_WORDS.get(name, name)
             case ex.Num():
                 return ex.format_value(tree.value)
             case ex.Str():
@@ -143,16 +166,24 @@ class _Explainer:
                 assert_never(tree)
 
 
-def _count_phrase(op: str, n: str) -> str:
+_DETOUR_WORDS = {
+    "caller_scene": "the calling scene",
+    "caller_chapter": "the calling chapter",
+    "caller_phase": "the calling phase",
+    "strikes": "the strikes of this detour",
+}
+
+
+def _count_phrase(op: str, n: str, noun: str = "visits") -> str:
     """`n` visits, as `op` wants them: "more than 2 visits"."""
     if op == ">=":
-        return f"{n} visits"
+        return f"{n} {noun}"
     if op == ">":
-        return f"more than {n} visits"
+        return f"more than {n} {noun}"
     if op == "<=":
-        return f"at most {n} visits"
+        return f"at most {n} {noun}"
     if op == "<":
-        return f"fewer than {n} visits"
+        return f"fewer than {n} {noun}"
     if op == "==":
-        return f"exactly {n} visits"
-    return f"other than {n} visits"
+        return f"exactly {n} {noun}"
+    return f"other than {n} {noun}"

@@ -469,7 +469,10 @@ class Session:
                 made = None
             if made != step:
                 raise snap.SnapshotError(f"the snapshot's journal does not replay: step {number} differs")
-        if session.state != saved.state or session.fault != saved.fault:
+        same = session.state == saved.state or (
+            saved.before_strikes and session.state.legacy_dict() == saved.state.legacy_dict()
+        )
+        if not same or session.fault != saved.fault:
             raise snap.SnapshotError("the snapshot's journal does not lead to the state it holds")
         return session
 
@@ -492,13 +495,16 @@ class Session:
                 if len(state.stack) >= MAX_STACK:
                     self.fault = f"detours nested more than {MAX_STACK} deep at {here}"
                     return
-                state.stack.append((here, route.after))
                 target = route.target
+                assert target is not None
+                strike = state.calls.get(target, 0) + 1
+                state.calls[target] = strike
+                state.stack.append((here, route.after, strike))
             else:
                 if not state.stack:
                     self.fault = f"`return` with no detour to return from, in {here}"
                     return
-                caller, after = state.stack.pop()
+                caller, after, _ = state.stack.pop()
                 if after is None:
                     state.scene = caller  # resume the calling scene: no new visit, no effects
                     return

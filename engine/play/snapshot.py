@@ -53,6 +53,9 @@ class Saved:
     journal: tuple[Entry, ...]
     state: GameState
     fault: str | None
+    # Written before detours counted their strikes: frames of two and no `calls`, so the state
+    # that replaying the journal arrives at is compared in that older form.
+    before_strikes: bool = False
 
 
 def write(
@@ -118,7 +121,8 @@ def read(story: Story, data: Any) -> Saved:
     else:
         _need(raw_start is None, "start", "is given for a session without undo")
         start = None
-    return Saved(seed, start, journal, state, fault)
+    before = isinstance(data["state"], dict) and "calls" not in data["state"]
+    return Saved(seed, start, journal, state, fault, before)
 
 
 def _entry(story: Story, raw: Any, number: int) -> Entry:
@@ -160,7 +164,7 @@ def _state(story: Story, raw: Any, what: str) -> GameState:
     _need(state.flags.keys() == {f.id for f in story.flags}, f"{what}'s flags", "are not this story's")
     _need(all(sid in scenes for sid in state.visits), f"{what}'s visits", "name scenes the story lacks")
     _need(
-        all(caller in scenes and (after is None or after in scenes) for caller, after in state.stack),
+        all(caller in scenes and (after is None or after in scenes) for caller, after, _ in state.stack),
         f"{what}'s detours",
         "name scenes the story lacks",
     )

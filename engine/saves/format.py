@@ -143,6 +143,12 @@ def digest(state: GameState) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def legacy_digest(state: GameState) -> str:
+    """The digest a save made before detours counted their strikes recorded for this state."""
+    text = json.dumps(state.legacy_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 

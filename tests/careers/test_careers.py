@@ -25,6 +25,7 @@ from engine.core.model import Story
 from engine.core.template import to_plain
 from engine.load.folder import STORIES_DIR
 from tests.support import CAREERS as PLAYTHROUGHS
+from tests.support.awaiting import without_awaited
 from tests.support.playtest import survey
 from tests.support.stories import story as story_of
 
@@ -51,7 +52,7 @@ def data_of(career: str) -> dict:
 @careers
 def test_check_reports_no_errors_and_no_warnings(career: str) -> None:
     result = load_checked(career, cache=False)
-    assert [d.format() for d in result.diagnostics] == []
+    assert [d.format() for d in without_awaited(result.diagnostics)] == []
 
 
 @careers

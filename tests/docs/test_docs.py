@@ -38,6 +38,7 @@ from engine.load import parse as fp
 from engine.load.folder import LoadResult
 from engine.play.session import Session
 from tests.support import BAD_STORIES, ROOT
+from tests.support.awaiting import printed_without_awaited, without_awaited
 from tests.support.cli import run_cli
 
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -340,7 +341,7 @@ def test_every_whole_story_of_the_guide_loads_without_an_error_or_warning(
     tmp_path: Path, folder: str
 ) -> None:
     result = load_checked(build(tmp_path, folder), cache=False, ranges=True)  # as `check` loads it
-    assert [d.format() for d in result.diagnostics] == []
+    assert [d.format() for d in without_awaited(result.diagnostics)] == []
 
 
 # -- fragments, loaded into a small story ------------------------------------------------------
@@ -640,7 +641,8 @@ def mistake() -> tuple[str, str]:
 def test_the_tutorial_checks_clean(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tutorial)
     assert guide_command("tutorial-check") == ["check", BRANCH]
-    assert run_cli(*guide_command("tutorial-check")) == (0, output("tutorial-check"))
+    code, out = run_cli(*guide_command("tutorial-check"))
+    assert (code, printed_without_awaited(out)) == (0, output("tutorial-check"))
     # "The career had 95 scenes; it has 97 now", and after step 9 "`check` counts 95 scenes again".
     bundled = load_checked(ROOT / BRANCH).story
     assert bundled is not None
@@ -860,6 +862,7 @@ EXAMPLE_STATE = SimpleNamespace(
     flags={"sore_ankle": True, "injured": False},
     visits={"main.gala": 2},
     turn=5,
+    stack=[("nationals.final", None, 2)],
 )
 EXAMPLE_SCENES = {"main.gala", "main.audition"}
 
@@ -870,7 +873,14 @@ def _resolve(name: str) -> str | None:
 
 
 def test_every_expression_example_parses_type_checks_and_gives_what_is_shown() -> None:
-    scope = ex.Scope(EXAMPLE_STATE.stats, EXAMPLE_STATE.flags, _resolve, EXAMPLE_SCENES)
+    scope = ex.Scope(
+        EXAMPLE_STATE.stats,
+        EXAMPLE_STATE.flags,
+        _resolve,
+        EXAMPLE_SCENES,
+        chapter_of={"nationals.final": "nationals"},
+        phase_of={"nationals.final": "competition"},
+    )
     rows = [row for table in TABLES["expressions"] for row in table]
     assert len(rows) > 30
     for row in rows:
@@ -882,6 +892,8 @@ def test_every_expression_example_parses_type_checks_and_gives_what_is_shown() -
         assert (f'"{value}"' if isinstance(value, str) else ex.format_value(value)) == shown, source
     used = {name for row in rows for name in re.findall(r"`(\w+)\(", row[-2])}
     assert used == set(ex.FUNCTIONS), "an example for every function"
+    read = {name for row in rows for name in re.findall(r"\w+", code(row[-2]))}
+    assert {"caller_phase", "caller_scene", "strikes"} <= read, "the detour names have examples"
 
 
 def test_the_expression_state_is_the_one_the_guide_states() -> None:
@@ -889,6 +901,8 @@ def test_the_expression_state_is_the_one_the_guide_states() -> None:
     assert "Technique is 54, Artistry 41, Nerve 62 and Stamina 30" in words
     assert "`sore_ankle` is true and `injured` false" in words
     assert "made 5 choices and has entered the scene `gala` twice and never the scene `audition`" in words
+    detour = "called from the scene `final` of the chapter `nationals` (a competition), which has struck"
+    assert detour in words
 
 
 EFFECT_STORY = """\

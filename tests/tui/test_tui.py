@@ -145,6 +145,29 @@ def test_a_choice_updates_prose_stats_and_shows_the_roll_honestly(tmp_path: Path
     drive(steps, tmp_path, start_story="demo", seed=1)
 
 
+def test_the_same_detour_reads_differently_at_practice_and_in_the_competition(tmp_path: Path) -> None:
+    """The demo's sprain (setback.ankle) is called from a training morning and from the Club Cup:
+    the player sees where it struck, and that the second time it is the same ankle."""
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        await choose_all(app, pilot, ["drill_salchow"])  # seed 2: the twelfth landing folds
+        prose = str(screen.query_one(Prose).render())
+        assert screen.session.state.scene == "setback.ankle"
+        assert "In the cold room behind the snack bar" in prose and "Sprained, not broken" in prose
+        labels = [str(o.prompt) for o in screen.query_one(ChoiceList)._options]
+        assert any("Tape it and skate the rest of the session" in label for label in labels)
+        await choose_all(app, pilot, ["tape_and_skate", "rest", "save_legs", "double_salchow"])
+        prose = str(screen.query_one(Prose).render())
+        assert screen.session.state.scene == "setback.ankle"  # the same scene, struck again
+        assert "In the corridor under the stands" in prose and "The same ankle" in prose
+        assert "In the cold room" not in prose
+        labels = [str(o.prompt) for o in screen.query_one(ChoiceList)._options]
+        assert any("Tape it and skate the rest of the program" in label for label in labels)
+
+    drive(steps, tmp_path, start_story="demo", seed=2)
+
+
 def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         await choose_all(app, pilot, ["run_program", "rest"])

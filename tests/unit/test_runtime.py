@@ -133,7 +133,7 @@ def test_both_outcomes_happen_over_many_seeds(rules) -> None:  # type: ignore[no
 def test_a_detour_without_goto_resumes_the_calling_scene(rules) -> None:  # type: ignore[no-untyped-def]
     s = Session(rules, 1)
     s.choose("detour_resume")
-    assert s.state.scene == "detour.first" and s.state.stack == [("main.hub", None)]
+    assert s.state.scene == "detour.first" and s.state.stack == [("main.hub", None, 1)]
     assert s.stat("power") == 49
     s.choose("back")
     assert s.state.scene == "main.hub" and s.state.stack == []
@@ -145,10 +145,10 @@ def test_nested_detours_unwind_in_order_then_go_on_to_after(rules) -> None:  # t
     s = Session(rules, 1)
     s.choose("detour_after")
     s.choose("deeper")
-    assert s.state.stack == [("main.hub", "main.ending"), ("detour.first", None)]
+    assert s.state.stack == [("main.hub", "main.ending", 1), ("detour.first", None, 1)]
     assert [c.id for c in s.choices] == [CONTINUE] and to_plain(s.choices[0].text) == "Climb back"
     s.choose(CONTINUE)
-    assert s.state.scene == "detour.first" and s.state.stack == [("main.hub", "main.ending")]
+    assert s.state.scene == "detour.first" and s.state.stack == [("main.hub", "main.ending", 1)]
     s.choose("back")
     assert s.state.scene == "main.ending" and s.ended
     assert s.ending.title == "Finished" and s.ending.tone == "triumph"  # type: ignore[union-attr]
@@ -229,10 +229,11 @@ _names = st.text("abcdefghij_.", min_size=1, max_size=12)
         stats=st.dictionaries(_names, st.integers(-1000, 1000)),
         flags=st.dictionaries(_names, st.booleans()),
         visits=st.dictionaries(_names, st.integers(0, 10_000)),
-        stack=st.lists(st.tuples(_names, st.one_of(st.none(), _names)), max_size=5),
+        stack=st.lists(st.tuples(_names, st.one_of(st.none(), _names), st.integers(1, 1000)), max_size=5),
         rng=st.integers(0, 2**64 - 1),
         turn=st.integers(0, 10_000),
         milestones=st.lists(st.text(max_size=40), max_size=5),
+        calls=st.dictionaries(_names, st.integers(1, 1000)),
     )
 )
 def test_any_state_round_trips(state: GameState) -> None:
@@ -249,6 +250,10 @@ def test_any_state_round_trips(state: GameState) -> None:
         lambda d: d.update(flags={"hurt": 1}),
         lambda d: d.update(visits={"x": -1}),
         lambda d: d.update(stack=[["a"]]),
+        lambda d: d.update(stack=[["a", None, 0]]),
+        lambda d: d.update(stack=[["a", None, True]]),
+        lambda d: d.update(calls={"a": 0}),
+        lambda d: d.update(calls=[]),
         lambda d: d.update(turn=True),
         lambda d: d.update(milestones="one"),
     ],

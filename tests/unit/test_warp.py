@@ -80,7 +80,7 @@ def test_warping_into_a_detour_returns_to_where_you_warped_from(studio: Story) -
     plan = arrival(s, "rest.bench")
     assert plan.caller == "class.centre" and plan.effects == ("set tired", "poise -5", "strength +5")
     w = warp(s, "rest.bench", {}, {})
-    assert w.state.stack == [("class.centre", None)] and w.state.flags["tired"]
+    assert w.state.stack == [("class.centre", None, 1)] and w.state.flags["tired"]
     w.choose("continue")
     assert w.state.scene == "class.centre" and w.stuck is None
 
@@ -95,7 +95,7 @@ def test_a_detour_warped_into_from_an_ending_returns_as_after_the_storys_call(st
         "class.centre",
     )
     w = warp(ended, "rest.bench", {}, {})
-    assert w.state.stack == [("class.barre", "class.centre")]
+    assert w.state.stack == [("class.barre", "class.centre", 1)]
     w.choose("continue")
     assert w.state.scene == "class.centre" and w.stuck is None  # not stuck on a `return` with no caller
 

@@ -8,6 +8,13 @@ from its endpoints), expressions by interval arithmetic over their trees, and co
 narrowing the state to where they can hold (backwards through `+`, `-` and unary minus to the
 stats they read; anything else is not narrowed, which loses precision, never soundness).
 `visits()`, `visited()` and `turn()` are unknown: any count, either answer.
+
+The names that read the detour play is in (`caller_scene`, `caller_chapter`, `caller_phase`,
+`strikes`) depend on where a state is, not on the state: the solver tells the domain which
+scene called the detour it is working in (`caller`, "" outside any detour), and the caller's
+scene, chapter and phase are then exact, and `strikes` at least 1 (0 outside any detour). The
+warnings, over states joined across callers, give the set of callers a scene is reached with;
+where nothing is known (`None`), they can be any caller the story has.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass
 from operator import or_
 from typing import Any, NamedTuple
 
+from engine.author.graph import routes
 from engine.core import expr as ex
 from engine.core.model import Effect, Expr, Story
 
@@ -106,6 +114,9 @@ class Domain:
         self.flag_index = {f.id: i for i, f in enumerate(story.flags)}
         self.mins = tuple(s.min for s in story.stats)
         self.maxs = tuple(s.max for s in story.stats)
+        # The scenes that may have called the detour being worked in ("" for none), or None: any.
+        self.caller: frozenset[str] | None = None
+        self._any_caller: dict[str, frozenset[str]] | None = None
 
     def initial(self) -> State:
         starts = tuple(s.start for s in self.story.stats)
@@ -136,7 +147,10 @@ class Domain:
                 i = self.stat_index.get(node.name)
                 if i is not None:
                     return (st.lo[i], st.hi[i])
-                return st.flags[self.flag_index[node.name]]
+                j = self.flag_index.get(node.name)
+                if j is not None:
+                    return st.flags[j]
+                return self._detour(node.name)
             case ex.Cmp():
                 return self._compare(node.op, self.value(node.left, st), self.value(node.right, st))
             case ex.Arith():
@@ -181,6 +195,38 @@ class Domain:
                 return result
             case ex.Call():
                 return self._call(node.name, node.args, st)
+
+    def _detour(self, name: str) -> Any:
+        """`caller_scene`, `caller_chapter`, `caller_phase` or `strikes` where the solver is."""
+        callers = self.caller
+        if name == "strikes":
+            if callers is None or (callers and "" in callers and len(callers) > 1):
+                return (0, _LIMIT)
+            return (0, 0) if "" in callers else (1, _LIMIT)
+        if callers is None:
+            return self._every_caller()[name]
+        return frozenset(self._describe(c)[name] for c in callers)
+
+    def _describe(self, caller: str) -> dict[str, str]:
+        scene = self.story.scenes.get(caller)
+        chapter = scene.chapter if scene is not None else ""
+        phase = self.story.chapters[chapter].phase if chapter in self.story.chapters else ""
+        return {"caller_scene": caller, "caller_chapter": chapter, "caller_phase": phase}
+
+    def _every_caller(self) -> dict[str, frozenset[str]]:
+        """What each caller name can be anywhere: "" (no detour) or any scene with a `call`."""
+        if self._any_caller is None:
+            callers = [""] + [
+                sid
+                for sid, scene in self.story.scenes.items()
+                if any(r.kind == "call" for r in routes(scene))
+            ]
+            described = [self._describe(c) for c in callers]
+            self._any_caller = {
+                name: frozenset(d[name] for d in described)
+                for name in ("caller_scene", "caller_chapter", "caller_phase")
+            }
+        return self._any_caller
 
     def _compare(self, op: str, a: Any, b: Any) -> int:
         if isinstance(a, tuple):

@@ -27,6 +27,8 @@ What keeps it sound:
   without re-applying its effects). Scenes are solved once per detour stack (its top frames),
   so a detour taken from two places does not mix their stats.
 - `visits()`, `visited()` and `turn()` are unknown: any count, either answer.
+- `caller_scene`, `caller_chapter`, `caller_phase` and `strikes` read the top frame of the
+  context a node is solved in (the domain's `caller`), so they are exact per caller.
 - Loops: once a scene on a loop has been worked through `WIDEN_AFTER` times, any bound still
   moving jumps to the stat's own limit (every stat stays within its range, so that limit is itself a proof).
 
@@ -70,10 +72,14 @@ class Ranges:
         self.nodes: dict[Node, State] = {}
         self.state: dict[str, State] = {}
         self.opened: set[int] = set()  # id() of each choice open for some stack it is reached with
+        self.callers: dict[str, frozenset[str]] = {}  # who called the detour each scene is in ("": none)
         if story.start in story.scenes:
             self._solve()
-            for (sid, _), st in self.nodes.items():
+            callers: dict[str, set[str]] = {}
+            for (sid, ctx), st in self.nodes.items():
                 self.state[sid] = join(self.state.get(sid), st)  # type: ignore[assignment]
+                callers.setdefault(sid, set()).add(_caller(ctx))
+            self.callers = {sid: frozenset(c) for sid, c in callers.items()}
 
     def bounds(self, sid: str) -> Bounds | None:
         st = self.state.get(sid)
@@ -128,6 +134,7 @@ class Ranges:
         while self._queue:
             node = heapq.heappop(self._queue)[3]
             self._queued.discard(node)
+            d.caller = frozenset((_caller(node[1]),))
             st = self._take(node)
             if st is None:
                 continue
@@ -151,6 +158,7 @@ class Ranges:
                         self._follow(side.route, d.apply(side.effects, here), node)
                 elif choice.route is not None:
                     self._follow(choice.route, here, node)
+        d.caller = None  # from here on (over states joined across callers) any caller
 
     def _take(self, node: Node) -> State | None:
         """The node's state with what arrived joined in; None when there is nothing new to do."""
@@ -182,7 +190,12 @@ class Ranges:
 
     def _enter(self, sid: str, ctx: Context, st: State) -> None:
         effects = self.story.scenes[sid].effects
-        self._merge((sid, ctx), self.domain.apply(effects, st) if effects else st)
+        if effects:
+            d = self.domain
+            working_in, d.caller = d.caller, frozenset((_caller(ctx),))  # the effects run inside `ctx`
+            st = d.apply(effects, st)
+            d.caller = working_in
+        self._merge((sid, ctx), st)
 
     def _follow(self, route: Route, st: State, node: Node) -> None:
         scenes = self.story.scenes
@@ -219,6 +232,11 @@ class Ranges:
         if node in self.nodes:
             self._rerun.add(node)
             self._queue_up(node)
+
+
+def _caller(ctx: Context) -> str:
+    """The scene that called the detour a context is in, or "" outside any detour."""
+    return ctx[-1][0] if ctx else ""
 
 
 def _shape(story: Story, graph: StoryGraph) -> tuple[dict[str, int], set[str]]:

@@ -45,11 +45,13 @@ class _RangeCheck:
             st = self.ranges.state.get(sid)
             if st is None or scene.ending is not None:
                 continue
+            self.domain.caller = self.ranges.callers.get(sid)  # the state joins these callers' states
             if scene.next:
                 self.branches(scene, st)
             else:
                 for choice in scene.choices:
                     self.choice(scene, choice, st)
+        self.domain.caller = None
         self.endings()
         return self.out
 

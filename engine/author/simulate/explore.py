@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 from engine.author.graph import StoryGraph
 from engine.author.simulate.distance import Distance, distance
-from engine.core import expr as ex
 from engine.core.model import CONTINUE, Route, Story
 from engine.play.rng import SplitMix64
 from engine.play.session import Session
@@ -74,9 +73,8 @@ class Explorer:
         self._distances: dict[str, dict[str, int]] = {}
         self._guards: dict[str, Distance | None] = {}
         entries: dict[str, list[Distance | None]] = {}
-        stats, flags = [s.id for s in story.stats], [f.id for f in story.flags]
         for sid, scene in story.scenes.items():
-            scope = ex.Scope(stats, flags, _resolver(story, scene.chapter))
+            scope = story.scope(_resolver(story, scene.chapter))
             for choice in scene.choices:
                 key = (sid, choice.id)
                 found = [choice.route]
@@ -275,7 +273,7 @@ def _steps_away(away: dict[str, int], state: GameState) -> float:
     steps = away.get(state.scene)
     if steps is not None:
         return steps
-    for depth, (caller, after) in enumerate(reversed(state.stack), 1):
+    for depth, (caller, after, _) in enumerate(reversed(state.stack), 1):
         steps = away.get(after or caller)
         if steps is not None:
             return steps + depth

@@ -45,7 +45,19 @@ from engine.core.expr.syntax import (
     parse,
     tokenize,
 )
-from engine.core.expr.typecheck import ANY, BOOL, FUNCTIONS, NUM, STR, Function, Problem, Scope, infer
+from engine.core.expr.typecheck import (
+    ANY,
+    BOOL,
+    DETOUR_NAMES,
+    FUNCTIONS,
+    NUM,
+    STR,
+    DetourName,
+    Function,
+    Problem,
+    Scope,
+    infer,
+)
 from engine.core.expr.values import (
     ARITH,
     COMPARE,
@@ -63,6 +75,7 @@ __all__ = [
     "ARITH",
     "BOOL",
     "COMPARE",
+    "DETOUR_NAMES",
     "FUNCTIONS",
     "KEYWORDS",
     "LIMIT",
@@ -81,6 +94,7 @@ __all__ = [
     "Cmp",
     "Cond",
     "Data",
+    "DetourName",
     "ExprError",
     "Fn",
     "Function",

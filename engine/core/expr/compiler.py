@@ -30,7 +30,7 @@ from engine.core.expr.nodes import (
     Or,
     Str,
 )
-from engine.core.expr.typecheck import Scope
+from engine.core.expr.typecheck import DETOUR_NAMES, Scope
 from engine.core.expr.values import ARITH, COMPARE, MIRRORED, Value, round_half_away
 from engine.core.state_view import StateView
 
@@ -52,6 +52,8 @@ def compile_node(node: Node, scope: Scope) -> Fn:
             name = node.name
             if name in scope.stats:
                 return lambda s: s.stats[name]
+            if name in DETOUR_NAMES:
+                return _compile_detour_name(name, scope)
             return lambda s: s.flags[name]
         case Num() | Str() | Bool():
             value = node.value
@@ -105,6 +107,18 @@ def _compile_cmp(node: Cmp, scope: Scope) -> Fn:
     f = COMPARE[op]
     a, b = compile_node(left, scope), compile_node(right, scope)
     return lambda s: f(a(s), b(s))
+
+
+def _compile_detour_name(name: str, scope: Scope) -> Fn:
+    """`caller_scene`, `caller_chapter`, `caller_phase` or `strikes`: the top frame of the detour
+    stack, (caller, after, strike), read directly; outside any detour, "" or 0."""
+    if name == "strikes":
+        return lambda s: s.stack[-1][2] if s.stack else 0
+    if name == "caller_scene":
+        return lambda s: s.stack[-1][0] if s.stack else ""
+    # Chapters and phases are known at link time: one dict lookup per evaluation, no story.
+    lookup = (scope.chapter_of if name == "caller_chapter" else scope.phase_of).get
+    return lambda s: lookup(s.stack[-1][0], "") if s.stack else ""
 
 
 def _compile_call(node: Call, scope: Scope) -> Fn:

@@ -8,8 +8,8 @@ for a part already reported, so one mistake is not reported again by everything 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from typing import assert_never
 
 from engine.core.expr.nodes import (
@@ -57,13 +57,46 @@ FUNCTIONS: dict[str, Function] = {
 
 
 @dataclass(frozen=True, slots=True)
+class DetourName:
+    """A name that reads the detour play is in: who called it, and how often it has struck.
+
+    A setback struck in a final and one struck at a Tuesday practice are the same scenes; these
+    names let their text and choices tell the two apart. They read the innermost `call` (the
+    top of the detour stack), and give `outside` when play is in no detour.
+    """
+
+    name: str
+    type: str
+    outside: str | int
+    doc: str
+
+
+DETOUR_NAMES: dict[str, DetourName] = {
+    d.name: d
+    for d in (
+        DetourName("caller_scene", STR, "", "the scene that called this detour, as `chapter.scene`"),
+        DetourName("caller_chapter", STR, "", "the chapter of the scene that called this detour"),
+        DetourName("caller_phase", STR, "", "the phase of that chapter: training, competition, ..."),
+        DetourName("strikes", NUM, 0, "how many times play has called into this detour, this time included"),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
-    """What names an expression may use: the story's stats and flags, and its scenes."""
+    """What names an expression may use: the story's stats and flags, and its scenes.
+
+    `chapter_of` and `phase_of` map each scene id to its chapter and that chapter's phase: the
+    caller's chapter and phase are known when the story is linked, so the compiled closure
+    looks them up in a dict of its own instead of asking the story on every step.
+    """
 
     stats: Collection[str]
     flags: Collection[str]
     resolve_scene: Callable[[str], str | None]
     scene_ids: Collection[str] = ()
+    chapter_of: Mapping[str, str] = field(default_factory=dict)
+    phase_of: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +150,9 @@ def _infer(node: Node, scope: Scope, problems: list[Problem]) -> str:
                 return NUM
             if name in scope.flags:
                 return BOOL
-            hint = _hint(name, [*scope.stats, *scope.flags])
+            if name in DETOUR_NAMES:
+                return DETOUR_NAMES[name].type
+            hint = _hint(name, [*scope.stats, *scope.flags, *DETOUR_NAMES])
             if hint is None and name in FUNCTIONS:
                 hint = f"call it: `{name}(...)`"
             elif hint is None and name in ("True", "False"):
