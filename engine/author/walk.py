@@ -58,3 +58,8 @@ def expressions(story: Story) -> Iterator[Expr]:
     for effect in effects(story):
         if isinstance(effect.amount, Expr):
             yield effect.amount
+    for person in story.cast:  # the People view reads these too
+        if person.condition is not None:
+            yield person.condition
+        if person.about is not None:
+            yield from person.about.expressions
