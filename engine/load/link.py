@@ -75,7 +75,7 @@ class Linker:
     flags: dict[str, Flag] = field(default_factory=dict)
     #: The other side of each opposed pair: its name -> the stat it mirrors.
     mirrors: dict[str, Stat] = field(default_factory=dict)
-    _declared: dict[str, tuple[str, Pos]] = field(default_factory=dict)
+    _declared: dict[str, str] = field(default_factory=dict)  # name -> "a flag in story.yaml:6"
     _scopes: dict[str | None, ex.Scope] = field(default_factory=dict)
     # Trees decoded from the IR's wire form, once per distinct tree...
     _trees: dict[ex.Data, ex.Node] = field(default_factory=dict)
@@ -218,9 +218,9 @@ class Linker:
         path = f.path
         for sid, label, start, low, high, help_, line, col, group, opp, opp_label in stats:
             pos = Pos(path, line, col)
-            if not self.claim(sid, "stat", pos):
+            if not self.claim(sid, "a stat", f, pos):
                 continue
-            if opp and not self.claim(opp, f"other side of `{sid}`", pos):
+            if opp and not self.claim(opp, f"the other side of `{sid}`", f, pos):
                 opp = opp_label = ""
             stat = Stat(sid, label, start, low, high, help_, pos, group, opp, opp_label)
             self.stats[sid] = stat
@@ -228,25 +228,24 @@ class Linker:
                 self.mirrors[opp] = stat
         for fid, label, help_, line, col in flags:
             pos = Pos(path, line, col)
-            if self.claim(fid, "flag", pos):
+            if self.claim(fid, "a flag", f, pos):
                 self.flags[fid] = Flag(fid, label, help_, pos)
 
-    def claim(self, name: str, what: str, pos: Pos) -> bool:
-        """Whether `name` is still free; if not, E029 names where it was declared first."""
+    def claim(self, name: str, what: str, f: SourceFile, pos: Pos) -> bool:
+        """Whether `name` is still free; if not, E029 names both declarations, file and line."""
+        here = f"{what} in {f.rel}:{pos.line}"
         first = self._declared.get(name)
         if first is None:
-            self._declared[name] = (what, pos)
+            self._declared[name] = here
             return True
-        was, at = first
-        where = f"line {at.line}" if at.file == pos.file else f"{at.file}:{at.line}"
         self.report(
             "E029",
-            f"`{name}` is declared twice: as a {what} here and as a {was} at {where}",
+            f"`{name}` is declared twice: {first}, and {here}",
             pos.file,
             pos.line,
             pos.col,
             None,
-            "each stat and flag is declared once in the whole story: rename one, or remove one",
+            "a name is declared once in the whole story: rename one, or remove one",
         )
         return False
 
