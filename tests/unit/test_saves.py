@@ -94,7 +94,14 @@ def test_every_field_of_a_save_round_trips(demo, store: SaveStore) -> None:  # t
     assert named.slot == "before the scores" and not named.autosave and named.id != autosave.id
     assert [s.choice for s in autosave.steps] == DEMO_PATH
     assert autosave.steps[3].roll == {"chance": 65, "roll": 17, "success": True}
-    assert autosave.start_stats == {"technique": 40, "artistry": 35, "nerve": 50, "stamina": 40, "daring": 50, "saule": 30}
+    assert autosave.start_stats == {
+        "technique": 40,
+        "artistry": 35,
+        "nerve": 50,
+        "stamina": 40,
+        "daring": 50,
+        "saule": 30,
+    }
     assert autosave.state.milestones == ["Landed the double salchow in competition."]
 
 
@@ -555,8 +562,6 @@ def test_import_cleans_control_characters_from_names(demo, store: SaveStore, tmp
 
 
 # -- the commands ----------------------------------------------------------------------------------
-
-
 
 
 def test_saves_commands_list_show_export_import_delete(demo, store: SaveStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
