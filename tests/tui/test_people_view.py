@@ -1,0 +1,95 @@
+"""The app's side of stats people can read: the stat panel by group, an opposed pair on one row,
+and the People view (`p`), driven with Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from engine.tui.app import PointeEdgeApp
+from engine.tui.screens.dialogs import HelpScreen, PeopleScreen
+from engine.tui.screens.play import PlayScreen
+from engine.tui.widgets.keybar import KeyBar
+from engine.tui.widgets.stats import StatRow, StatsPanel
+from tests.support import STORIES
+from tests.support.app import choose_all, drive, play, shown
+
+
+def test_the_panel_shows_the_stats_under_their_group_headings(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        panel = play(app).query_one(StatsPanel)
+        order = [
+            shown(w) if w.has_class("stat-group") else w.id
+            for w in panel.children
+            if isinstance(w, StatRow) or w.has_class("stat-group")
+        ]
+        assert order == [
+            "On the ice",
+            "stat-technique",
+            "stat-artistry",
+            "stat-nerve",
+            "stat-stamina",
+            "Off the ice",
+            "stat-daring",
+            "stat-saule",
+        ]
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_an_opposed_pair_shows_both_sides_and_moves_as_one(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        row = play(app).query_one("#stat-daring", StatRow)
+        assert shown(row).splitlines()[0] == "Daring 50 | Caution 50"
+        await choose_all(app, pilot, ["drill_salchow"])  # daring +5
+        assert shown(row).splitlines()[0] == "Daring 55 | Caution 45 +5"
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_p_opens_the_people_you_have_met_and_no_one_else(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        assert "p People" in str(app.screen.query_one(KeyBar).render())
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PeopleScreen)
+        listed = shown(app.screen.query_one("#people-list", Static))
+        assert "Saule Abenova, your coach   Coach Saule 30" in listed
+        assert "she says little, and all of it about edges." in listed
+        assert "Grandmother, in Shymkent, on the telephone" in listed
+        assert "Medeu" not in listed  # the sweeper: not met yet
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        await choose_all(app, pilot, ["run_program", "bus_to_medeu"])
+        await pilot.press("p")
+        await pilot.pause()
+        listed = shown(app.screen.query_one("#people-list", Static))
+        assert "The sweeper at Medeu, keeps the ice at the open-air rink" in listed
+        await pilot.press("p")  # the same key closes it
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_help_lists_the_people_key_and_names_both_sides_of_a_pair(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "People" in shown(app.screen.query_one("#keys", Static))
+        assert "Daring | Caution" in shown(app.screen.query_one("#stats-help", Static))
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_a_story_without_a_cast_says_so(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        await pilot.press("p")
+        await pilot.pause()
+        assert "This story has no cast." in shown(app.screen.query_one("#people-list", Static))
+
+    drive(steps, tmp_path, start_story=str(STORIES / "studio"), seed=1)
