@@ -9,12 +9,14 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from engine.tui.app import PointeEdgeApp
+from engine.tui.messages import StartCareer
 from engine.tui.screens.dialogs import HelpScreen, PeopleScreen
 from engine.tui.screens.play import PlayScreen
 from engine.tui.widgets.keybar import KeyBar
 from engine.tui.widgets.stats import StatRow, StatsPanel
-from tests.support import STORIES
-from tests.support.app import choose_all, drive, play, shown
+from tests.support import ROOT, STORIES
+from tests.support.app import choose_all, copy_story, drive, edit, play, shown
+from tests.support.cli import run_cli
 
 
 def test_the_panel_shows_the_stats_under_their_group_headings(tmp_path: Path) -> None:
@@ -93,3 +95,29 @@ def test_a_story_without_a_cast_says_so(tmp_path: Path) -> None:
         assert "This story has no cast." in shown(app.screen.query_one("#people-list", Static))
 
     drive(steps, tmp_path, start_story=str(STORIES / "studio"), seed=1)
+
+
+def test_people_in_plain_mode_and_the_stats_a_line_per_group() -> None:
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", stdin="p\n3\n1\n6\np\ns\nq\n")
+    assert code == 0
+    assert out.count("  Saule Abenova, your coach (Coach Saule 30)") == 1
+    assert "  Saule Abenova, your coach (Coach Saule 45)" in out  # after asking her
+    assert out.count("The sweeper at Medeu") == 1  # only after the bus up to Medeu
+    assert "On the ice: Technique 40 · Artistry 35 · Nerve 50 · Stamina 40\n" in out
+    assert "Off the ice: Daring 50 | Caution 50 · Coach Saule 30\n" in out
+
+
+def test_a_cast_is_never_read_as_markup(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    demo = copy_story(ROOT / "stories" / "demo", stories)
+    edit(demo / "story.yaml", "name: Saule Abenova", 'name: "Saule [/] [optional]"')
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        app.post_message(StartCareer("demo"))
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert "Saule [/] [optional], your coach" in shown(app.screen.query_one("#people-list", Static))
+
+    drive(steps, tmp_path, stories_dir=stories)
