@@ -46,7 +46,8 @@ def test_an_opposed_pair_shows_both_sides_and_moves_as_one(tmp_path: Path) -> No
         row = play(app).query_one("#stat-daring", StatRow)
         assert shown(row).splitlines()[0] == "Daring 50 | Caution 50"
         await choose_all(app, pilot, ["drill_salchow"])  # daring +5
-        assert shown(row).splitlines()[0] == "Daring 55 | Caution 45 +5"
+        head, bar = shown(row).splitlines()
+        assert head == "Daring 55 | Caution 45" and bar.endswith(" +5")  # the change: after the bar
 
     drive(steps, tmp_path, start_story="demo", seed=1)
 

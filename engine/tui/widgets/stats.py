@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -39,20 +39,26 @@ class StatRow(Static):
         if shown == self._shown:
             return
         self._shown = shown
-        if opposite:
+        bar = Text(stat_bar(value, low, high))
+        if opposite:  # both names fill the line: the change goes after the bar
             head = Text(f"{label} {value}", style="bold")
             head.append(f" | {opposite} {low + high - value}")
+            marked = bar
         else:
             head = Text(f"{label:<14}", style="bold")
             head.append(f"{value:>4}")
+            marked = head
         if delta:
-            head.append(f" {delta:+d}", style="bold green" if delta > 0 else "bold red")
-        self.update(Text.assemble(head, "\n", (stat_bar(value, low, high), "")))
+            marked.append(f" {delta:+d}", style="bold green" if delta > 0 else "bold red")
+        self.update(Text.assemble(head, "\n", bar))
         self.set_class(delta > 0, "-up")
         self.set_class(delta < 0, "-down")
 
 
-class StatsPanel(Vertical):
+class StatsPanel(VerticalScroll):
+    """The career's stats, under the story's group headings; it scrolls when a story has more
+    stats than a small terminal has lines."""
+
     def __init__(self, story: Story, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.story = story
@@ -60,9 +66,10 @@ class StatsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Career", classes="panel-title")
-        for group, stats in self.story.stat_groups:
+        self.set_class(any(s.group for s in self.story.stats), "-grouped")
+        for i, (group, stats) in enumerate(self.story.stat_groups):
             if group:  # the author's heading, as text (never markup)
-                yield Static(Text(group, style="bold underline"), classes="stat-group")
+                yield Static(Text(group, style="bold"), classes="stat-group" + (" -after" if i else ""))
             for stat in stats:
                 row = StatRow(id=f"stat-{stat.id}", classes="stat")
                 row.tooltip = Text(stat.help) if stat.help else None  # the story's words: never markup
