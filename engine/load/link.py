@@ -294,7 +294,9 @@ class Linker:
         scope = self._scopes.get(chapter)
         if scope is None:
             scope = self._scopes[chapter] = ex.Scope(
-                stats=self.stats,
+                # A pair's other side is rewritten away before type-checking (`unmirror`); it is
+                # here so that a misspelt one gets a did-you-mean.
+                stats={**self.stats, **self.mirrors},
                 flags=self.flags,
                 resolve_scene=lambda ref: self.resolve(ref, chapter),
                 scene_ids=self.scene_ids,

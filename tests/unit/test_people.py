@@ -146,6 +146,13 @@ def test_the_other_side_reads_in_texts_conditions_and_lock_reasons(tmp_path: Pat
     assert "Done: careful 0." in s.text[0][0][0]
 
 
+def test_a_misspelt_other_side_gets_a_did_you_mean(tmp_path: Path) -> None:
+    chapter = PAIR_CHAPTER.replace("if: caution >= 60", "if: cautoin >= 60")
+    folder = write(tmp_path / "s", {"story.yaml": PAIR_MANIFEST, "main.yaml": chapter})
+    (problem,) = load_checked(folder, cache=False).diagnostics
+    assert problem.code == "E041" and problem.hint == "did you mean `caution`?"
+
+
 def test_the_range_solver_and_the_effects_see_only_the_real_stat(tmp_path: Path) -> None:
     story = pair_story(tmp_path)
     targets = {e.target for c in story.scenes["main.a"].choices for e in c.effects}
