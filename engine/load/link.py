@@ -126,7 +126,7 @@ class Linker:
                 )
             return None
         manifest_file, m = manifests[0]
-        self.declare(manifests[0][0], m["stats"], m["flags"])
+        self.declare(manifest_file, m["stats"], m["flags"])
         for f in self.files:
             if f is not manifest_file and ("stats" in f.ir or "flags" in f.ir):
                 self.declare(f, f.ir.get("stats", ()), f.ir.get("flags", ()))

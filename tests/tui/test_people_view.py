@@ -11,7 +11,9 @@ from textual.widgets import Static
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import StartCareer
 from engine.tui.screens.dialogs import HelpScreen, PeopleScreen
+from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.play import PlayScreen
+from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.keybar import KeyBar
 from engine.tui.widgets.stats import StatRow, StatsPanel
 from tests.support import ROOT, STORIES
@@ -122,3 +124,17 @@ def test_a_cast_is_never_read_as_markup(tmp_path: Path) -> None:
         assert "Saule [/] [optional], your coach" in shown(app.screen.query_one("#people-list", Static))
 
     drive(steps, tmp_path, stories_dir=stories)
+
+
+def test_the_ending_chart_reads_both_sides_of_a_pair(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        # save_legs: caution %+20, so daring 55 -> 44 (fairmath down, by the same rule)
+        await choose_all(
+            app, pilot, ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
+        )
+        assert isinstance(app.screen, EndingScreen)
+        chart = shown(app.screen.query_one(StatChart))
+        daring = next(line for line in chart.splitlines() if "Daring" in line)
+        assert daring.endswith("50 → 44 (Caution 56)")
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
