@@ -44,12 +44,6 @@ def scene_effects(scene: Scene) -> Iterator[Effect]:
             yield from choice.chance.failure.effects
 
 
-def expressions(story: Story) -> Iterator[Expr]:
-    """Every compiled expression: conditions, chances, effect amounts, and those in texts."""
-    for scene in story.scenes.values():
-        yield from scene_expressions(scene)
-
-
 def scene_expressions(scene: Scene) -> Iterator[Expr]:
     """Every compiled expression of one scene, wherever in it it is written."""
     yield from decisions(scene)
@@ -68,3 +62,15 @@ def scene_expressions(scene: Scene) -> Iterator[Expr]:
     for effect in scene_effects(scene):
         if isinstance(effect.amount, Expr):
             yield effect.amount
+
+
+def expressions(story: Story) -> Iterator[Expr]:
+    """Every compiled expression: conditions, chances, effect amounts, those in texts, and the
+    cast's (the People view reads these too)."""
+    for scene in story.scenes.values():
+        yield from scene_expressions(scene)
+    for person in story.cast:
+        if person.condition is not None:
+            yield person.condition
+        if person.about is not None:
+            yield from person.about.expressions

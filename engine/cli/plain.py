@@ -17,7 +17,7 @@ from engine.core import template as tpl
 from engine.core.errors import PointeEdgeError
 from engine.play.session import ChoiceError, ChoiceView, Session, StepResult
 
-HELP = "Type a choice's number. Other keys: u undo, s stats, h history, q quit, ? help."
+HELP = "Type a choice's number. Other keys: u undo, s stats, p people, h history, q quit, ? help."
 
 
 class ScriptError(PointeEdgeError):
@@ -47,8 +47,30 @@ class PlainGame:
             self.say(textwrap.fill(para, self.width, initial_indent=indent, subsequent_indent=indent))
 
     def stats_line(self) -> str:
+        """The stats, a line per group ("On the ice: Technique 40 · ..."); a pair reads both sides."""
         s = self.session
-        return " · ".join(f"{st.label} {s.state.stats[st.id]}" for st in s.story.stats)
+        lines = []
+        for group, stats in s.story.stat_groups:
+            row = " · ".join(st.reading(s.state.stats[st.id]) for st in stats)
+            lines.append(f"{group}: {row}" if group else row)
+        return "\n".join(lines)
+
+    def people(self) -> None:
+        """Who the player has met, from the story's cast: name, role, the line about them."""
+        if not self.session.story.cast:
+            self.say("This story has no cast.")
+            return
+        people = self.session.people()
+        if not people:
+            self.say("No one to show yet.")
+            return
+        for p in people:
+            head = f"{p.name}, {p.role}" if p.role else p.name
+            if p.stat is not None:
+                head += f" ({p.stat} {p.value})"
+            self.say(f"  {head}")
+            if p.about:
+                self.wrap(p.about, indent="    ")
 
     def show_scene(self) -> None:
         s = self.session
@@ -158,6 +180,9 @@ class PlainGame:
                 continue
             if answer in ("s", "stats"):
                 self.say(self.stats_line())
+                continue
+            if answer in ("p", "people"):
+                self.people()
                 continue
             if answer in ("h", "history"):
                 self.history()

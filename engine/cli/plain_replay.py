@@ -58,7 +58,7 @@ class PlainReplay:
             self.say(textwrap.fill(para, self.width))
         stats = self.replay.story.stats
         self.say()
-        self.say(" · ".join(f"{s.label} {frame.state.stats[s.id]}" for s in stats))
+        self.say(" · ".join(s.reading(frame.state.stats[s.id]) for s in stats))
         if view.next_choice:
             self.say(f"Next, you chose: {view.next_choice}")
 
@@ -68,7 +68,10 @@ class PlainReplay:
         self.say()
         for s in r.story.stats:
             values = r.saved_series(s.id)
-            self.say(f"{s.label:>12} {sparkline(values, width, s.min, s.max)} {values[0]} → {values[-1]}")
+            other = f" ({s.opposite_label} {s.mirror(values[-1])})" if s.opposite else ""
+            self.say(
+                f"{s.label:>12} {sparkline(values, width, s.min, s.max)} {values[0]} → {values[-1]}{other}"
+            )
 
     def run(self, show_all: bool = False) -> int:
         self.header()

@@ -39,9 +39,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E022": (Severity.ERROR, "wrong kind of value"),
     "E023": (Severity.ERROR, "invalid value"),
     "E024": (Severity.ERROR, "invalid name"),
+    "E025": (Severity.ERROR, "person in the cast twice"),
     "E026": (Severity.ERROR, "chapter defined twice"),
     "E027": (Severity.ERROR, "manifest missing or misplaced"),
     "E028": (Severity.ERROR, "conflicting keys"),
+    "E029": (Severity.ERROR, "stat or flag declared in two places"),
     # effects
     "E030": (Severity.ERROR, "malformed effect"),
     "E031": (Severity.ERROR, "unknown stat"),

@@ -39,6 +39,31 @@ class Stat:
     max: int
     help: str
     pos: Pos
+    group: str = ""  # the heading it is shown under ("" = before every group, without one)
+    opposite: str = ""  # an opposed pair's other side: its id ("" = not a pair)
+    opposite_label: str = ""
+
+    def mirror(self, value: int) -> int:
+        """The opposite side's value: as far above `min` as `value` is below `max`."""
+        return self.min + self.max - value
+
+    def reading(self, value: int) -> str:
+        """The stat as the player reads it: "Technique 40", or a pair's "Daring 60 | Caution 40"."""
+        shown = f"{self.label} {value}"
+        return f"{shown} | {self.opposite_label} {self.mirror(value)}" if self.opposite else shown
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One person of the cast, shown in the People view while `condition` holds."""
+
+    id: str
+    name: str
+    role: str
+    about: Template | None  # one line, which may interpolate
+    stat: str | None  # the relationship stat, if any
+    condition: Expr | None  # None: always shown
+    pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +216,21 @@ class Story:
     # read, shared with the closures the linker compiled (see `scope`).
     chapter_of: Mapping[str, str] = field(default_factory=dict)
     phase_of: Mapping[str, str] = field(default_factory=dict)
+    cast: tuple[Person, ...] = ()
 
     def stat(self, stat_id: str) -> Stat:
         for s in self.stats:
             if s.id == stat_id:
                 return s
         raise KeyError(stat_id)
+
+    @property
+    def stat_groups(self) -> tuple[tuple[str, tuple[Stat, ...]], ...]:
+        """The stats by group, in the order each group first appears (ungrouped stats first)."""
+        order: dict[str, list[Stat]] = {"": []}
+        for s in self.stats:
+            order.setdefault(s.group, []).append(s)
+        return tuple((g, tuple(rows)) for g, rows in order.items() if rows)
 
     def flag(self, flag_id: str) -> Flag:
         for f in self.flags:

@@ -11,13 +11,13 @@ Keys marked `NotRequired` are left out when they hold their default, which keeps
 Expressions are in the wire form of `engine.core.expr.to_data`.
 """
 
-from __future__ import annotations
 
 from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
 
-IR_VERSION = 2  # 2: stat and flag definitions and problems are tuples (were lists)
+IR_VERSION = 3  # 3: stats have a group and an opposite side; a cast; chapter files' own stats
+# and flags (2: stat and flag definitions and problems are tuples, were lists)
 
 #: A problem the file alone reveals: code, message, line, col, scene id (or None), hint.
 ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
@@ -33,14 +33,30 @@ RouteIR: TypeAlias = tuple[str, RefIR | None, RefIR | None, int, int]
 EffectIR: TypeAlias = tuple[str, str, int | float | ExprIR | None, bool, int, int]
 #: One line of `next`: its condition (None: always), route, line, col.
 BranchIR: TypeAlias = tuple[ExprIR | None, RouteIR, int, int]
-#: id, label, start, min, max, help, line, col.
-StatIR: TypeAlias = tuple[str, str, int, int, int, str, int, int]
+#: id, label, start, min, max, help, line, col, group ("" = none), the opposite side's id and
+#: label ("" = not an opposed pair).
+StatIR: TypeAlias = tuple[str, str, int, int, int, str, int, int, str, str, str]
 #: id, label, help, line, col.
 FlagIR: TypeAlias = tuple[str, str, str, int, int]
 #: A paragraph of text: a plain str when unstyled and constant (the usual case), else
 #: `(style, str)` and `(style, expression)` pieces.
 ParagraphIR: TypeAlias = str | tuple[tuple[int, str | ExprIR], ...]
 TemplateIR: TypeAlias = tuple[ParagraphIR, ...]
+
+
+PersonIR = TypedDict(
+    "PersonIR",
+    {
+        "id": str,
+        "name": str,
+        "role": str,
+        "line": int,
+        "col": int,
+        "about": NotRequired[TemplateIR],
+        "stat": NotRequired[RefIR],  # the relationship stat, as written
+        "if": NotRequired[ExprIR],
+    },
+)
 
 
 class ManifestIR(TypedDict):
@@ -56,6 +72,7 @@ class ManifestIR(TypedDict):
     flags: list[FlagIR]
     line: int
     col: int
+    cast: NotRequired[list[PersonIR]]  # left out when there is no cast
 
 
 class ChapterIR(TypedDict):
@@ -142,3 +159,6 @@ class FileIR(TypedDict):
     scenes: list[SceneIR]
     grafts: list[GraftIR]
     problems: list[ProblemIR]
+    # A chapter file's own stats and flags (a branch's memory), left out when it has none.
+    stats: NotRequired[list[StatIR]]
+    flags: NotRequired[list[FlagIR]]

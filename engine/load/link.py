@@ -28,6 +28,7 @@ from engine.core.model import (
     Expr,
     Flag,
     Outcome,
+    Person,
     Pos,
     Route,
     Scene,
@@ -40,10 +41,13 @@ from engine.load.ir import (
     EffectIR,
     ExprIR,
     FileIR,
+    FlagIR,
     OutcomeIR,
+    PersonIR,
     RefIR,
     RouteIR,
     SceneIR,
+    StatIR,
     TemplateIR,
 )
 
@@ -68,6 +72,11 @@ class Linker:
     files: Sequence[SourceFile]
     root: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    stats: dict[str, Stat] = field(default_factory=dict)
+    flags: dict[str, Flag] = field(default_factory=dict)
+    #: The other side of each opposed pair: its name -> the stat it mirrors.
+    mirrors: dict[str, Stat] = field(default_factory=dict)
+    _declared: dict[str, str] = field(default_factory=dict)  # name -> "a flag in story.yaml:6"
     _scopes: dict[str | None, ex.Scope] = field(default_factory=dict)
     # Trees decoded from the IR's wire form, once per distinct tree...
     _trees: dict[ex.Data, ex.Node] = field(default_factory=dict)
@@ -118,17 +127,10 @@ class Linker:
                 )
             return None
         manifest_file, m = manifests[0]
-        path = manifest_file.path
-        self.stats = {
-            sid: Stat(sid, label, start, low, high, help_, Pos(path, line, col))
-            for sid, label, start, low, high, help_, line, col in m["stats"]
-        }
-        self.flags = {
-            fid: Flag(fid, label, help_, Pos(path, line, col)) for fid, label, help_, line, col in m["flags"]
-        }
-        for name in self.stats.keys() & self.flags.keys():
-            pos = self.flags[name].pos
-            self.report("E024", f"`{name}` is both a stat and a flag", pos.file, pos.line, pos.col, None)
+        self.declare(manifest_file, m["stats"], m["flags"])
+        for f in self.files:
+            if f is not manifest_file and ("stats" in f.ir or "flags" in f.ir):
+                self.declare(f, f.ir.get("stats", ()), f.ir.get("flags", ()))
         self.chapters: dict[str, Chapter] = {}
         chapter_of: dict[str, SourceFile] = {}
         raw_scenes: dict[str, tuple[SourceFile, str, SceneIR]] = {}
@@ -209,7 +211,72 @@ class Linker:
             files=tuple(f.rel for f in self.files),
             chapter_of=MappingProxyType(self.chapter_of),
             phase_of=MappingProxyType(self.phase_of),
+            cast=self.cast(manifest_file, m.get("cast", ())),
         )
+
+    # -- stats, flags and the cast ---------------------------------------------------------
+
+    def declare(self, f: SourceFile, stats: Sequence[StatIR], flags: Sequence[FlagIR]) -> None:
+        """Add one file's stats and flags (the manifest's, or a branch's own) to the story's.
+
+        Every name (a stat, the other side of an opposed pair, a flag) is declared once in the
+        whole story: a second declaration is E029, naming both places, and is left out.
+        """
+        path = f.path
+        for sid, label, start, low, high, help_, line, col, group, opp, opp_label in stats:
+            pos = Pos(path, line, col)
+            if not self.claim(sid, "a stat", f, pos):
+                continue
+            if opp and not self.claim(opp, f"the other side of `{sid}`", f, pos):
+                opp = opp_label = ""
+            stat = Stat(sid, label, start, low, high, help_, pos, group, opp, opp_label)
+            self.stats[sid] = stat
+            if opp:
+                self.mirrors[opp] = stat
+        for fid, label, help_, line, col in flags:
+            pos = Pos(path, line, col)
+            if self.claim(fid, "a flag", f, pos):
+                self.flags[fid] = Flag(fid, label, help_, pos)
+
+    def claim(self, name: str, what: str, f: SourceFile, pos: Pos) -> bool:
+        """Whether `name` is still free; if not, E029 names both declarations, file and line."""
+        here = f"{what} in {f.rel}:{pos.line}"
+        first = self._declared.get(name)
+        if first is None:
+            self._declared[name] = here
+            return True
+        self.report(
+            "E029",
+            f"`{name}` is declared twice: {first}, and {here}",
+            pos.file,
+            pos.line,
+            pos.col,
+            None,
+            "a name is declared once in the whole story: rename one, or remove one",
+        )
+        return False
+
+    def cast(self, f: SourceFile, irs: Sequence[PersonIR]) -> tuple[Person, ...]:
+        ctx = _Ctx(f, None)
+        out: list[Person] = []
+        for p in irs:
+            stat = None
+            ref = p.get("stat")
+            if ref is not None:
+                stat, line, col = ref
+                if stat not in self.stats:
+                    hint = did_you_mean(stat, [*self.stats, *self.mirrors]) or _declare_hint("stats", stat)
+                    if stat in self.mirrors:
+                        base = self.mirrors[stat].id
+                        hint = f"`{stat}` is the other side of `{base}`: name `{base}`"
+                    self.report("E031", f"cast: unknown stat `{stat}`", f.path, line, col, None, hint)
+                    stat = None
+            if_ir = p.get("if")
+            condition = self.expression(ctx, if_ir, ex.BOOL, "cast condition") if if_ir is not None else None
+            about = self.template(ctx, p.get("about"), "`about`")
+            pos = Pos(f.path, p["line"], p["col"])
+            out.append(Person(p["id"], p["name"], p["role"], about, stat, condition, pos))
+        return tuple(out)
 
     # -- names -----------------------------------------------------------------------------
 
@@ -234,7 +301,9 @@ class Linker:
         scope = self._scopes.get(chapter)
         if scope is None:
             scope = self._scopes[chapter] = ex.Scope(
-                stats=self.stats,
+                # A pair's other side is rewritten away before type-checking (`unmirror`); it is
+                # here so that a misspelt one gets a did-you-mean.
+                stats={**self.stats, **self.mirrors},
                 flags=self.flags,
                 resolve_scene=lambda ref: self.resolve(ref, chapter),
                 scene_ids=self.scene_ids,
@@ -252,7 +321,7 @@ class Linker:
         if known is None:
             tree = self._trees.get(data)
             if tree is None:
-                tree = self._trees[data] = ex.from_data(data)
+                tree = self._trees[data] = self.unmirror(ex.from_data(data))
             scope = self.scope(ctx.chapter)
             got, problems = ex.infer(tree, scope)
             problems += self.caller_literals(tree)
@@ -308,6 +377,15 @@ class Linker:
                     )
                 )
         return problems
+    def unmirror(self, tree: ex.Node) -> ex.Node:
+        """The tree with each opposite side of a pair read as `min + max - stat`.
+
+        Done once per tree at link, so every later reader (the compiler, the reasons a choice is
+        locked, the range solver, the simulator's distances) sees only real stats.
+        """
+        if not self.mirrors or not any(n in self.mirrors for n in ex.names_in(tree)):
+            return tree
+        return _replace_names(tree, self.mirrors)
 
     def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str) -> tpl.Template | None:
         if ir is None:
@@ -333,6 +411,10 @@ class Linker:
                     continue
                 out.append(Effect("flag", target, None, value, Pos(path, line, col)))
                 continue
+            mirrored = self.mirrors.get(target)
+            if mirrored is not None:  # the other side of a pair: the same change, mirrored
+                op, amount_ir = _mirror_effect(op, amount_ir, mirrored)
+                target = mirrored.id
             stat = self.stats.get(target)
             if stat is None:
                 hint: str | None = did_you_mean(target, self.stats) or did_you_mean(target, self.flags)
@@ -547,6 +629,47 @@ class Linker:
             Pos(path, ir["line"], ir["col"]),
             self.template(ctx, ir.get("milestone"), "milestone"),
         )
+
+
+def _mirror_effect(
+    op: str, amount: int | float | ExprIR | None, stat: Stat
+) -> tuple[str, int | float | ExprIR | None]:
+    """An effect on the other side of `stat`'s pair, as an effect on `stat` itself.
+
+    The other side is `min + max - stat`, so adding to it subtracts from the stat, fairmath
+    towards its max is fairmath towards the stat's min by the same share, and setting it sets
+    the stat to `min + max - value`.
+    """
+    total = stat.min + stat.max
+    if isinstance(amount, tuple):
+        source, line, col, data = amount
+        if op == "set":
+            data = ("bin", "-", ("num", total), data, 0)
+        else:
+            data = ("neg", data, 0)
+        return op, (source, line, col, data)
+    if amount is None:  # pragma: no cover - only flag effects lack an amount
+        return op, amount
+    return op, (total - amount if op == "set" else -amount)
+
+
+def _replace_names(tree: ex.Node, mirrors: dict[str, Stat]) -> ex.Node:
+    """`tree` with every name of `mirrors` replaced by `min + max - stat`."""
+    import dataclasses
+
+    if isinstance(tree, ex.Name):
+        stat = mirrors.get(tree.name)
+        if stat is None:
+            return tree
+        return ex.Arith("-", ex.Num(stat.min + stat.max), ex.Name(stat.id, tree.offset), tree.offset)
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(tree):
+        value = getattr(tree, f.name)
+        if isinstance(value, tuple):
+            changes[f.name] = tuple(_replace_names(v, mirrors) for v in value)
+        elif not isinstance(value, str | int | float | bool):
+            changes[f.name] = _replace_names(value, mirrors)
+    return dataclasses.replace(tree, **changes) if changes else tree  # type: ignore[arg-type]
 
 
 def _declare_hint(kind: str, name: str) -> str:

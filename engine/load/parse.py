@@ -35,6 +35,7 @@ from engine.load.ir import (
     ManifestIR,
     OutcomeIR,
     ParagraphIR,
+    PersonIR,
     ProblemIR,
     RefIR,
     RouteIR,
@@ -64,10 +65,12 @@ MANIFEST_KEYS = (
     "start",
     "stats",
     "flags",
+    "cast",
 )
-STAT_KEYS = ("label", "start", "min", "max", "help")
+STAT_KEYS = ("label", "start", "min", "max", "help", "group", "opposite", "opposite_label")
+PERSON_KEYS = ("name", "role", "about", "stat", "if")
 FLAG_KEYS = ("label", "help")
-CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft")
+CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft", "stats", "flags")
 SCENE_KEYS = ("title", "text", "milestone", "effects", "choices", "next", "continue", "return", "ending")
 CHOICE_KEYS = (
     "id",
@@ -352,7 +355,7 @@ class FileParser:
         story_id = self.name(m.get("id"), "story id", STORY_ID)
         title, protagonist, discipline = text("title"), text("protagonist"), text("discipline")
         blurb, version, author = text("blurb"), text("version"), text("author")
-        return {
+        manifest: ManifestIR = {
             "id": story_id,
             "title": title,
             "protagonist": protagonist,
@@ -366,6 +369,61 @@ class FileParser:
             "line": root.line,
             "col": root.col,
         }
+        cast = self.cast(m.get("cast"))
+        if cast:
+            manifest["cast"] = cast
+        return manifest
+
+    def cast(self, v: Value | None) -> list[PersonIR]:
+        """The people of the story, by id; the same `name` twice is reported here."""
+        if v is None or v.kind == "bad":
+            return []
+        if v.kind != "map":
+            self.problem("E022", f"`cast` must map each person's id to who they are, not {_kind(v)}", v)
+            return []
+        out: list[PersonIR] = []
+        named: dict[str, int] = {}
+        for pid, spec in v.value.items():
+            at = self.key_at(v, pid)
+            if not NAME.match(pid):
+                self.problem("E024", f"person `{pid}` is not a valid name", at, _name_hint(pid, NAME))
+                continue
+            person: PersonIR = {
+                "id": pid,
+                "name": pid.replace("_", " ").title(),
+                "role": "",
+                "line": at[0],
+                "col": at[1],
+            }
+            if spec.kind == "null":
+                out.append(person)
+                continue
+            if not self.mapping(spec, f"person `{pid}`", PERSON_KEYS):
+                continue
+            p = spec.value
+            person["name"] = self.text(p.get("name"), "`name`") or person["name"]
+            person["role"] = self.text(p.get("role"), "`role`") or ""
+            about = self.template(p.get("about"), "`about`")
+            if about:
+                person["about"] = about
+            stat = self.ref(p.get("stat"), "relationship `stat`") if "stat" in p else None
+            if stat is not None:
+                person["stat"] = stat
+            condition = self.expression(p.get("if"), "condition") if "if" in p else None
+            if condition is not None:
+                person["if"] = condition
+            key = person["name"].casefold()
+            if key in named:
+                self.problem(
+                    "E025",
+                    f"`{person['name']}` is in the cast twice (first at line {named[key]})",
+                    at,
+                    "each person appears once: merge the two entries",
+                )
+                continue
+            named[key] = at[0]
+            out.append(person)
+        return out
 
     def stat_defs(self, v: Value | None) -> list[StatIR]:
         if v is None:
@@ -380,6 +438,7 @@ class FileParser:
                 self.problem("E024", f"stat `{sid}` {_name_trouble(sid)}", at, _name_hint(sid, NAME))
                 continue
             label, help_ = sid.replace("_", " ").capitalize(), ""
+            group = opposite = opposite_label = ""
             start: int | None = 0
             low, high = 0, 100
             if spec.kind == "map":
@@ -387,6 +446,8 @@ class FileParser:
                 s = spec.value
                 label = self.text(s.get("label"), "`label`") or label
                 help_ = self.text(s.get("help"), "`help`") or ""
+                group = self.text(s.get("group"), "`group`") or ""
+                opposite, opposite_label = self.opposite(sid, s)
                 start = self.number(s.get("start"), "`start`") if "start" in s else 0
                 low = _or(self.number(s.get("min"), "`min`"), 0)
                 high = _or(self.number(s.get("max"), "`max`"), 100)
@@ -400,8 +461,29 @@ class FileParser:
             if not low <= start <= high:
                 self.problem("E023", f"stat `{sid}` starts at {start}, outside {low}..{high}", spec)
                 continue
-            out.append((sid, label, start, low, high, help_, at[0], at[1]))
+            out.append((sid, label, start, low, high, help_, at[0], at[1], group, opposite, opposite_label))
         return out
+
+    def opposite(self, sid: str, s: dict[str, Value]) -> tuple[str, str]:
+        """An opposed pair's other side: its id and label, or ("", "")."""
+        v = s.get("opposite")
+        if v is None:
+            if "opposite_label" in s:
+                self.problem(
+                    "E028", "`opposite_label` only means something with `opposite`", s["opposite_label"]
+                )
+            return "", ""
+        other = self.name(v, "`opposite`")
+        if other is None:
+            return "", ""
+        if other in RESERVED or other == sid:
+            why = "is reserved" if other in RESERVED else "is the stat itself"
+            self.problem(
+                "E024", f"opposite `{other}` {why}", v, "name the other side of the pair, e.g. `caution`"
+            )
+            return "", ""
+        label = self.text(s.get("opposite_label"), "`opposite_label`") or other.replace("_", " ").capitalize()
+        return other, label
 
     def flag_defs(self, v: Value | None) -> list[FlagIR]:
         if v is None:
@@ -474,6 +556,12 @@ class FileParser:
         graft = m.get("graft")
         if graft is not None:
             out["grafts"] = self.grafts(graft)
+        # A branch remembers its own choices: its stats and flags join the story's at link.
+        stats, flags = self.stat_defs(m.get("stats")), self.flag_defs(m.get("flags"))
+        if stats:
+            out["stats"] = stats
+        if flags:
+            out["flags"] = flags
         if scenes is None and graft is None:
             self.problem("E021", "a chapter file needs `scenes` (or `graft` for a branch)", root)
 

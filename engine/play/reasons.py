@@ -151,6 +151,9 @@ class _Explainer:
             case ex.Or():
                 return f"{self.words(tree.left)} or {self.words(tree.right)}"
             case ex.Arith() | ex.Cmp():
+                other = self.other_side(tree)
+                if other is not None:
+                    return other
                 return f"{self.words(tree.left)} {tree.op} {self.words(tree.right)}"
             case ex.Cond():
                 # Without `else` the result is the empty text: then there is nothing to say.
@@ -164,6 +167,17 @@ class _Explainer:
                 return f"{name}({', '.join(self.words(a) for a in args)})"
             case _:  # pragma: no cover - every kind of node is above
                 assert_never(tree)
+
+
+    def other_side(self, tree: ex.Arith | ex.Cmp) -> str | None:
+        """The label of a pair's other side, which the linker wrote as `min + max - stat`."""
+        left, right = tree.left, tree.right
+        if tree.op != "-" or not isinstance(left, ex.Num) or not isinstance(right, ex.Name):
+            return None
+        stat = self.stats.get(right.name)
+        if stat is None or not stat.opposite or left.value != stat.min + stat.max:
+            return None
+        return stat.opposite_label
 
 
 _DETOUR_WORDS = {

@@ -104,6 +104,18 @@ class StatChange:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonView:
+    """One person of the cast as the player may see them now (see `Session.people`)."""
+
+    id: str
+    name: str
+    role: str
+    about: str  # the one-line description, rendered for this state
+    stat: str | None  # the relationship stat's label, if any
+    value: int | None  # ... and its value now
+
+
+@dataclass(frozen=True, slots=True)
 class StepResult:
     step: Step
     changes: tuple[StatChange, ...]
@@ -254,6 +266,22 @@ class Session:
 
     def stat(self, stat_id: str) -> int:
         return self.state.stats[stat_id]
+
+    def people(self) -> tuple[PersonView, ...]:
+        """The cast the player has met: each person whose `if` holds now, in the story's order.
+
+        Computed when asked (the People view), never on a step: it costs play nothing.
+        """
+        state = self.state
+        out: list[PersonView] = []
+        for p in self.story.cast:
+            if p.condition is not None and not p.condition.fn(state):
+                continue
+            about = tpl.to_plain(p.about.render(state)) if p.about is not None else ""
+            stat = self._stat_defs.get(p.stat) if p.stat is not None else None
+            label, value = (stat.label, state.stats[stat.id]) if stat is not None else (None, None)
+            out.append(PersonView(p.id, p.name, p.role, about, label, value))
+        return tuple(out)
 
     def _view(self) -> tuple[tpl.Rendered, tuple[ChoiceView, ...]]:
         if self._cache is None:

@@ -202,7 +202,12 @@ class PointeEdgeApp(App[int]):
             return
         screen = self.screen
         stats = (
-            [(s.label, s.help) for s in screen.session.story.stats] if isinstance(screen, PlayScreen) else []
+            [
+                (f"{s.label} | {s.opposite_label}" if s.opposite else s.label, s.help)
+                for s in screen.session.story.stats
+            ]
+            if isinstance(screen, PlayScreen)
+            else []
         )
         if isinstance(screen, AuthorScreen):
             self.push_screen(HelpScreen(self.key_help(screen), guide=("The author view", AUTHOR_HELP)))

@@ -161,6 +161,7 @@ def test_every_code_is_documented_and_every_documented_code_exists() -> None:
         fp.MANIFEST_KEYS,
         fp.STAT_KEYS,
         fp.FLAG_KEYS,
+        fp.PERSON_KEYS,
         fp.CHAPTER_KEYS,
         fp.SCENE_KEYS,
         fp.CHOICE_KEYS,
@@ -205,6 +206,7 @@ KEY_SETS = {
     "manifest": fp.MANIFEST_KEYS,
     "stat": fp.STAT_KEYS,
     "flag": fp.FLAG_KEYS,
+    "person": fp.PERSON_KEYS,
     "chapter": fp.CHAPTER_KEYS,
     "scene": fp.SCENE_KEYS,
     "choice": fp.CHOICE_KEYS,
@@ -244,6 +246,10 @@ def _manifest_keys(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
             for spec in value.values():
                 if isinstance(spec, dict):
                     yield from ((key[:-1], k) for k in spec)
+        if key == "cast" and isinstance(value, dict):
+            for spec in value.values():
+                if isinstance(spec, dict):
+                    yield from (("person", k) for k in spec)
 
 
 def _scene_keys(scene: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -330,9 +336,12 @@ def test_the_file_examples_are_the_first_story_and_the_tutorials_branch() -> Non
     assert stories == {
         "my-story": stories["my-story"],
         "stories/magdalena": stories["stories/magdalena"],
+        "stories/demo": stories["stories/demo"],
     }
     assert set(stories["my-story"]) == {"story.yaml", "rink.yaml"}
     assert set(stories["stories/magdalena"]) == {"branches/long_track.yaml"}
+    assert set(stories["stories/demo"]) == {"branches/ballet.yaml"}  # a branch with its own stat
+    assert not (ROOT / "stories/demo/branches/ballet.yaml").exists(), "the guide's example stays out"
     assert not (ROOT / "stories/magdalena/branches/long_track.yaml").exists(), "the tutorial's file stays out"
 
 

@@ -24,10 +24,6 @@ from tests.support import STORIES
 STUDIO = STORIES / "studio"
 
 
-
-
-
-
 def ids(layer) -> list[str]:  # type: ignore[no-untyped-def]
     return [s.id for s in layer]
 
@@ -150,7 +146,14 @@ def test_effects_read_as_an_author_writes_them(demo: Story) -> None:
         "stamina =60",
         "nerve +5",
     ]
-    assert words["training.early_ice"] == ["artistry %+15", "stamina -8", "set coach_trust"]
+    # `daring +5` and `saule +15` are the demo's pair and relationship stat
+    assert words["training.early_ice"] == [
+        "daring +5",
+        "artistry %+15",
+        "stamina -8",
+        "set coach_trust",
+        "saule +15",
+    ]
     ankle = demo.scenes["setback.ankle"]
     assert [effect_words(e) for e in ankle.effects] == ["set sore_ankle", "stamina -10"]
     assert "clear sore_ankle" in [effect_words(e) for e in ankle.choices[1].effects]

@@ -90,11 +90,19 @@ def _check_file(ir: Any, where: str) -> None:
         m = ir["manifest"]
         _mapping(m, irt.ManifestIR, where)
         for stat in m["stats"]:
-            _record(stat, 8, where)
+            _record(stat, 11, where)
         for flag in m["flags"]:
             _record(flag, 5, where)
         if m["start"] is not None:
             _record(m["start"], 3, where)
+        for person in m.get("cast", ()):
+            _mapping(person, irt.PersonIR, where)
+            if "stat" in person:
+                _record(person["stat"], 3, where)
+    for stat in ir.get("stats", ()):  # a chapter file's own
+        _record(stat, 11, where)
+    for flag in ir.get("flags", ()):
+        _record(flag, 5, where)
     if ir["chapter"] is not None:
         _mapping(ir["chapter"], irt.ChapterIR, where)
     for scene in ir["scenes"]:

@@ -42,7 +42,7 @@ def test_the_demo_loads_into_frozen_positioned_objects() -> None:
     assert result.ok and result.diagnostics == []
     story = result.story
     assert story.id == "demo" and story.start == "training.early_ice"
-    assert [s.id for s in story.stats] == ["technique", "artistry", "nerve", "stamina"]
+    assert [s.id for s in story.stats] == ["technique", "artistry", "nerve", "stamina", "daring", "saule"]
     assert story.stat("stamina").label == "Stamina" and story.stat("stamina").max == 100
     scene = story.scenes["training.early_ice"]
     training = DEMO / "training.yaml"

@@ -562,10 +562,10 @@ def test_check_ranges_prints_bounds_for_each_chapter_and_ending() -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("demo: stat bounds, proven over every path")
-    assert lines[1].split() == ["Technique", "Artistry", "Nerve", "Stamina"]
+    assert lines[1].split() == ["Technique", "Artistry", "Nerve", "Stamina", "Daring", "Coach", "Saule"]
     assert lines[2].startswith("  chapter “Six in the Morning”")
     podium = next(line for line in lines if "Bronze at the Club Cup" in line)
-    assert podium.split()[-4:] == ["40..55", "45..60", "30..100", "0..65"]
+    assert podium.split()[-6:] == ["40..55", "45..60", "30..100", "0..65", "40..64", "30..50"]
     assert lines[-1] == "checked 1 story, 17 scenes: 0 errors, 0 warnings"
 
 

@@ -94,7 +94,14 @@ def test_every_field_of_a_save_round_trips(demo, store: SaveStore) -> None:  # t
     assert named.slot == "before the scores" and not named.autosave and named.id != autosave.id
     assert [s.choice for s in autosave.steps] == DEMO_PATH
     assert autosave.steps[3].roll == {"chance": 65, "roll": 17, "success": True}
-    assert autosave.start_stats == {"technique": 40, "artistry": 35, "nerve": 50, "stamina": 40}
+    assert autosave.start_stats == {
+        "technique": 40,
+        "artistry": 35,
+        "nerve": 50,
+        "stamina": 40,
+        "daring": 50,
+        "saule": 30,
+    }
     assert autosave.state.milestones == ["Landed the double salchow in competition."]
 
 
@@ -557,8 +564,6 @@ def test_import_cleans_control_characters_from_names(demo, store: SaveStore, tmp
 # -- the commands ----------------------------------------------------------------------------------
 
 
-
-
 def test_saves_commands_list_show_export_import_delete(demo, store: SaveStore, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     d = str(store.folder)
     code, out = run_cli("saves", "list", "--saves", d)
@@ -683,4 +688,5 @@ def test_replay_all_prints_every_step_and_the_chart(demo, store: SaveStore) -> N
     store.save(career)
     code, out = run_cli("replay", career.id, "--all", "--saves", str(store.folder))
     assert code == 0 and all(f"── step {i} of 5" in out for i in range(6))
-    assert out.rstrip().endswith("40 → 65")  # the last line of the chart: Stamina
+    chart = out.rstrip().splitlines()[-3:]  # the chart's last lines: Stamina, the pair, Coach Saule
+    assert chart[0].endswith("40 → 65") and chart[1].endswith("50 → 40 (Caution 60)")

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from engine.core.diagnostics import Diagnostic
+from engine.play.session import PersonView
 from engine.tui.settings import REVEAL_SPEEDS, Settings
 
 HOW_TO_PLAY = (
@@ -160,6 +161,43 @@ class ChangedStoryScreen(Dialog):
     @on(Button.Pressed)
     def choose(self, event: Button.Pressed) -> None:
         self.dismiss(None if event.button.id == "back" else event.button.id)
+
+
+class PeopleScreen(Dialog):
+    """The People view: who the player has met (the story's cast whose `if` holds now), each
+    with a role, the line about them and, where the story keeps one, the relationship stat."""
+
+    BINDINGS = [Binding("escape,p", "dismiss_none", "Close")]
+
+    def __init__(self, people: Sequence[PersonView], has_cast: bool = True) -> None:
+        super().__init__()
+        self.people = people
+        self.has_cast = has_cast
+
+    def compose(self) -> ComposeResult:
+        rows = Text()  # the story's words, appended as text: never read as markup
+        for i, p in enumerate(self.people):
+            if i:
+                rows.append("\n\n")
+            rows.append(p.name, style="bold")
+            if p.role:
+                rows.append(f", {p.role}")
+            if p.stat is not None:
+                rows.append(f"   {p.stat} {p.value}", style="bold")
+            if p.about:
+                rows.append(f"\n{p.about}", style="italic")
+        if not self.people:
+            rows.append("No one to show yet." if self.has_cast else "This story has no cast.")
+        with Vertical(classes="dialog wide", id="people"):
+            yield Static(Text("People", style="bold"), classes="question")
+            with VerticalScroll(classes="lines"):
+                yield Static(rows, id="people-list")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    def ok(self) -> None:
+        self.dismiss(None)
 
 
 class HelpScreen(Dialog):

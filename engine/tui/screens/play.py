@@ -26,6 +26,7 @@ from engine.tui.messages import (
     ReportBug,
     ShowEnding,
 )
+from engine.tui.screens.dialogs import PeopleScreen
 from engine.tui.settings import Settings
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen
@@ -43,6 +44,7 @@ class PlayScreen(GuardedScreen):
         Binding("s", "save", "Save"),
         Binding("l", "load", "Load"),
         Binding("h", "toggle_history", "History"),
+        Binding("p", "people", "People"),
         Binding("m", "author_view", "Map"),
         Binding("q", "quit_game", "Quit"),
         Binding("space", "finish_text", "Show all text", show=False),
@@ -81,8 +83,8 @@ class PlayScreen(GuardedScreen):
     def switch_to(self, session: Session, recorder: Recorder, *, warped: bool) -> None:
         """Go on with another session in place (a live reload): redrawing this screen is much
         faster than building a new one, and the author stays where they were looking."""
-        rows = [(st.id, st.help) for st in session.story.stats]
-        same_rows = rows == [(st.id, st.help) for st in self.session.story.stats]
+        rows = [(st.id, st.help, st.group, st.opposite_label) for st in session.story.stats]
+        same_rows = rows == [(st.id, st.help, st.group, st.opposite_label) for st in self.session.story.stats]
         self.session, self.recorder, self.warped = session, recorder, warped
         panel = self.query_one(StatsPanel)
         panel.set_story(session.story)
@@ -228,6 +230,9 @@ class PlayScreen(GuardedScreen):
         self.query_one(StatsPanel).display = not history.display
         if history.display:
             self.show_history()
+
+    def action_people(self) -> None:
+        self.app.push_screen(PeopleScreen(self.session.people(), bool(self.session.story.cast)))
 
     def action_author_view(self) -> None:
         self.app.post_message(OpenAuthorView())

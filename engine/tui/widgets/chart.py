@@ -35,4 +35,6 @@ class StatChart(Static):
                 text.append(ch, style="reverse" if k in mark else "")
             now = values[at] if at is not None and values else (values[-1] if values else 0)
             text.append(f" {values[0] if values else 0} → {now}")
+            if stat.opposite:  # a pair: the other side, read off the same line
+                text.append(f" ({stat.opposite_label} {stat.mirror(now)})")
         self.update(text)
