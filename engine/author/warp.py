@@ -122,7 +122,7 @@ def warp(session: Session, scene_id: str, stats: Mapping[str, int], flags: Mappi
     state.flags.update(flags)
     if plan.called != OUTER:  # inside a detour already, its stack stays: the return goes where it went
         state.stack = [(plan.caller, plan.after)] if plan.caller is not None else []
-    warped = Session(story, session.seed, state=state)
+    warped = Session(story, session.seed, state=state, rolls=session.rolls)
     warped.enter(scene_id)
     return warped
 
