@@ -699,8 +699,9 @@ def test_the_tutorial_plays_in_plain_text_as_shown(tutorial: Path, monkeypatch: 
 def test_the_tutorials_branch_is_reached_and_leads_back(tutorial: Path) -> None:
     story = load_checked(tutorial / BRANCH, cache=False).story
     assert story is not None
-    choices = guide_command("tutorial-play")[-1].split(",")
-    session = Session(story, 1)
+    args = guide_command("tutorial-play")
+    choices, seed = args[-1].split(","), int(args[args.index("--seed") + 1])
+    session = Session(story, seed)
     for cid in choices:
         session.choose(cid)
     assert session.state.scene == "long_track.the_board"

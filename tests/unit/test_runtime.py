@@ -16,6 +16,7 @@ from engine.author.check import load_checked
 from engine.core.model import CONTINUE
 from engine.core.template import to_plain
 from engine.play.rng import SplitMix64, seed_state
+from engine.play.rolls import keyed_roll
 from engine.play.session import ChoiceError, Session
 from engine.play.state import GameState, StateError
 from tests.support import ROOT, STORIES
@@ -96,21 +97,30 @@ def test_fairmath_rounds_halves_away_from_zero(rules) -> None:  # type: ignore[n
 # -- chance -----------------------------------------------------------------------------------
 
 
-def test_a_chance_is_shown_then_rolled_from_the_sessions_own_rng(rules) -> None:  # type: ignore[no-untyped-def]
+def test_a_chance_is_shown_then_rolled_from_the_careers_key(rules) -> None:  # type: ignore[no-untyped-def]
     s = Session(rules, 1)
+    assert s.rolls == "keyed" and s.state.rng == seed_state(1)  # the key is part of the game state
     assert {c.id: c.chance for c in s.choices}["roll"] == 50
-    rng = SplitMix64(seed_state(1))
-    expected_roll = rng.below(100)
+    expected_roll = keyed_roll(seed_state(1), 1, "main.hub", "roll")
     result = s.choose("roll")
     assert result.step.roll is not None
     assert (result.step.roll.chance, result.step.roll.roll) == (50, expected_roll)
     assert result.step.roll.success == (expected_roll < 50)
-    assert s.state.rng == rng.state  # the RNG's state is part of the game state
+    assert s.state.rng == seed_state(1)  # never advanced
     if result.step.roll.success:
         assert to_plain(result.outcome) == "Won 50." and s.state.flags["medal"]  # type: ignore[arg-type]
         assert result.milestones == ("Won a roll.", "Came to the hub at turn 1.")
     else:
         assert to_plain(result.outcome) == "Lost." and s.stat("power") == 45  # type: ignore[arg-type]
+
+
+def test_a_sequential_career_rolls_the_next_number_of_its_rng(rules) -> None:  # type: ignore[no-untyped-def]
+    # The scheme of careers begun before keyed rolls: one sequence, advanced by every roll.
+    s = Session(rules, 1, rolls="sequential")
+    rng = SplitMix64(seed_state(1))
+    rolled = [s.choose("roll").step.roll.roll for _ in range(3)]  # type: ignore[union-attr]
+    assert rolled == [rng.below(100) for _ in range(3)]
+    assert s.state.rng == rng.state  # the RNG's state is part of the game state
 
 
 def test_chances_are_clamped_to_5_and_95(rules) -> None:  # type: ignore[no-untyped-def]

@@ -93,7 +93,8 @@ def test_every_field_of_a_save_round_trips(demo, store: SaveStore) -> None:  # t
     }
     assert named.slot == "before the scores" and not named.autosave and named.id != autosave.id
     assert [s.choice for s in autosave.steps] == DEMO_PATH
-    assert autosave.steps[3].roll == {"chance": 65, "roll": 17, "success": True}
+    assert autosave.steps[3].roll == {"chance": 65, "roll": 8, "success": True}
+    assert autosave.rolls == "keyed"
     assert autosave.start_stats == {"technique": 40, "artistry": 35, "nerve": 50, "stamina": 40}
     assert autosave.state.milestones == ["Landed the double salchow in competition."]
 
@@ -409,7 +410,8 @@ def test_a_corrupt_index_is_set_aside_and_rebuilt_from_the_careers(demo, store: 
         (lambda b: b"\xff\xfe\x00garbage", "it is not valid JSON"),
         (lambda b: b"[" * 100_000, "it is not valid JSON"),
         (lambda b: b'{"hello": "world"}', "not a Pointe & Edge career"),
-        (lambda b: b.replace(b'"format":1', b'"format":99'), "saved by a newer version of the game"),
+        (lambda b: b.replace(b'"format":2', b'"format":99'), "saved by a newer version of the game"),
+        (lambda b: b.replace(b'"rolls":"keyed"', b'"rolls":"dice"'), "the save's rolls name no scheme"),
         (lambda b: b.replace(b'"seed":5', b'"seed":"five"'), "the save's seed is malformed"),
         (lambda b: b.replace(b'"turn":5', b'"turn":4'), "the save's state turn is malformed"),
     ],
@@ -673,7 +675,7 @@ def test_replay_in_plain_text_steps_forward_and_back(demo, store: SaveStore) -> 
     )
     assert "── step 0 of 5 · Six in the Morning · training" in out
     assert "── step 2 of 5" in out and out.count("── step 1 of 5") == 2  # n, n, then p
-    assert "» Go for the double salchow" in out and "65% chance: rolled 18 of 100, success." in out
+    assert "» Go for the double salchow" in out and "65% chance: rolled 9 of 100, success." in out
     assert "   Technique " in out and "40 → 45" in out  # the chart
     assert "Type a step from 0 to 5" in out  # x and 9 are not steps
 
