@@ -88,7 +88,8 @@ def test_a_resumed_session_goes_on_exactly_as_the_original(
 def test_the_snapshot_is_plain_json_in_a_fixed_shape() -> None:
     s = play(Session(story("demo"), 5), [(False, 0)] * 3)
     data = s.snapshot()
-    assert list(data) == ["kind", "format", "story", "seed", "rolls", "history", "start", "journal", "state", "fault"]
+    keys = ["kind", "format", "story", "seed", "rolls", "history", "start", "journal", "state", "fault"]
+    assert list(data) == keys
     assert data["kind"] == KIND and data["format"] == SNAPSHOT_FORMAT == 2 and data["rolls"] == "keyed"
     assert data["story"] == {"id": "demo", "fingerprint": story("demo").fingerprint}
     assert data["start"] == Session(story("demo"), 5).state.to_dict() and data["state"] == s.state.to_dict()
