@@ -346,13 +346,17 @@ from engine.play.session import Session
 from engine.core.template import to_plain
 story = load_checked("demo", cache=False).story
 out = []
-for seed in range(12):
-    s = Session(story, seed)
+for seed, rolls in [(n, r) for n in range(12) for r in ("keyed", "sequential")]:
+    s = Session(story, seed, rolls=rolls)
     pick = SplitMix64(seed)
     texts = [to_plain(s.text)]
     while not s.ended:
         open_ = [c for c in s.choices if not c.locked]
-        s.choose(open_[pick.below(len(open_))].id)
+        cid = open_[pick.below(len(open_))].id
+        if pick.below(3) == 0:  # peek: choose, undo, choose the same again
+            s.choose(cid)
+            s.undo()
+        s.choose(cid)
         texts.append(to_plain(s.text))
     out.append({"texts": texts, "state": s.state.to_dict(), "journal": [j.to_dict() for j in s.journal]})
 print(json.dumps(out, sort_keys=True))
@@ -370,6 +374,8 @@ def test_same_seed_and_choices_give_the_same_career_in_any_process() -> None:
     assert runs[0] == runs[1]
     careers = json.loads(runs[0])
     assert len({json.dumps(c["journal"]) for c in careers}) > 3  # the seeds really differ
+    keyed, sequential = careers[0::2], careers[1::2]
+    assert keyed != sequential  # both schemes played, and they roll differently
 
 
 def test_the_rng_is_splitmix64_to_the_reference_vector() -> None:
