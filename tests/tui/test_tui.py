@@ -142,7 +142,7 @@ def test_a_choice_updates_prose_stats_and_shows_the_roll_honestly(tmp_path: Path
         where = str(screen.query_one("#where", Static).render())
         assert where == "The Club Cup  ·  Six in the Morning  ·  training"
 
-    drive(steps, tmp_path, start_story="demo", seed=1)
+    drive(steps, tmp_path, start_story="demo", seed=69)  # drill_salchow: rolled 9, success
 
 
 def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
@@ -155,6 +155,31 @@ def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
         await pilot.press("u")
         await pilot.pause()
         assert any("Nothing to undo" in n for n in notices(app))
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_undoing_a_failed_roll_and_choosing_the_same_again_fails_again(tmp_path: Path) -> None:
+    # Rolls are keyed to the career, the turn and the choice: undo cannot be used to re-roll.
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        outcomes = []
+        for _ in range(3):
+            await pilot.press("1")  # Drill the double salchow until it sticks (60%)
+            await pilot.pause()
+            outcomes.append(str(screen.query_one("#outcome", Static).render()))
+            assert screen.session.state.scene == "setback.ankle"
+            await pilot.press("u")
+            await pilot.pause()
+            assert screen.session.journal == ()
+        assert "60% chance: rolled 79 of 100, failure." in outcomes[0]
+        assert "The twelfth landing folds your left ankle under you." in outcomes[0]
+        assert outcomes == [outcomes[0]] * 3
+        # Nor can it peek: the next chance, somewhere else, rolls afresh. (Before keyed rolls,
+        # the double salchow of the short program would have rolled the 79 seen here.)
+        await choose_all(app, pilot, ["run_program", "rest", "save_legs", "double_salchow"])
+        outcome = str(screen.query_one("#outcome", Static).render())
+        assert "65% chance: rolled 10 of 100, success." in outcome
 
     drive(steps, tmp_path, start_story="demo", seed=1)
 
@@ -174,7 +199,7 @@ def test_h_toggles_the_history_of_the_path_so_far(tmp_path: Path) -> None:
         await pilot.pause()
         assert not history.display
 
-    drive(steps, tmp_path, start_story="demo", seed=1)
+    drive(steps, tmp_path, start_story="demo", seed=69)  # drill_salchow: rolled 9, success
 
 
 def test_text_is_revealed_and_the_first_key_shows_it_all(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -433,7 +458,7 @@ def test_a_career_whose_story_changed_offers_to_go_on_or_look(tmp_path: Path) ->
 
 
 def test_the_replay_screen_steps_through_a_career_with_its_chart(tmp_path: Path) -> None:
-    saved_career(tmp_path / "saves", "demo", 5, DEMO_FOURTH)
+    saved_career(tmp_path / "saves", "demo", 130, DEMO_FOURTH)  # rolls 43 and 22
 
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         await pilot.press("r")
@@ -587,4 +612,4 @@ def test_a_new_choice_keeps_its_highlight_however_soon_it_follows_the_last(
         await pilot.pause()
         assert not technique.has_class("-up")
 
-    drive(steps, tmp_path, start_story="demo", seed=1)
+    drive(steps, tmp_path, start_story="demo", seed=69)  # drill_salchow: rolled 9, success
