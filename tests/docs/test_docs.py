@@ -735,6 +735,14 @@ def test_the_simulate_reference_json_is_as_shown() -> None:
     assert json.loads(text)["kind"] == "estimate"
 
 
+def test_undo_then_the_same_chance_rolls_the_same_as_shown() -> None:
+    args = guide_command_before("excerpt", "chance-undo")
+    assert args[:2] == ["play", "demo"] and "--plain" in args
+    code, text = run_cli(*args, stdin="u\n1\nq\n")  # undo, the same choice again, quit
+    assert code == 0 and "Undone." in text
+    assert_excerpt("chance-undo", text)
+
+
 def test_the_tutorials_graph_is_as_shown(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tutorial)
     args = guide_command("tutorial-graph")
@@ -999,6 +1007,7 @@ OUTPUTS_TESTED = {
     "tutorial-graph",
     "tutorial-simulate",
     "simulate-json",
+    "chance-undo",
     "check-json",
     "check-ranges",
     "check-watch",

@@ -8,6 +8,7 @@ still load and replay, roll for roll, by the sequential scheme they were played 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.core.model import Story
-from engine.play.rng import seed_state
+from engine.play.rng import mix, seed_state
 from engine.play.rolls import KEYED, SEQUENTIAL, choice_word, keyed_roll, sequential_roll
 from engine.play.session import Session
 from engine.play.snapshot import SNAPSHOT_FORMAT
@@ -63,6 +64,25 @@ def test_keyed_rolls_of_a_seed_are_fixed_forever() -> None:
     assert keyed_roll(key, 1, "rink.practice", "lutz") == 21
     assert keyed_roll(key, 1, "rink.practice", "flip") == 56
     assert keyed_roll(key, 1, "rink.gala", "lutz") == 85  # the same id in another scene
+
+
+def test_keyed_rolls_are_what_docs_saves_md_says() -> None:
+    # The formula as docs/saves.md writes it, step by step, against the engine's.
+    golden, mask = 0x9E3779B97F4A7C15, (1 << 64) - 1
+
+    def documented(key: int, turn: int, scene: str, choice: str) -> int:
+        digest = hashlib.blake2b(scene.encode() + b"\0" + choice.encode(), digest_size=8, person=b"pe-roll")
+        word = int.from_bytes(digest.digest(), "little")
+        z = mix(key ^ mix((turn + golden) & mask))
+        z = mix(z ^ word)
+        return (mix((z + golden) & mask) * 100) >> 64
+
+    for seed in range(50):
+        for turn, scene, choice in [(1, "rink.practice", "lutz"), (7, "main.hub", "roll"), (300, "a.b", "c")]:
+            key = seed_state(seed)
+            assert keyed_roll(key, turn, scene, choice) == documented(key, turn, scene, choice)
+            state = (key + golden) & mask
+            assert sequential_roll(key) == ((mix(state) * 100) >> 64, state)
 
 
 def test_keyed_rolls_are_spread_evenly() -> None:

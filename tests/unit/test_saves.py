@@ -465,13 +465,17 @@ def _allowed(field: str, value: object) -> bool:
         return type(value) is bool
     if field == "created":
         return isinstance(value, str) and len(value) <= 40
+    if field == "rolls":
+        return value in ("sequential", "keyed")
     # no value drawn below is an id (16 hex digits), a story, stats, a list of steps or a state
     return False
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.sampled_from(["seed", "slot", "autosave", "created", "start_stats", "steps", "state", "id", "story"]),
+    st.sampled_from(
+        ["seed", "slot", "autosave", "created", "rolls", "start_stats", "steps", "state", "id", "story"]
+    ),
     st.one_of(
         st.none(),
         st.booleans(),
@@ -486,6 +490,8 @@ def _allowed(field: str, value: object) -> bool:
 @example("autosave", 1).via("1 is not true")
 @example("slot", None).via("no slot is fine")
 @example("steps", []).via("steps that disagree with the state's turn")
+@example("rolls", "sequential").via("the scheme of saves before the field")
+@example("rolls", None).via("null is no scheme")
 def test_a_damaged_field_is_a_save_error(field: str, value: object) -> None:
     data = synthetic(3).to_json()
     data[field] = value
