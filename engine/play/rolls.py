@@ -7,15 +7,17 @@ choice at the same moment always rolls the same: undoing a failed roll and makin
 choice again fails again, and undo cannot be used to re-roll. Another choice, or the same one
 at another turn, rolls afresh: seeing one roll tells the player nothing about any other.
 
-    word = blake2b(UTF-8 of scene id, NUL, choice id; 8 bytes, person "pe-roll") read little-endian
-    z    = mix(key XOR mix((turn + GOLDEN) mod 2**64))
-    z    = mix(z XOR word)
-    roll = SplitMix64(z).below(100)     # 0..99; success when roll < chance
+    word   = blake2b(UTF-8 of scene id, NUL, choice id; 8 bytes, person "pe-roll"), little-endian
+    stream = mix(key XOR word)
+    roll   = (mix((stream + turn * GOLDEN) mod 2**64) * 100) >> 64     # 0..99; success when < chance
 
-`mix` is SplitMix64's finaliser (engine/play/rng.py), `GOLDEN` its increment 0x9E3779B97F4A7C15,
-and `turn` the number of the step being made (1 for the first choice of a career). Each input
-goes through a whole `mix`, a bijection that scatters every bit, so neighbouring turns and
-similar ids give unrelated rolls.
+That is: each choice of each career has its own SplitMix64 sequence, started at `stream`, and
+the roll at step `turn` (1 for the first choice of a career) is that sequence's `turn`-th
+number, made a percent by SplitMix64's own `below(100)`. `mix` is SplitMix64's finaliser
+(engine/play/rng.py) and `GOLDEN` its increment, 0x9E3779B97F4A7C15. The key and the word go
+through a whole `mix` before the turn is added, so two choices' sequences are unrelated, and
+neighbouring numbers of one sequence are as unrelated as SplitMix64's outputs ever are. A roll
+costs two `mix` calls and a cached hash, where the old scheme's cost one `mix`.
 
 `sequential` (saves and snapshots without a `rolls` field, written before keyed rolls): each
 roll is the next number of one SplitMix64 sequence whose state is `GameState.rng`, advanced by
@@ -58,9 +60,8 @@ def choice_word(scene: str, choice: str) -> int:
 
 def keyed_roll(key: int, turn: int, scene: str, choice: str) -> int:
     """The roll (0..99) of `choice` in `scene` at step `turn` of the career keyed by `key`."""
-    z = mix(key ^ mix((turn + _GOLDEN) & _MASK))
-    z = mix(z ^ choice_word(scene, choice))
-    return SplitMix64(z).below(100)
+    stream = mix(key ^ choice_word(scene, choice))
+    return (mix((stream + turn * _GOLDEN) & _MASK) * 100) >> 64  # SplitMix64(stream), turn steps on
 
 
 def sequential_roll(state: int) -> tuple[int, int]:

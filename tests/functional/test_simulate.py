@@ -348,7 +348,7 @@ def test_the_text_report_has_every_section() -> None:
     assert re.search(r"\d[\d,]* careers/s, [\d,]+ steps/s", text)
     chapters = re.findall(r"^  \d\. (.*?) \(", text, re.M)
     assert chapters == ["Six in the Morning", "Setbacks", "Above the City", "The Club Cup"]  # as met
-    assert "  4. The Club Cup (competition): 300 careers, at choice 3.2 on average" in text
+    assert "  4. The Club Cup (competition): 300 careers, at choice 3.3 on average" in text
 
 
 def test_the_json_report_is_complete_and_the_same_with_two_processes() -> None:

@@ -142,7 +142,7 @@ def test_a_choice_updates_prose_stats_and_shows_the_roll_honestly(tmp_path: Path
         where = str(screen.query_one("#where", Static).render())
         assert where == "The Club Cup  ·  Six in the Morning  ·  training"
 
-    drive(steps, tmp_path, start_story="demo", seed=69)  # drill_salchow: rolled 9, success
+    drive(steps, tmp_path, start_story="demo", seed=60)  # drill_salchow: rolled 9, success
 
 
 def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
@@ -172,16 +172,16 @@ def test_undoing_a_failed_roll_and_choosing_the_same_again_fails_again(tmp_path:
             await pilot.press("u")
             await pilot.pause()
             assert screen.session.journal == ()
-        assert "60% chance: rolled 79 of 100, failure." in outcomes[0]
+        assert "60% chance: rolled 72 of 100, failure." in outcomes[0]
         assert "The twelfth landing folds your left ankle under you." in outcomes[0]
         assert outcomes == [outcomes[0]] * 3
         # Nor can it peek: the next chance, somewhere else, rolls afresh. (Before keyed rolls,
-        # the double salchow of the short program would have rolled the 79 seen here.)
+        # the double salchow of the short program would have rolled the 72 seen here, and failed.)
         await choose_all(app, pilot, ["run_program", "rest", "save_legs", "double_salchow"])
         outcome = str(screen.query_one("#outcome", Static).render())
-        assert "65% chance: rolled 10 of 100, success." in outcome
+        assert "65% chance: rolled 18 of 100, success." in outcome
 
-    drive(steps, tmp_path, start_story="demo", seed=1)
+    drive(steps, tmp_path, start_story="demo", seed=6)
 
 
 def test_h_toggles_the_history_of_the_path_so_far(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_h_toggles_the_history_of_the_path_so_far(tmp_path: Path) -> None:
         await pilot.pause()
         assert not history.display
 
-    drive(steps, tmp_path, start_story="demo", seed=69)  # drill_salchow: rolled 9, success
+    drive(steps, tmp_path, start_story="demo", seed=60)  # drill_salchow: rolled 9, success
 
 
 def test_text_is_revealed_and_the_first_key_shows_it_all(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -458,7 +458,7 @@ def test_a_career_whose_story_changed_offers_to_go_on_or_look(tmp_path: Path) ->
 
 
 def test_the_replay_screen_steps_through_a_career_with_its_chart(tmp_path: Path) -> None:
-    saved_career(tmp_path / "saves", "demo", 130, DEMO_FOURTH)  # rolls 43 and 22
+    saved_career(tmp_path / "saves", "demo", 218, DEMO_FOURTH)  # rolls 21 and 22
 
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         await pilot.press("r")
@@ -512,7 +512,7 @@ def test_the_ending_screen_reviews_the_career(tmp_path: Path) -> None:
         await pilot.pause()
         assert play(app).session.journal == ()
 
-    drive(steps, tmp_path, start_story="demo", seed=5)
+    drive(steps, tmp_path, start_story="demo", seed=2)  # both jumps land
 
 
 # -- settings and the command palette ---------------------------------------------------------
@@ -612,4 +612,4 @@ def test_a_new_choice_keeps_its_highlight_however_soon_it_follows_the_last(
         await pilot.pause()
         assert not technique.has_class("-up")
 
-    drive(steps, tmp_path, start_story="demo", seed=69)  # drill_salchow: rolled 9, success
+    drive(steps, tmp_path, start_story="demo", seed=60)  # drill_salchow: rolled 9, success
