@@ -2,9 +2,9 @@
 
 A session is a story, a seed and the choices made so far. It knows the current scene, its
 rendered text and choices (locked ones with a reason), applies a choice's effects, rolls
-chances from the career's key (part of the game state; engine/play/rolls.py says how, and why undo
-cannot re-roll), follows detours, passes through text-less
-scenes, and can undo any number of choices. It never touches files or the terminal.
+chances from the career's key (part of the game state), follows detours, passes through
+text-less scenes, and can undo any number of choices, though never to re-roll a chance
+(engine/play/rolls.py says how). It never touches files or the terminal.
 
 Given the same story, seed and choice ids it produces the same texts and states in any process:
 the RNG is the engine's own, and nothing depends on Python's salted `hash()` or on set order.
@@ -35,7 +35,7 @@ from engine.core.model import (
 from engine.play import snapshot as snap
 from engine.play.reasons import explain
 from engine.play.rng import seed_state
-from engine.play.rolls import CURRENT, KEYED, RollScheme, keyed_roll, sequential_roll
+from engine.play.rolls import CURRENT, KEYED, SCHEMES, RollScheme, keyed_roll, sequential_roll
 from engine.play.state import GameState
 
 MAX_STACK = 32  # detours inside detours
@@ -134,6 +134,8 @@ class Session:
         self.story = story
         self.seed = secrets.randbits(63) if seed is None else seed
         self.keep_history = history
+        if rolls not in SCHEMES:
+            raise ValueError(f"no roll scheme {rolls!r}: one of {', '.join(SCHEMES)}")
         self.rolls: RollScheme = rolls
         self._stat_defs = {s.id: s for s in story.stats}
         self.state = GameState(

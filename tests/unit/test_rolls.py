@@ -259,3 +259,8 @@ def test_a_keyed_save_read_as_sequential_does_not_replay() -> None:
     del saved["rolls"]
     back = resume(dice, parse_career(saved))
     assert not back.complete and "the roll came out differently" in (back.problem or "")
+
+
+def test_a_session_refuses_a_scheme_it_does_not_know() -> None:
+    with pytest.raises(ValueError, match="no roll scheme 'dice'"):
+        Session(story(STORIES / "dice"), 1, rolls="dice")  # type: ignore[arg-type]
