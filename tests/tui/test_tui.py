@@ -6,6 +6,8 @@ press costs ~60 ms); the binding tests press the real keys.
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import yaml
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static
 
+from engine.play.rolls import sequential_roll
 from engine.saves.store import SaveStore
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import OpenSaves
@@ -33,7 +36,7 @@ from engine.tui.settings import Settings
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.prose import Prose
-from tests.support import BAD_STORIES, CAREERS
+from tests.support import BAD_STORIES, CAREERS, DATA
 from tests.support.app import choose_all, drive, notices, play, saved_career
 
 BAD = BAD_STORIES
@@ -375,6 +378,34 @@ def test_every_choice_is_autosaved_and_continue_picks_it_up(tmp_path: Path) -> N
         assert [j.choice for j in s.journal] == ["run_program"]
 
     drive(second, tmp_path)
+
+
+def test_a_career_saved_before_keyed_rolls_goes_on_as_it_was_played(tmp_path: Path) -> None:
+    # The file as the game wrote it before saves named their roll scheme (save format 1).
+    old = DATA / "sequential_rolls"
+    shutil.copytree(old / "rules", tmp_path / "stories" / "rules")
+    careers = tmp_path / "saves" / "careers"
+    careers.mkdir(parents=True)
+    written = json.loads((old / "career-seed7.json").read_text(encoding="utf-8"))
+    shutil.copy(old / "career-seed7.json", careers / f"{written['id']}.json")
+    next_roll = sequential_roll(written["state"]["rng"])[0]
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("c")  # continue: the old autosave
+        await pilot.pause()
+        s = play(app).session
+        assert s.rolls == "sequential" and len(s.journal) == len(written["steps"])
+        for _ in range(2):  # undo gives the same roll here too
+            await choose_all(app, pilot, ["roll"])
+            assert s.journal[-1].roll is not None and s.journal[-1].roll.roll == next_roll
+            await pilot.press("u")
+            await pilot.pause()
+        await choose_all(app, pilot, ["roll"])
+
+    drive(steps, tmp_path, stories_dir=tmp_path / "stories")
+    again = json.loads((careers / f"{written['id']}.json").read_text(encoding="utf-8"))
+    assert again["format"] == 2 and again["rolls"] == "sequential"  # autosaved, its scheme named
+    assert again["steps"][:-1] == written["steps"] and len(again["steps"]) == len(written["steps"]) + 1
 
 
 def test_s_saves_to_a_named_slot(tmp_path: Path) -> None:
