@@ -77,7 +77,7 @@ def reload_session(old: Session, story: Story, *, warped: bool = False) -> Reloa
     trail = old.trail if journal else ()
     start = old.start_state
     origin = carry(start, story) if warped and problem(start, story) is None else None
-    replayed = Session(story, old.seed, state=origin) if origin is not None else Session(story, old.seed)
+    replayed = Session(story, old.seed, state=origin, rolls=old.rolls)  # no origin: from the start
     held, changed = _replay(replayed, story, journal, (start, *trail))
     n = len(journal)
     if changed is not None and not n and not warped:
@@ -86,7 +86,7 @@ def reload_session(old: Session, story: Story, *, warped: bool = False) -> Reloa
     if trouble is None:
         if held == n and changed is None:
             return Reloaded(replayed, SAME, warped, "same scene, same state", n)
-        kept = Session(story, old.seed, state=carry(old.state, story))
+        kept = Session(story, old.seed, state=carry(old.state, story), rolls=old.rolls)
         where = "the start" if not changed else f"step {changed}"
         return Reloaded(
             kept,

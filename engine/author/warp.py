@@ -123,7 +123,7 @@ def warp(session: Session, scene_id: str, stats: Mapping[str, int], flags: Mappi
     if plan.called != OUTER:  # inside a detour already, its stack stays: the return goes where it went
         # A warp is no `call`: the detour reads as struck for the first time (`strikes` 1).
         state.stack = [(plan.caller, plan.after, 1)] if plan.caller is not None else []
-    warped = Session(story, session.seed, state=state)
+    warped = Session(story, session.seed, state=state, rolls=session.rolls)
     warped.enter(scene_id)
     return warped
 

@@ -2,11 +2,12 @@
 
 A session is a story, a seed and the choices made so far. It knows the current scene, its
 rendered text and choices (locked ones with a reason), applies a choice's effects, rolls
-chances from its own RNG (part of the game state), follows detours, passes through text-less
-scenes, and can undo any number of choices. It never touches files or the terminal.
+chances from the career's key (part of the game state), follows detours, passes through
+text-less scenes, and can undo any number of choices, though never to re-roll a chance
+(engine/play/rolls.py says how). It never touches files or the terminal.
 
 Given the same story, seed and choice ids it produces the same texts and states in any process:
-the RNG is the engine's own, and nothing depends on hashing or set order.
+the RNG is the engine's own, and nothing depends on Python's salted `hash()` or on set order.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from engine.core.model import (
 )
 from engine.play import snapshot as snap
 from engine.play.reasons import explain
-from engine.play.rng import SplitMix64, seed_state
+from engine.play.rng import seed_state
+from engine.play.rolls import CURRENT, KEYED, SCHEMES, RollScheme, keyed_roll, sequential_roll
 from engine.play.state import GameState
 
 MAX_STACK = 32  # detours inside detours
@@ -127,15 +129,26 @@ class StepResult:
 
 class Session:
     def __init__(
-        self, story: Story, seed: int | None = None, *, history: bool = True, state: GameState | None = None
+        self,
+        story: Story,
+        seed: int | None = None,
+        *,
+        history: bool = True,
+        state: GameState | None = None,
+        rolls: RollScheme = CURRENT,
     ):
         """Start a career at the story's start scene, or go on from `state` (a replay's frame).
 
         `history=False` disables undo and the trail (faster: the simulator plays that way).
+        `rolls` is how chances are rolled (engine/play/rolls.py): a new career rolls `keyed`; a
+        career saved before that scheme goes on `sequential`, as it was played.
         """
         self.story = story
         self.seed = secrets.randbits(63) if seed is None else seed
         self.keep_history = history
+        if rolls not in SCHEMES:
+            raise ValueError(f"no roll scheme {rolls!r}: one of {', '.join(SCHEMES)}")
+        self.rolls: RollScheme = rolls
         self._stat_defs = {s.id: s for s in story.stats}
         self.state = GameState(
             scene=story.start,
@@ -155,9 +168,17 @@ class Session:
             self.state = state.copy()
 
     @classmethod
-    def replay(cls, story: Story, seed: int, choices: Iterable[str], *, history: bool = True) -> Session:
+    def replay(
+        cls,
+        story: Story,
+        seed: int,
+        choices: Iterable[str],
+        *,
+        history: bool = True,
+        rolls: RollScheme = CURRENT,
+    ) -> Session:
         """A session that has made the given choices from the start (raises ChoiceError if one fails)."""
-        session = cls(story, seed, history=history)
+        session = cls(story, seed, history=history, rolls=rolls)
         for cid in choices:
             session.choose(cid)
         return session
@@ -404,9 +425,10 @@ class Session:
             choice = next(c for c in scene.choices if c.id == choice_id)
             if choice.chance is not None:
                 percent = self._chance(choice)
-                rng = SplitMix64(state.rng)
-                rolled = rng.below(100)
-                state.rng = rng.state
+                if self.rolls == KEYED:  # the career's key is never advanced
+                    rolled = keyed_roll(state.rng, state.turn, scene.id, choice_id)
+                else:
+                    rolled, state.rng = sequential_roll(state.rng)
                 roll = Roll(percent, rolled, rolled < percent)
                 self._apply(choice.effects)
                 self._record(choice.milestone)
@@ -470,6 +492,7 @@ class Session:
             [step.to_dict() for step in self._journal],
             self.state,
             self.fault,
+            self.rolls,
         )
 
     @classmethod
@@ -483,11 +506,11 @@ class Session:
         saved = snap.read(story, snapshot)
         journal = [Step(e.scene, e.choice, Roll(*e.roll) if e.roll else None) for e in saved.journal]
         if saved.start is None:
-            session = cls(story, saved.seed, history=False, state=saved.state)
+            session = cls(story, saved.seed, history=False, state=saved.state, rolls=saved.rolls)
             session._journal = journal
             session.fault = saved.fault
             return session
-        session = cls(story, saved.seed, state=saved.start)
+        session = cls(story, saved.seed, state=saved.start, rolls=saved.rolls)
         if not journal:
             session.fault = saved.fault  # why play could not go on from the start (a warp, a bug)
         for number, step in enumerate(journal, 1):

@@ -13,6 +13,10 @@ as far as it still holds, and records enough to prove each step. A snapshot belo
 version of one story: resuming it on another story, on an edited one, or from another
 snapshot format is refused with a `SnapshotError`, never half done.
 
+A snapshot names how its career rolls chances (`rolls`, engine/play/rolls.py). Format 1 had
+no such field: its careers rolled `sequential`, and resume goes on that way. Format 2 writes
+the field; an engine that reads format 1 only refuses it rather than replaying its rolls wrong.
+
 This module reads and checks the data against the story; `Session.snapshot` and
 `Session.resume` (engine/play/session.py) write it and rebuild the session.
 """
@@ -24,10 +28,12 @@ from typing import Any
 
 from engine.core.errors import PointeEdgeError
 from engine.core.model import CHANCE_MAX, CHANCE_MIN, Story
+from engine.play.rolls import RollScheme, scheme_of
 from engine.play.state import GameState, StateError
 
 KIND = "pointe-edge-session"
-SNAPSHOT_FORMAT = 1  # raise when the data changes; resume reads exactly this format
+SNAPSHOT_FORMAT = 2  # raise when the data changes; resume reads this format and those in READABLE
+READABLE = range(1, SNAPSHOT_FORMAT + 1)  # 1: before `rolls`, which then means `sequential`
 _SEEDS = range(-(2**63), 2**64)  # what a save accepts as a seed, too
 
 
@@ -53,6 +59,7 @@ class Saved:
     journal: tuple[Entry, ...]
     state: GameState
     fault: str | None
+    rolls: RollScheme
     # Written before detours counted their strikes: frames of two and no `calls`, so the state
     # that replaying the journal arrives at is compared in that older form.
     before_strikes: bool = False
@@ -65,6 +72,7 @@ def write(
     journal: list[dict[str, Any]],
     state: GameState,
     fault: str | None,
+    rolls: RollScheme,
 ) -> dict[str, Any]:
     """The snapshot data of a session (`Session.snapshot`): JSON types only, keys in a fixed
     order, so the same session always dumps to the same text."""
@@ -73,6 +81,7 @@ def write(
         "format": SNAPSHOT_FORMAT,
         "story": {"id": story.id, "fingerprint": story.fingerprint},
         "seed": seed,
+        "rolls": rolls,
         "history": start is not None,
         "start": start.to_dict() if start is not None else None,
         "journal": journal,
@@ -88,11 +97,11 @@ def read(story: Story, data: Any) -> Saved:
     fmt = data.get("format")
     if type(fmt) is not int:
         raise SnapshotError("the snapshot has no format version")
-    if fmt != SNAPSHOT_FORMAT:
+    if fmt not in READABLE:
         age = "a newer" if fmt > SNAPSHOT_FORMAT else "an older"
         raise SnapshotError(
-            f"the snapshot is in {age} format ({fmt}); this version of the engine reads format "
-            f"{SNAPSHOT_FORMAT} only"
+            f"the snapshot is in {age} format ({fmt}); this version of the engine reads formats "
+            f"{READABLE.start} to {SNAPSHOT_FORMAT}"
         )
     about = _field(data, "story")
     _need(isinstance(about, dict), "story")
@@ -107,6 +116,9 @@ def read(story: Story, data: Any) -> Saved:
         )
     seed = _field(data, "seed")
     _need(type(seed) is int and seed in _SEEDS, "seed")
+    rolls = scheme_of(data)
+    if rolls is None:
+        raise SnapshotError("the snapshot's rolls name no scheme this engine knows (sequential, keyed)")
     history = _field(data, "history")
     _need(type(history) is bool, "history")
     fault = _field(data, "fault")
@@ -122,7 +134,7 @@ def read(story: Story, data: Any) -> Saved:
         _need(raw_start is None, "start", "is given for a session without undo")
         start = None
     before = isinstance(data["state"], dict) and "calls" not in data["state"]
-    return Saved(seed, start, journal, state, fault, before)
+    return Saved(seed, start, journal, state, fault, rolls, before)
 
 
 def _entry(story: Story, raw: Any, number: int) -> Entry:

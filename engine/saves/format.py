@@ -5,6 +5,10 @@ and the journal of steps) and, for each step, the stats after it and a digest of
 state after it, so a replay can prove it reproduces the career exactly. `parse_career` is the
 only way in from a file: a damaged or foreign save is a `SaveError` naming the first problem,
 never a half-built career. The format is described for people in docs/saves.md.
+
+Format 2 adds `rolls`, how the career rolls chances (engine/play/rolls.py). A format 1 save has
+no such field and rolled `sequential`; it is read that way and goes on that way. A format 2 save
+is refused by an engine that reads format 1 only, which would replay its rolls wrong.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from typing import Any
 
 from engine.core.errors import PointeEdgeError
 from engine.core.textsafe import clean_line
+from engine.play.rolls import SEQUENTIAL, RollScheme, scheme_of
 from engine.play.state import GameState, StateError
 
-SAVE_FORMAT = 1
+SAVE_FORMAT = 2
 KIND = "pointe-edge-career"
 MAX_FILE_BYTES = 20_000_000
 MAX_STEPS = 100_000
@@ -70,6 +75,7 @@ class Career:
     state: GameState  # the state now (after the last step)
     scene_title: str = ""
     ending: dict[str, str] | None = None  # {"scene", "title", "tone"} once reached
+    rolls: RollScheme = SEQUENTIAL  # how its chances roll; a save without the field rolled this way
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +89,7 @@ class Career:
                 "fingerprint": self.fingerprint,
             },
             "seed": self.seed,
+            "rolls": self.rolls,
             "slot": self.slot,
             "autosave": self.autosave,
             "created": self.created,
@@ -176,6 +183,9 @@ def parse_career(data: Any) -> Career:
         _need(_NAME.match(story["id"]) is not None, "story id")
         seed = data["seed"]
         _need(type(seed) is int and -(2**63) <= seed < 2**64, "seed")
+        rolls = scheme_of(data)
+        if rolls is None:
+            raise SaveError("the save's rolls name no scheme this game knows (sequential, keyed)")
         slot = data["slot"]
         _need(slot is None or (isinstance(slot, str) and len(slot) <= 200), "slot")
         _need(type(data["autosave"]) is bool, "autosave")
@@ -222,6 +232,7 @@ def parse_career(data: Any) -> Career:
         state=state,
         scene_title=clean_line(scene_title),
         ending={k: clean_line(ending[k]) for k in ("scene", "title", "tone")} if ending else None,
+        rolls=rolls,
     )
 
 

@@ -62,6 +62,7 @@ class Recorder:
             state=s.state.copy(),
             scene_title=s.scene.title,
             ending=ending,
+            rolls=s.rolls,
         )
 
 
@@ -79,7 +80,7 @@ class Resumed:
 def resume(story: Story, career: Career) -> Resumed:
     """Replay a saved career on `story` (the story as it is now)."""
     same_story = story.fingerprint == career.fingerprint
-    session = Session(story, career.seed)
+    session = Session(story, career.seed, rolls=career.rolls)
     for number, record in enumerate(career.steps, 1):
         problem = replay_step(session, record, number, check_state=same_story).problem
         if problem is not None:

@@ -47,7 +47,7 @@ class Replay:
         self.career = career
         self.problem: str | None = None
         same_story = story.fingerprint == career.fingerprint
-        session = Session(story, career.seed, history=False)
+        session = Session(story, career.seed, history=False, rolls=career.rolls)
         self.frames: list[Frame] = [Frame(0, session.state.copy(), "", None)]
         for number, record in enumerate(career.steps, 1):
             view = next((c for c in session.choices if c.id == record.choice), None)
@@ -67,7 +67,7 @@ class Replay:
 
     def view(self, index: int) -> FrameView:
         frame = self.frames[index]
-        at = Session(self.story, self.career.seed, history=False, state=frame.state)
+        at = Session(self.story, self.career.seed, history=False, state=frame.state, rolls=self.career.rolls)
         nxt = self.frames[index + 1].choice_label if index + 1 < len(self.frames) else None
         return FrameView(frame, at.scene.title, at.chapter_title, at.phase, at.text, nxt)
 
@@ -81,4 +81,5 @@ class Replay:
 
     def branch(self, index: int) -> Session:
         """A new session at frame `index`, with its undo history: "play on from here"."""
-        return Session.replay(self.story, self.career.seed, [s.choice for s in self.career.steps[:index]])
+        choices = [s.choice for s in self.career.steps[:index]]
+        return Session.replay(self.story, self.career.seed, choices, rolls=self.career.rolls)

@@ -710,8 +710,9 @@ def test_the_tutorial_plays_in_plain_text_as_shown(tutorial: Path, monkeypatch: 
 def test_the_tutorials_branch_is_reached_and_leads_back(tutorial: Path) -> None:
     story = load_checked(tutorial / BRANCH, cache=False).story
     assert story is not None
-    choices = guide_command("tutorial-play")[-1].split(",")
-    session = Session(story, 1)
+    args = guide_command("tutorial-play")
+    choices, seed = args[-1].split(","), int(args[args.index("--seed") + 1])
+    session = Session(story, seed)
     for cid in choices:
         session.choose(cid)
     assert session.state.scene == "long_track.the_board"
@@ -743,6 +744,14 @@ def test_the_simulate_reference_json_is_as_shown() -> None:
     assert code == 0
     assert_excerpt("simulate-json", text)
     assert json.loads(text)["kind"] == "estimate"
+
+
+def test_undo_then_the_same_chance_rolls_the_same_as_shown() -> None:
+    args = guide_command_before("excerpt", "chance-undo")
+    assert args[:2] == ["play", "demo"] and "--plain" in args
+    code, text = run_cli(*args, stdin="u\n1\nq\n")  # undo, the same choice again, quit
+    assert code == 0 and "Undone." in text
+    assert_excerpt("chance-undo", text)
 
 
 def test_the_tutorials_graph_is_as_shown(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1021,6 +1030,7 @@ OUTPUTS_TESTED = {
     "tutorial-graph",
     "tutorial-simulate",
     "simulate-json",
+    "chance-undo",
     "check-json",
     "check-ranges",
     "check-watch",

@@ -1,8 +1,10 @@
 """Snapshot tests of the screens, at 80x24 and 120x40 (pytest-textual-snapshot).
 
 Everything in the picture is fixed: seeds, an empty save folder, text shown at once, no
-animation, and no clock. After a deliberate change to a screen, look at the differences in the
-report and run `uv run pytest tests/tui/test_snapshots.py --snapshot-update`.
+animation, and no clock. The seeds are chosen for their rolls: with seed 60 the demo's first
+roll, the double salchow at six in the morning, lands (rolled 9 of 100); with seed 2 both
+jumps of DEMO_FOURTH land. After a deliberate change to a screen, look at the differences in
+the report and run `uv run pytest tests/tui/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def test_play(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # t
         await pilot.pause()
 
     assert snap_compare(
-        app(tmp_path, start_story="demo", seed=1), terminal_size=size, run_before=after_a_roll
+        app(tmp_path, start_story="demo", seed=60), terminal_size=size, run_before=after_a_roll
     )
 
 
@@ -56,7 +58,7 @@ def test_ending(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  #
             pilot.app.screen.choose(choice)
             await pilot.pause()
 
-    assert snap_compare(app(tmp_path, start_story="demo", seed=5), terminal_size=size, run_before=to_the_end)
+    assert snap_compare(app(tmp_path, start_story="demo", seed=2), terminal_size=size, run_before=to_the_end)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -73,5 +75,5 @@ def test_author_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-u
         await pilot.pause()
 
     assert snap_compare(
-        app(tmp_path, start_story="demo", seed=1), terminal_size=(80, 24), run_before=map_after_a_choice
+        app(tmp_path, start_story="demo", seed=60), terminal_size=(80, 24), run_before=map_after_a_choice
     )

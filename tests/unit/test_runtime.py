@@ -16,6 +16,7 @@ from engine.author.check import load_checked
 from engine.core.model import CONTINUE
 from engine.core.template import to_plain
 from engine.play.rng import SplitMix64, seed_state
+from engine.play.rolls import keyed_roll
 from engine.play.session import ChoiceError, Session
 from engine.play.state import GameState, StateError
 from tests.support import ROOT, STORIES
@@ -96,21 +97,30 @@ def test_fairmath_rounds_halves_away_from_zero(rules) -> None:  # type: ignore[n
 # -- chance -----------------------------------------------------------------------------------
 
 
-def test_a_chance_is_shown_then_rolled_from_the_sessions_own_rng(rules) -> None:  # type: ignore[no-untyped-def]
+def test_a_chance_is_shown_then_rolled_from_the_careers_key(rules) -> None:  # type: ignore[no-untyped-def]
     s = Session(rules, 1)
+    assert s.rolls == "keyed" and s.state.rng == seed_state(1)  # the key is part of the game state
     assert {c.id: c.chance for c in s.choices}["roll"] == 50
-    rng = SplitMix64(seed_state(1))
-    expected_roll = rng.below(100)
+    expected_roll = keyed_roll(seed_state(1), 1, "main.hub", "roll")
     result = s.choose("roll")
     assert result.step.roll is not None
     assert (result.step.roll.chance, result.step.roll.roll) == (50, expected_roll)
     assert result.step.roll.success == (expected_roll < 50)
-    assert s.state.rng == rng.state  # the RNG's state is part of the game state
+    assert s.state.rng == seed_state(1)  # never advanced
     if result.step.roll.success:
         assert to_plain(result.outcome) == "Won 50." and s.state.flags["medal"]  # type: ignore[arg-type]
         assert result.milestones == ("Won a roll.", "Came to the hub at turn 1.")
     else:
         assert to_plain(result.outcome) == "Lost." and s.stat("power") == 45  # type: ignore[arg-type]
+
+
+def test_a_sequential_career_rolls_the_next_number_of_its_rng(rules) -> None:  # type: ignore[no-untyped-def]
+    # The scheme of careers begun before keyed rolls: one sequence, advanced by every roll.
+    s = Session(rules, 1, rolls="sequential")
+    rng = SplitMix64(seed_state(1))
+    rolled = [s.choose("roll").step.roll.roll for _ in range(3)]  # type: ignore[union-attr]
+    assert rolled == [rng.below(100) for _ in range(3)]
+    assert s.state.rng == rng.state  # the RNG's state is part of the game state
 
 
 def test_chances_are_clamped_to_5_and_95(rules) -> None:  # type: ignore[no-untyped-def]
@@ -341,13 +351,17 @@ from engine.play.session import Session
 from engine.core.template import to_plain
 story = load_checked("demo", cache=False).story
 out = []
-for seed in range(12):
-    s = Session(story, seed)
+for seed, rolls in [(n, r) for n in range(12) for r in ("keyed", "sequential")]:
+    s = Session(story, seed, rolls=rolls)
     pick = SplitMix64(seed)
     texts = [to_plain(s.text)]
     while not s.ended:
         open_ = [c for c in s.choices if not c.locked]
-        s.choose(open_[pick.below(len(open_))].id)
+        cid = open_[pick.below(len(open_))].id
+        if pick.below(3) == 0:  # peek: choose, undo, choose the same again
+            s.choose(cid)
+            s.undo()
+        s.choose(cid)
         texts.append(to_plain(s.text))
     out.append({"texts": texts, "state": s.state.to_dict(), "journal": [j.to_dict() for j in s.journal]})
 print(json.dumps(out, sort_keys=True))
@@ -365,6 +379,8 @@ def test_same_seed_and_choices_give_the_same_career_in_any_process() -> None:
     assert runs[0] == runs[1]
     careers = json.loads(runs[0])
     assert len({json.dumps(c["journal"]) for c in careers}) > 3  # the seeds really differ
+    keyed, sequential = careers[0::2], careers[1::2]
+    assert keyed != sequential  # both schemes played, and they roll differently
 
 
 def test_the_rng_is_splitmix64_to_the_reference_vector() -> None:

@@ -32,7 +32,7 @@ def store(tmp_path: Path) -> SaveStore:
     return SaveStore(tmp_path / "saves")
 
 
-def played(demo, seed: int = 5, path: list[str] = DEMO_PATH) -> Recorder:  # type: ignore[no-untyped-def]
+def played(demo, seed: int = 2, path: list[str] = DEMO_PATH) -> Recorder:  # type: ignore[no-untyped-def]
     recorder = Recorder(Session(demo, seed))
     for cid in path:
         recorder.session.choose(cid)
@@ -93,7 +93,8 @@ def test_every_field_of_a_save_round_trips(demo, store: SaveStore) -> None:  # t
     }
     assert named.slot == "before the scores" and not named.autosave and named.id != autosave.id
     assert [s.choice for s in autosave.steps] == DEMO_PATH
-    assert autosave.steps[3].roll == {"chance": 65, "roll": 17, "success": True}
+    assert autosave.steps[3].roll == {"chance": 65, "roll": 23, "success": True}
+    assert autosave.rolls == "keyed"
     assert autosave.start_stats == {
         "technique": 40,
         "artistry": 35,
@@ -116,7 +117,7 @@ def test_the_save_file_is_plain_versioned_json(demo, store: SaveStore) -> None: 
         "version": "1.0.0",
         "fingerprint": demo.fingerprint,
     }
-    assert data["seed"] == 5 and data["steps"][0]["scene"] == "training.early_ice"
+    assert data["seed"] == 2 and data["steps"][0]["scene"] == "training.early_ice"
 
 
 def test_an_autosave_overwrites_its_own_record_and_nothing_else(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
@@ -416,8 +417,9 @@ def test_a_corrupt_index_is_set_aside_and_rebuilt_from_the_careers(demo, store: 
         (lambda b: b"\xff\xfe\x00garbage", "it is not valid JSON"),
         (lambda b: b"[" * 100_000, "it is not valid JSON"),
         (lambda b: b'{"hello": "world"}', "not a Pointe & Edge career"),
-        (lambda b: b.replace(b'"format":1', b'"format":99'), "saved by a newer version of the game"),
-        (lambda b: b.replace(b'"seed":5', b'"seed":"five"'), "the save's seed is malformed"),
+        (lambda b: b.replace(b'"format":2', b'"format":99'), "saved by a newer version of the game"),
+        (lambda b: b.replace(b'"rolls":"keyed"', b'"rolls":"dice"'), "the save's rolls name no scheme"),
+        (lambda b: b.replace(b'"seed":2', b'"seed":"five"'), "the save's seed is malformed"),
         (lambda b: b.replace(b'"turn":5', b'"turn":4'), "the save's state turn is malformed"),
     ],
 )
@@ -470,13 +472,17 @@ def _allowed(field: str, value: object) -> bool:
         return type(value) is bool
     if field == "created":
         return isinstance(value, str) and len(value) <= 40
+    if field == "rolls":
+        return value in ("sequential", "keyed")
     # no value drawn below is an id (16 hex digits), a story, stats, a list of steps or a state
     return False
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.sampled_from(["seed", "slot", "autosave", "created", "start_stats", "steps", "state", "id", "story"]),
+    st.sampled_from(
+        ["seed", "slot", "autosave", "created", "rolls", "start_stats", "steps", "state", "id", "story"]
+    ),
     st.one_of(
         st.none(),
         st.booleans(),
@@ -491,6 +497,8 @@ def _allowed(field: str, value: object) -> bool:
 @example("autosave", 1).via("1 is not true")
 @example("slot", None).via("no slot is fine")
 @example("steps", []).via("steps that disagree with the state's turn")
+@example("rolls", "sequential").via("the scheme of saves before the field")
+@example("rolls", None).via("null is no scheme")
 def test_a_damaged_field_is_a_save_error(field: str, value: object) -> None:
     data = synthetic(3).to_json()
     data[field] = value
@@ -674,11 +682,11 @@ def test_replay_in_plain_text_steps_forward_and_back(demo, store: SaveStore) -> 
     code, out = run_cli("replay", career.id[:6], "--saves", str(store.folder), stdin=keys)
     assert code == 0
     assert out.startswith(
-        "Replay of “The Club Cup”: autosave, seed 5, 5 choices\nIt ended: Fourth by a Point (bittersweet)."
+        "Replay of “The Club Cup”: autosave, seed 2, 5 choices\nIt ended: Fourth by a Point (bittersweet)."
     )
     assert "── step 0 of 5 · Six in the Morning · training" in out
     assert "── step 2 of 5" in out and out.count("── step 1 of 5") == 2  # n, n, then p
-    assert "» Go for the double salchow" in out and "65% chance: rolled 18 of 100, success." in out
+    assert "» Go for the double salchow" in out and "65% chance: rolled 24 of 100, success." in out
     assert "   Technique " in out and "40 → 45" in out  # the chart
     assert "Type a step from 0 to 5" in out  # x and 9 are not steps
 

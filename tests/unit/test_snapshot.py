@@ -88,8 +88,9 @@ def test_a_resumed_session_goes_on_exactly_as_the_original(
 def test_the_snapshot_is_plain_json_in_a_fixed_shape() -> None:
     s = play(Session(story("demo"), 5), [(False, 0)] * 3)
     data = s.snapshot()
-    assert list(data) == ["kind", "format", "story", "seed", "history", "start", "journal", "state", "fault"]
-    assert data["kind"] == KIND and data["format"] == SNAPSHOT_FORMAT == 1
+    keys = ["kind", "format", "story", "seed", "rolls", "history", "start", "journal", "state", "fault"]
+    assert list(data) == keys
+    assert data["kind"] == KIND and data["format"] == SNAPSHOT_FORMAT == 2 and data["rolls"] == "keyed"
     assert data["story"] == {"id": "demo", "fingerprint": story("demo").fingerprint}
     assert data["start"] == Session(story("demo"), 5).state.to_dict() and data["state"] == s.state.to_dict()
     assert data["journal"] == [step.to_dict() for step in s.journal] and len(data["journal"]) == 3
@@ -157,7 +158,7 @@ def test_a_snapshot_of_an_edited_story_is_refused(tmp_path: Path) -> None:
         Session.resume(edited, _snapshot())
 
 
-@pytest.mark.parametrize(("fmt", "words"), [(2, "a newer format"), (0, "an older format")])
+@pytest.mark.parametrize(("fmt", "words"), [(3, "a newer format"), (0, "an older format")])
 def test_a_snapshot_of_another_format_is_refused(fmt: int, words: str) -> None:
     data = _snapshot()
     data["format"] = fmt
@@ -207,6 +208,9 @@ def _set(data: dict[str, Any], path: Path_, value: Any) -> None:
         ("state.visits", {"nowhere": 1}, "state's visits name scenes the story lacks"),
         ("state.stack", [["nowhere", None]], "state's detours name scenes the story lacks"),
         ("state.rng", -1, "state is not a game state: rng must be a 64-bit number"),
+        ("rolls", "dice", "the snapshot's rolls name no scheme this engine knows"),
+        ("rolls", None, "the snapshot's rolls name no scheme this engine knows"),
+        ("rolls", "sequential", "journal does not replay: step 1 differs"),
         ("start", None, "start is not a game state"),
         ("state.rng", 12345, "does not lead to the state it holds"),
         ("state.turn", 2, "does not lead to the state it holds"),

@@ -282,7 +282,7 @@ def _steps_away(away: dict[str, int], state: GameState) -> float:
 
 def _peek(session: Session, cid: str) -> GameState | None:
     """The state one step ahead if `cid` were chosen now (the session itself is untouched)."""
-    ahead = Session(session.story, session.seed, history=False, state=session.state)
+    ahead = Session(session.story, session.seed, history=False, state=session.state, rolls=session.rolls)
     try:
         ahead.choose(cid)
     except Exception:
