@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from engine.author.graph import chapter_order
+from engine.core import template as tpl
 from engine.core.errors import PointeEdgeError
 from engine.core.model import Route, Scene, Story
 from engine.core.template import Template
@@ -220,7 +221,7 @@ def template_source(text: Template) -> str:
     """A choice's text as written: constant parts as they are, expressions as `{source}`."""
     parts: list[str] = []
     for para in text.paragraphs:
-        for _, value in para:
+        for _, value in tpl.walk_pieces((para,)):
             parts.append(value if isinstance(value, str) else "{" + value.source + "}")
         parts.append(" ")
     return one_line("".join(parts))

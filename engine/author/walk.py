@@ -43,7 +43,7 @@ def expressions(story: Story) -> Iterator[Expr]:
     """Every compiled expression: conditions, chances, effect amounts, and those in texts."""
     for scene in story.scenes.values():
         yield from decisions(scene)
-        for template in (scene.text, scene.milestone):
+        for template in (scene.text, scene.revisit, scene.milestone):
             if template is not None:
                 yield from template.expressions
         for choice in scene.choices:

@@ -121,6 +121,8 @@ class Choice:
     pos: Pos
     graft: str | None = None  # the file that grafted this choice on, if any
     milestone: Template | None = None  # a line for the career's record when chosen
+    once: bool = False  # gone once taken (else sticky: offered again on every visit)
+    fallback: bool = False  # offered only when no other choice of the scene is open
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,11 @@ class Scene:
     ending: Ending | None
     pos: Pos
     milestone: Template | None = None  # a line for the career's record, on each entry
+    revisit: Template | None = None  # the text from the second visit on (None: `text` again)
+
+    def text_for(self, visits: int) -> Template | None:
+        """The text shown on a scene's `visits`-th visit: `revisit` from the second on."""
+        return self.revisit if visits > 1 and self.revisit is not None else self.text
 
     @property
     def is_router(self) -> bool:

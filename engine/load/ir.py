@@ -17,7 +17,7 @@ from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
 
-IR_VERSION = 2  # 2: stat and flag definitions and problems are tuples (were lists)
+IR_VERSION = 3  # 3: variations in texts, `revisit`, `once` and `fallback`; 2: tuples for definitions
 
 #: A problem the file alone reveals: code, message, line, col, scene id (or None), hint.
 ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
@@ -37,9 +37,12 @@ BranchIR: TypeAlias = tuple[ExprIR | None, RouteIR, int, int]
 StatIR: TypeAlias = tuple[str, str, int, int, int, str, int, int]
 #: id, label, help, line, col.
 FlagIR: TypeAlias = tuple[str, str, str, int, int]
-#: A paragraph of text: a plain str when unstyled and constant (the usual case), else
-#: `(style, str)` and `(style, expression)` pieces.
-ParagraphIR: TypeAlias = str | tuple[tuple[int, str | ExprIR], ...]
+#: A variation (`{seq: a | b}`): the tag "~", its kind, line, col, and each fragment's pieces.
+VariationIR: TypeAlias = tuple[str, str, int, int, tuple[tuple["PieceIR", ...], ...]]
+#: One piece of a paragraph: its style bits, and text, an expression or a variation.
+PieceIR: TypeAlias = tuple[int, str | ExprIR | VariationIR]
+#: A paragraph of text: a plain str when unstyled and constant (the usual case), else pieces.
+ParagraphIR: TypeAlias = str | tuple[PieceIR, ...]
 TemplateIR: TypeAlias = tuple[ParagraphIR, ...]
 
 
@@ -102,6 +105,8 @@ ChoiceIR = TypedDict(
         "if": NotRequired[ExprIR],
         "locked": NotRequired[bool],
         "reason": NotRequired[str],
+        "once": NotRequired[bool],  # gone once taken
+        "fallback": NotRequired[bool],  # shown only when no other choice is open
         "milestone": NotRequired[TemplateIR],
         "effects": NotRequired[list[EffectIR]],
         "route": NotRequired[RouteIR],
@@ -118,6 +123,7 @@ SceneIR = TypedDict(
         # Present only when written (and, but for `ending`, not empty).
         "title": NotRequired[str],
         "text": NotRequired[TemplateIR],
+        "revisit": NotRequired[TemplateIR],  # the text from the second visit on
         "milestone": NotRequired[TemplateIR],
         "effects": NotRequired[list[EffectIR]],
         "continue": NotRequired[str],

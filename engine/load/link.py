@@ -269,7 +269,7 @@ class Linker:
         compiled = [e for e in found if e is not None]
         if len(compiled) < len(found):
             return None
-        return tpl.link(ir, iter(compiled))
+        return tpl.link(ir, iter(compiled), ctx.scene or "")
 
     # -- pieces ----------------------------------------------------------------------------
 
@@ -399,6 +399,8 @@ class Linker:
             Pos(path, ir["line"], ir["col"]),
             graft,
             self.template(ctx, ir.get("milestone"), "milestone"),
+            ir.get("once", False),
+            ir.get("fallback", False),
         )
 
     def outcome(self, ctx: _Ctx, ir: OutcomeIR | None) -> Outcome | None:
@@ -499,6 +501,7 @@ class Linker:
             ending,
             Pos(path, ir["line"], ir["col"]),
             self.template(ctx, ir.get("milestone"), "milestone"),
+            self.template(ctx, ir.get("revisit"), "revisit"),
         )
 
 

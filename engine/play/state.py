@@ -1,10 +1,11 @@
 """GameState: everything that decides what happens next, as plain data.
 
-Stats, flags, visit counts, the current scene, the detour stack, the RNG, the turn count and
-the milestones recorded so far (the career's own record, kept as written at the time so it
-reads the same after the story changes). Texts and choices are derived from it and the story.
-It converts to and from plain JSON-ready data exactly (`from_dict(s.to_dict()) == s`), with
-keys sorted so that the same state always serialises to the same bytes.
+Stats, flags, visit counts, the current scene, the detour stack, the RNG, the turn count, the
+once-only choices taken, and the milestones recorded so far (the career's own record, kept as
+written at the time so it reads the same after the story changes). Texts and choices are
+derived from it and the story. It converts to and from plain JSON-ready data exactly
+(`from_dict(s.to_dict()) == s`), with keys sorted so that the same state always serialises to
+the same bytes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class GameState:
     rng: int
     turn: int = 0
     milestones: list[str] = field(default_factory=list)  # the career's record, as it was written
+    #: Once-only choices taken, by "scene_id/choice_id": how many times (a once-only choice is
+    #: gone after the first). Only `once: true` choices are kept, so most careers keep none.
+    taken: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> GameState:
         return GameState(
@@ -42,6 +46,7 @@ class GameState:
             self.rng,
             self.turn,
             list(self.milestones),
+            dict(self.taken),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +59,8 @@ class GameState:
             "rng": self.rng,
             "turn": self.turn,
             "milestones": list(self.milestones),
+            # Left out while empty: a state without once-only choices serialises as before.
+            **({"taken": dict(sorted(self.taken.items()))} if self.taken else {}),
         }
 
     @classmethod
@@ -92,8 +99,12 @@ class GameState:
             isinstance(milestones, list) and all(isinstance(m, str) for m in milestones),
             "milestones must be texts",
         )
+        taken = data.get("taken", {})  # absent in saves from before once-only choices
+        _need(_int_map(taken) and all(v >= 1 for v in taken.values()), "taken must be counts")
         frames = [(c, a) for c, a in stack]
-        return cls(scene, dict(stats), dict(flags), dict(visits), frames, rng, turn, list(milestones))
+        return cls(
+            scene, dict(stats), dict(flags), dict(visits), frames, rng, turn, list(milestones), dict(taken)
+        )
 
 
 def _int_map(value: object) -> bool:
