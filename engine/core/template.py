@@ -185,7 +185,7 @@ def _scan(
         elif ch == "\\" and text.startswith("\\*", i):
             buf.append("*")
             i += 2
-        elif ch == "\\" and fragment and text.startswith("\\|", i):
+        elif ch == "\\" and text.startswith("\\|", i):
             buf.append("|")
             i += 2
         elif ch == "*":
@@ -315,12 +315,13 @@ class Varied:
     fragments: tuple[tuple[LinkedPiece, ...], ...]
     scene: str
     key: int
+    first: int = 1  # the visit its text is first shown on: 2 for a scene's `revisit`
 
     def pick(self, state: StateView) -> tuple[LinkedPiece, ...] | None:
         """The fragment shown on the scene's current visit (None: `once`, used up)."""
         fragments = self.fragments
         k = len(fragments)
-        n = state.visits.get(self.scene, 0) or 1  # the visit this is: 1 on the first
+        n = max(1, state.visits.get(self.scene, 0) - self.first + 1)  # 1 when its text first shows
         kind = self.kind
         if kind == "seq":
             return fragments[min(n, k) - 1]
@@ -449,13 +450,17 @@ def expression_pieces(paragraphs: Iterable[str | Iterable[tuple[int, Any]]]) -> 
 
 
 def link(
-    paragraphs: Iterable[str | Iterable[tuple[int, object]]], compiled: Iterator[Expr], scene: str = ""
+    paragraphs: Iterable[str | Iterable[tuple[int, object]]],
+    compiled: Iterator[Expr],
+    scene: str = "",
+    first: int = 1,
 ) -> Template:
     """A Template from parsed paragraphs and their compiled expressions, in the same order.
 
     A paragraph is a plain str or a sequence of `(style, str, expression or variation)` pieces;
     the expressions are replaced, in order, by the compiled ones (`model.Expr`). `scene` is the
-    scene the text belongs to: its visits choose a variation's fragment.
+    scene the text belongs to: its visits choose a variation's fragment, counted from `first`
+    (2 for a `revisit` text, which the second visit shows first).
     """
     exprs: list[Expr] = []
     counts = [0]  # variations linked
@@ -475,7 +480,7 @@ def link(
             counts[0] += 1
             kind, line, col = _where(value)
             key = mix(text_hash(scene) ^ mix((line << 24) ^ col))
-            out.append((style, Varied(kind, tuple(row(f) for f in fragments), scene, key)))
+            out.append((style, Varied(kind, tuple(row(f) for f in fragments), scene, key, first)))
         return tuple(out)
 
     frozen = tuple(((PLAIN, para),) if isinstance(para, str) else row(para) for para in paragraphs)

@@ -262,14 +262,14 @@ class Linker:
             return None
         return Expr(source, Pos(path, line, col), tree, got, fn)
 
-    def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str) -> tpl.Template | None:
+    def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str, first: int = 1) -> tpl.Template | None:
         if ir is None:
             return None
         found = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
         compiled = [e for e in found if e is not None]
         if len(compiled) < len(found):
             return None
-        return tpl.link(ir, iter(compiled), ctx.scene or "")
+        return tpl.link(ir, iter(compiled), ctx.scene or "", first)
 
     # -- pieces ----------------------------------------------------------------------------
 
@@ -501,7 +501,7 @@ class Linker:
             ending,
             Pos(path, ir["line"], ir["col"]),
             self.template(ctx, ir.get("milestone"), "milestone"),
-            self.template(ctx, ir.get("revisit"), "revisit"),
+            self.template(ctx, ir.get("revisit"), "revisit", first=2),
         )
 
 
