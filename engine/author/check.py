@@ -255,7 +255,7 @@ class _Analysis:
                     if "*" in literal and tpl.emphasis(literal) is None:
                         self.report(
                             "W120",
-                            f"`{expr.source}` can print {literal!r} with its asterisks as they are: "
+                            f"`{expr.source}` can print “{literal}” with its asterisks as they are: "
                             "a `*` in it is not closed",
                             expr.pos,
                             scene.id,
