@@ -53,7 +53,7 @@ def test_a_second_way_into_a_chapter_does_not_pull_its_scene_to_the_top(demo: St
     # Medeu leads back into training at cup_morning, which play otherwise reaches two steps in
     assert [ids(layer) for layer in m.layers] == [
         ["training.early_ice"],
-        ["training.coach_talk", "training.after_session"],
+        ["training.triple_talk", "training.coach_talk", "training.after_session"],
         ["training.cup_morning"],
     ]
     assert m.find("training.cup_morning").entered_from == ("medeu.open_air",)  # type: ignore[union-attr]

@@ -564,8 +564,8 @@ def test_check_ranges_prints_bounds_for_each_chapter_and_ending() -> None:
     assert lines[1].split() == ["Technique", "Artistry", "Nerve", "Stamina"]
     assert lines[2].startswith("  chapter “Six in the Morning”")
     podium = next(line for line in lines if "Bronze at the Club Cup" in line)
-    assert podium.split()[-4:] == ["40..55", "45..60", "30..100", "10..65"]
-    assert lines[-1] == "checked 1 story, 17 scenes: 0 errors, 0 warnings"
+    assert podium.split()[-4:] == ["40..55", "45..60", "30..100", "0..65"]
+    assert lines[-1] == "checked 1 story, 18 scenes: 0 errors, 0 warnings"
 
 
 def test_check_json_marks_proofs_and_gives_the_bounds() -> None:
