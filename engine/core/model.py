@@ -155,6 +155,13 @@ class Scene:
     pos: Pos
     milestone: Template | None = None  # a line for the career's record, on each entry
     revisit: Template | None = None  # the text from the second visit on (None: `text` again)
+    #: No choice here is `once` or `fallback`: the offer rule is the plain one (each choice's
+    #: `if`), which the hot path of play takes without looking further. Derived, not passed.
+    plain_choices: bool = field(init=False, default=True)
+
+    def __post_init__(self) -> None:
+        plain = not any(c.once or c.fallback for c in self.choices)
+        object.__setattr__(self, "plain_choices", plain)
 
     def text_for(self, visits: int) -> Template | None:
         """The text shown on a scene's `visits`-th visit: `revisit` from the second on."""

@@ -360,21 +360,28 @@ class Template:
         return tuple(out)
 
     def _emit(self, pieces: tuple[LinkedPiece, ...], state: StateView, spans: list[Span]) -> None:
+        styled = self.styled
         for style, value in pieces:
             if isinstance(value, str):
-                _add(spans, value, style)
+                text = value
             elif isinstance(value, Varied):
                 chosen = value.pick(state)
                 if chosen:
                     self._emit(chosen, state, spans)  # a fragment's pieces carry their own style
+                continue
             else:
                 result = value.fn(state)
-                styled = self.styled.get(result) if self.styled and isinstance(result, str) else None
-                if styled is None:
-                    _add(spans, _value_text(result), style)
-                else:
-                    for text, bits in styled:
-                        _add(spans, text, style ^ bits)
+                if styled and isinstance(result, str) and result in styled:
+                    for part, bits in styled[result]:
+                        _add(spans, part, style ^ bits)
+                    continue
+                text = _value_text(result)
+            if not text:  # inline, as `_add`: this is the loop every scene's text goes through
+                continue
+            if spans and spans[-1][1] == style:
+                spans[-1] = (spans[-1][0] + text, style)
+            else:
+                spans.append((text, style))
 
 
 def _add(spans: list[Span], text: str, style: int) -> None:

@@ -31,9 +31,24 @@ def unlocked(choice: Choice, state: GameState) -> bool:
     return condition is None or bool(condition.fn(state))
 
 
+def open_ids(scene: Scene, state: GameState) -> tuple[str, ...]:
+    """The ids of the choices open now, in order: `offered`'s open ones, for the fast path."""
+    if scene.plain_choices:
+        return tuple(c.id for c in scene.choices if c.condition is None or c.condition.fn(state))
+    return tuple(c.id for c, is_open in offered(scene, state) if is_open)
+
+
 def offered(scene: Scene, state: GameState) -> list[tuple[Choice, bool]]:
     """The choices to show, in the order written, each with whether it is open (else locked)."""
     shown: list[tuple[Choice, bool]] = []
+    if scene.plain_choices:  # the usual scene: each choice's `if` alone decides
+        for choice in scene.choices:
+            condition = choice.condition
+            if condition is None or condition.fn(state):
+                shown.append((choice, True))
+            elif choice.show_locked:
+                shown.append((choice, False))
+        return shown
     fallbacks = False
     any_open = False
     for choice in scene.choices:
@@ -60,8 +75,10 @@ def offered(scene: Scene, state: GameState) -> list[tuple[Choice, bool]]:
 def is_open(scene: Scene, choice: Choice, state: GameState) -> bool:
     """Whether `choice` can be made now: `offered`'s rule for one choice. The usual choice (not
     a fallback, not once-only) costs one condition, as the simulator's step needs."""
-    if choice.once and gone(scene, choice, state):
-        return False
-    if choice.fallback:
-        return not any(is_open(scene, c, state) for c in scene.choices if not c.fallback)
-    return unlocked(choice, state)
+    if choice.once or choice.fallback:
+        if choice.once and gone(scene, choice, state):
+            return False
+        if choice.fallback:
+            return not any(is_open(scene, c, state) for c in scene.choices if not c.fallback)
+    condition = choice.condition
+    return condition is None or bool(condition.fn(state))

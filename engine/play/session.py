@@ -206,7 +206,7 @@ class Session:
             return ()
         if scene.next:
             return (CONTINUE,)
-        return tuple(c.id for c, is_open in offer.offered(scene, self.state) if is_open)
+        return offer.open_ids(scene, self.state)
 
     @property
     def journal(self) -> tuple[Step, ...]:
