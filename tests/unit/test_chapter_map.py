@@ -154,3 +154,21 @@ def test_effects_read_as_an_author_writes_them(demo: Story) -> None:
     ankle = demo.scenes["setback.ankle"]
     assert [effect_words(e) for e in ankle.effects] == ["set sore_ankle", "stamina -10"]
     assert "clear sore_ankle" in [effect_words(e) for e in ankle.choices[1].effects]
+
+
+def test_once_only_and_fallback_choices_say_how_play_offers_them_now(demo: Story) -> None:
+    s = Session(demo, 1)
+    talk = chapter_map(demo, "training", s.state).find("training.triple_talk")
+    assert talk is not None
+    assert [e.offer for e in talk.exits] == [
+        "once-only: offered until taken",
+        "fallback: not offered while another is open",
+    ]
+    s.choose("ask_triple")
+    s.choose("ask_how_long")
+    m = chapter_map(demo, "training", s.state)
+    talk, early = m.find("training.triple_talk"), m.find("training.early_ice")
+    assert talk is not None and early is not None
+    assert [e.offer for e in talk.exits] == ["once-only: taken, so no longer offered", "fallback: offered now"]
+    assert early.exits[3].offer == "once-only: taken, so no longer offered"
+    assert "fallback: offered now" in exit_text(talk.exits[1]).plain
