@@ -181,6 +181,10 @@ def _scene_edges(scene: Scene, scenes: Mapping[str, Scene]) -> Iterator[Edge]:
         if choice.condition is not None:
             cond = one_line(choice.condition.source)
             lines.append(f"[locked unless {cond}]" if choice.show_locked else f"[only if {cond}]")
+        if choice.once:
+            lines.append("[once only]")
+        if choice.fallback:
+            lines.append("[when nothing else is open]")
         base = Edge(sid, "", CHOICE, tuple(lines), choice.condition is not None, choice.graft)
         if choice.route is not None:
             yield from _route_edges(base, choice.route, scenes)

@@ -451,3 +451,10 @@ def test_a_mermaid_map_past_mermaids_limits_says_so(
     )
     code, out = run_cli("graph", "demo", "--format", "dot")
     assert code == 0 and capsys.readouterr().err == ""  # Graphviz has no such limits
+
+
+def test_once_only_and_fallback_choices_are_marked_on_the_map() -> None:
+    code, out = run_cli("graph", "demo", "--format", "mermaid", "--chapter", "training")
+    assert code == 0
+    assert '|"Ask how long it took her to land one<br>[once only]"| s_training_triple_talk' in out
+    assert '|"Go back to the double<br>[when nothing else is open]"| s_training_early_ice' in out
