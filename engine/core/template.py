@@ -2,8 +2,16 @@
 
 Text is prose first. A blank line starts a new paragraph and single line breaks are folded into
 spaces, as in Markdown, so authors can wrap lines freely. `*italic*` and `**bold**` are the only
-styling; `{expr}` inserts a value and `{if cond then "a" else "b"}` chooses a fragment. `{{`,
-`}}` and `\\*` write a literal brace or asterisk.
+styling; `{expr}` inserts a value and `{if cond then "a" else "b"}` chooses a fragment (its
+text literals may hold emphasis too, styled once at link: `Template.styled`). `{{`, `}}`, `\\*`
+and `\\|` write a literal brace, asterisk or bar.
+
+A variation, `{seq: a | b}`, `{cycle: a | b}`, `{shuffle: a | b}` or `{once: a | b}` (ink's
+sequence, cycle, shuffle and once-only alternatives), picks a fragment by how many times the
+scene that owns the text has been entered. The owner is bound when the text is linked
+(`link(..., scene)`), so a choice's or an outcome's text counts its scene's visits, and
+rendering looks nothing up by name. An expression never starts with `word:`, so the two cannot
+be confused.
 
 A template is parsed once at load into pieces (`parse`; the loader keeps them in its cached IR)
 and linked into a `Template` whose `render(state)` returns paragraphs of `(text, style)` spans:

@@ -169,6 +169,7 @@ def test_once_only_and_fallback_choices_say_how_play_offers_them_now(demo: Story
     m = chapter_map(demo, "training", s.state)
     talk, early = m.find("training.triple_talk"), m.find("training.early_ice")
     assert talk is not None and early is not None
-    assert [e.offer for e in talk.exits] == ["once-only: taken, so no longer offered", "fallback: offered now"]
+    taken = "once-only: taken, so no longer offered"
+    assert [e.offer for e in talk.exits] == [taken, "fallback: offered now"]
     assert early.exits[3].offer == "once-only: taken, so no longer offered"
     assert "fallback: offered now" in exit_text(talk.exits[1]).plain
