@@ -335,3 +335,24 @@ def test_a_text_in_yaml_is_parsed_with_variations_at_their_places(tmp_path: Path
     (tmp_path / "main.yaml").write_text(text.replace("and c}", "and c"))
     bad = [d for d in load_checked(tmp_path, cache=False).diagnostics if d.code == "E046"]
     assert [(d.line, d.col) for d in bad] == [(5, 13)]
+
+
+@given(st.text(alphabet="{}|:*\\ab seqcylonhuf\n\"", max_size=50))
+def test_any_text_in_a_story_file_loads_or_is_reported_where_it_is(text: str) -> None:
+    import tempfile
+
+    body = textwrap.indent(text, "      ") if text.strip() else "      x"
+    ending = "    ending: {title: E, tone: triumph}\n"
+    scenes = f"chapter: main\nscenes:\n  rink:\n    text: |\n{body}\n{ending}"
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "story.yaml").write_text(MANIFEST)
+        (Path(folder) / "main.yaml").write_text(scenes)
+        loaded = load_checked(folder, cache=False)
+    lines = scenes.count("\n")
+    for d in loaded.diagnostics:
+        assert d.code != "E046" or 4 <= d.line <= lines, d.format()
+    if loaded.story is not None and not any(d.is_error for d in loaded.diagnostics):
+        s = Session(loaded.story, 1)
+        for _ in range(3):
+            tpl.to_plain(s.text)
+            s.enter("main.rink")
