@@ -337,7 +337,7 @@ def test_a_text_in_yaml_is_parsed_with_variations_at_their_places(tmp_path: Path
     assert [(d.line, d.col) for d in bad] == [(5, 13)]
 
 
-@given(st.text(alphabet="{}|:*\\ab seqcylonhuf\n\"", max_size=50))
+@given(st.text(alphabet='{}|:*\\ab seqcylonhuf\n"', max_size=50))
 def test_any_text_in_a_story_file_loads_or_is_reported_where_it_is(text: str) -> None:
     import tempfile
 
