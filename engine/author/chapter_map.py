@@ -19,7 +19,8 @@ from typing import cast
 from engine.author.graph import StoryGraph, chapter_order, detour_scenes, reach_order
 from engine.core import expr as ex
 from engine.core import template as tpl
-from engine.core.model import CHANCE_MAX, CHANCE_MIN, Effect, Expr, Route, Scene, Story
+from engine.core.model import CHANCE_MAX, CHANCE_MIN, Choice, Effect, Expr, Route, Scene, Story
+from engine.play import offer
 from engine.play.state import GameState
 
 CURRENT, VISITED, UNVISITED = "current", "visited", "unvisited"
@@ -47,6 +48,7 @@ class Exit:
     chance: str | None  # "technique + 20: 60% now"
     ways: tuple[Way, ...]
     graft: str | None = None  # the file that grafted this choice onto the scene
+    offer: str | None = None  # for a once-only or fallback choice, whether play offers it now
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,18 @@ def _scene(
     )
 
 
+def _offer(scene: Scene, choice: Choice, state: GameState) -> str | None:
+    """How the game's offer rule (engine/play/offer.py) treats a once-only or fallback choice."""
+    if choice.once and offer.gone(scene, choice, state):
+        return "once-only: taken, so no longer offered"
+    if choice.fallback:
+        verdict = (
+            "offered now" if offer.is_open(scene, choice, state) else "not offered while another is open"
+        )
+        return f"fallback: {verdict}"
+    return "once-only: offered until taken" if choice.once else None
+
+
 def _exits(story: Story, scene: Scene, state: GameState) -> tuple[Exit, ...]:
     exits: list[Exit] = []
     for choice in scene.choices:
@@ -194,7 +208,18 @@ def _exits(story: Story, scene: Scene, state: GameState) -> tuple[Exit, ...]:
             assert choice.route is not None
             chance, ways = None, (_way(story, scene, choice.route, None),)
         hidden = cond is not None and not choice.show_locked
-        exits.append(Exit(label, cond.source if cond else None, holds, hidden, chance, ways, choice.graft))
+        exits.append(
+            Exit(
+                label,
+                cond.source if cond else None,
+                holds,
+                hidden,
+                chance,
+                ways,
+                choice.graft,
+                _offer(scene, choice, state),
+            )
+        )
     for branch in scene.next:
         cond = branch.condition
         label = "passes on" if scene.is_router else scene.continue_label

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.author import walk
-from engine.author.graph import StoryGraph, routes
+from engine.author.graph import StoryGraph, detour_scenes, routes
 from engine.core import expr as ex
+from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Story
 from engine.load.cache import ParseCache
@@ -87,6 +88,8 @@ class _Analysis:
             self.router_loops()
         self.grafts_never_offered()
         self.scene_warnings()
+        self.choice_memory()
+        self.printed_asterisks()
         # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
         # file or choice that failed to load is missing from the story, and they would blame
         # the wrong places.
@@ -94,6 +97,7 @@ class _Analysis:
             if graph is not None:
                 self.reachability(graph)
                 self.detours_blind_to_their_callers(graph)
+                self.revisits_never_shown(graph)
                 if self.with_ranges:
                     from engine.author.ranges import warnings as range_check
                     from engine.author.ranges.solve import Ranges
@@ -218,6 +222,65 @@ class _Analysis:
                         scene.id,
                         f"chances run from {CHANCE_MIN} to {CHANCE_MAX}",
                     )
+
+    def choice_memory(self) -> None:
+        """Once-only choices that can all be used up (W121), and several fallbacks (W122)."""
+        for scene in self.story.scenes.values():
+            if not scene.choices:
+                continue
+            fallbacks = [c for c in scene.choices if c.fallback]
+            if not fallbacks and all(c.once for c in scene.choices):
+                self.report(
+                    "W121",
+                    "every choice here is `once: true`: a player who comes back after taking them "
+                    "all has no choice left",
+                    scene.pos,
+                    scene.id,
+                    "add a choice without `once`, or a `fallback: true` choice",
+                )
+            if len(fallbacks) > 1:
+                self.report(
+                    "W122",
+                    f"{len(fallbacks)} choices here are `fallback: true`; they all appear together",
+                    fallbacks[1].pos,
+                    scene.id,
+                    "one fallback is usually enough: make the others ordinary choices",
+                )
+
+    def printed_asterisks(self) -> None:
+        """W120: a text literal an expression prints, with a `*` that is not closed: it prints
+        as written, asterisks and all (a closed one is styled, engine/core/template.py)."""
+        for scene, template in walk.templates(self.story):
+            for expr in template.expressions:
+                for literal in tpl.printed_literals(expr.tree):
+                    if "*" in literal and tpl.emphasis(literal) is None:
+                        self.report(
+                            "W120",
+                            f"`{expr.source}` can print “{literal}” with its asterisks as they are: "
+                            "a `*` in it is not closed",
+                            expr.pos,
+                            scene.id,
+                            "close the emphasis with the same mark, or write \\\\* for a literal asterisk",
+                        )
+
+    def revisits_never_shown(self, graph: StoryGraph) -> None:
+        """W123: a scene's `revisit` text, when no path enters the scene a second time. Only
+        scenes on the main line are judged (one inside a detour is entered on every call)."""
+        detours = detour_scenes(self.story, graph)
+        for scene in self.story.scenes.values():
+            if scene.revisit is None or scene.id in detours:
+                continue
+            onward: list[str] = []
+            for route in routes(scene):  # a call without `after` resumes this scene: no new visit
+                onward += [t for t in (route.target, route.after) if t is not None and t in graph.flow]
+            if scene.id not in onward and scene.id not in graph.reachable(onward):
+                self.report(
+                    "W123",
+                    "no path comes back to this scene, so its `revisit` text is never shown",
+                    scene.pos,
+                    scene.id,
+                    "remove `revisit`, or send a later choice back here with `goto`",
+                )
 
     # -- warnings about the whole story --------------------------------------------------------
 

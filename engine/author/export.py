@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from engine.author.graph import chapter_order
+from engine.core import template as tpl
 from engine.core.errors import PointeEdgeError
 from engine.core.model import Route, Scene, Story
 from engine.core.template import Template
@@ -180,6 +181,10 @@ def _scene_edges(scene: Scene, scenes: Mapping[str, Scene]) -> Iterator[Edge]:
         if choice.condition is not None:
             cond = one_line(choice.condition.source)
             lines.append(f"[locked unless {cond}]" if choice.show_locked else f"[only if {cond}]")
+        if choice.once:
+            lines.append("[once only]")
+        if choice.fallback:
+            lines.append("[when nothing else is open]")
         base = Edge(sid, "", CHOICE, tuple(lines), choice.condition is not None, choice.graft)
         if choice.route is not None:
             yield from _route_edges(base, choice.route, scenes)
@@ -220,7 +225,7 @@ def template_source(text: Template) -> str:
     """A choice's text as written: constant parts as they are, expressions as `{source}`."""
     parts: list[str] = []
     for para in text.paragraphs:
-        for _, value in para:
+        for _, value in tpl.walk_pieces((para,)):
             parts.append(value if isinstance(value, str) else "{" + value.source + "}")
         parts.append(" ")
     return one_line("".join(parts))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from engine.author import walk
 from engine.core import expr as ex
+from engine.core import template as tpl
 from engine.core.model import Scene, Story
 from engine.core.template import Template
 
@@ -25,17 +26,16 @@ def template_words(template: Template | None) -> int:
     if template is None:
         return 0
     count = 0
-    for para in template.paragraphs:
-        for _, value in para:
-            if isinstance(value, str):
-                count += len(value.split())
-            else:
-                count += sum(len(s.split()) for s in strings_in(value.tree))
+    for _, value in tpl.walk_pieces(template.paragraphs):  # every fragment of a variation too
+        if isinstance(value, str):
+            count += len(value.split())
+        else:
+            count += sum(len(s.split()) for s in strings_in(value.tree))
     return count
 
 
 def scene_words(scene: Scene) -> int:
-    return template_words(scene.text)
+    return template_words(scene.text) + template_words(scene.revisit)
 
 
 def story_words(story: Story) -> int:

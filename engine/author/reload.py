@@ -53,22 +53,24 @@ def problem(state: GameState, story: Story) -> str | None:
 def carry(state: GameState, story: Story) -> GameState:
     """`state` on the new version: stats and flags it no longer has are dropped, new ones start
     at their start values, values are kept within each stat's range, visits to removed scenes
-    are forgotten. Call only when `problem` is None."""
+    are forgotten, and so are once-only choices taken that are no longer once-only choices. Call
+    only when `problem` is None."""
     stats = {s.id: min(s.max, max(s.min, state.stats.get(s.id, s.start))) for s in story.stats}
     flags = {f.id: state.flags.get(f.id, False) for f in story.flags}
     visits = {sid: n for sid, n in state.visits.items() if sid in story.scenes}
     calls = {sid: n for sid, n in state.calls.items() if sid in story.scenes}
+    taken = {key: n for key, n in state.taken.items() if _once_choice(story, key)}
+    stack, milestones = list(state.stack), list(state.milestones)
     return GameState(
-        state.scene,
-        stats,
-        flags,
-        visits,
-        list(state.stack),
-        state.rng,
-        state.turn,
-        list(state.milestones),
-        calls,
+        state.scene, stats, flags, visits, stack, state.rng, state.turn, milestones, calls, taken
     )
+
+
+def _once_choice(story: Story, key: str) -> bool:
+    """Whether "scene_id/choice_id" (a key of `GameState.taken`) is a once-only choice still."""
+    sid, _, cid = key.partition("/")
+    scene = story.scenes.get(sid)
+    return scene is not None and any(c.id == cid and c.once for c in scene.choices)
 
 
 def reload_session(old: Session, story: Story, *, warped: bool = False) -> Reloaded:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.core.model import Effect, Expr, Scene, Story
+from engine.core.template import Template
 
 
 def conditions(scene: Scene) -> Iterator[Expr]:
@@ -47,7 +48,7 @@ def scene_effects(scene: Scene) -> Iterator[Effect]:
 def scene_expressions(scene: Scene) -> Iterator[Expr]:
     """Every compiled expression of one scene, wherever in it it is written."""
     yield from decisions(scene)
-    for template in (scene.text, scene.milestone):
+    for template in (scene.text, scene.revisit, scene.milestone):
         if template is not None:
             yield from template.expressions
     for choice in scene.choices:
@@ -62,6 +63,24 @@ def scene_expressions(scene: Scene) -> Iterator[Expr]:
     for effect in scene_effects(scene):
         if isinstance(effect.amount, Expr):
             yield effect.amount
+
+
+def templates(story: Story) -> Iterator[tuple[Scene, Template]]:
+    """Every text of the story with the scene it belongs to: scene texts, revisits, milestones,
+    choice texts, and the texts of chance outcomes."""
+    for scene in story.scenes.values():
+        for template in (scene.text, scene.revisit, scene.milestone):
+            if template is not None:
+                yield scene, template
+        for choice in scene.choices:
+            for template in (choice.text, choice.milestone):
+                if template is not None:
+                    yield scene, template
+            if choice.chance is not None:
+                for side in (choice.chance.success, choice.chance.failure):
+                    for template in (side.text, side.milestone):
+                        if template is not None:
+                            yield scene, template
 
 
 def expressions(story: Story) -> Iterator[Expr]:

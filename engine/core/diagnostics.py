@@ -86,6 +86,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W114": (Severity.WARNING, "ending out of reach of every career's stats"),
     "W115": (Severity.WARNING, "grafted branch never returns"),
     "W116": (Severity.WARNING, "detour called from several phases reads the same from each"),
+    "W120": (Severity.WARNING, "asterisks an expression prints as they are"),
+    "W121": (Severity.WARNING, "every choice is once-only, with no fallback"),
+    "W122": (Severity.WARNING, "several fallback choices in one scene"),
+    "W123": (Severity.WARNING, "revisit text never shown"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".

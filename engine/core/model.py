@@ -146,6 +146,8 @@ class Choice:
     pos: Pos
     graft: str | None = None  # the file that grafted this choice on, if any
     milestone: Template | None = None  # a line for the career's record when chosen
+    once: bool = False  # gone once taken (else sticky: offered again on every visit)
+    fallback: bool = False  # offered only when no other choice of the scene is open
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +179,18 @@ class Scene:
     ending: Ending | None
     pos: Pos
     milestone: Template | None = None  # a line for the career's record, on each entry
+    revisit: Template | None = None  # the text from the second visit on (None: `text` again)
+    #: No choice here is `once` or `fallback`: the offer rule is the plain one (each choice's
+    #: `if`), which the hot path of play takes without looking further. Derived, not passed.
+    plain_choices: bool = field(init=False, default=True)
+
+    def __post_init__(self) -> None:
+        plain = not any(c.once or c.fallback for c in self.choices)
+        object.__setattr__(self, "plain_choices", plain)
+
+    def text_for(self, visits: int) -> Template | None:
+        """The text shown on a scene's `visits`-th visit: `revisit` from the second on."""
+        return self.revisit if visits > 1 and self.revisit is not None else self.text
 
     @property
     def is_router(self) -> bool:

@@ -2,8 +2,16 @@
 
 Text is prose first. A blank line starts a new paragraph and single line breaks are folded into
 spaces, as in Markdown, so authors can wrap lines freely. `*italic*` and `**bold**` are the only
-styling; `{expr}` inserts a value and `{if cond then "a" else "b"}` chooses a fragment. `{{`,
-`}}` and `\\*` write a literal brace or asterisk.
+styling; `{expr}` inserts a value and `{if cond then "a" else "b"}` chooses a fragment (its
+text literals may hold emphasis too, styled once at link: `Template.styled`). `{{`, `}}`, `\\*`
+and `\\|` write a literal brace, asterisk or bar.
+
+A variation, `{seq: a | b}`, `{cycle: a | b}`, `{shuffle: a | b}` or `{once: a | b}` (ink's
+sequence, cycle, shuffle and once-only alternatives), picks a fragment by how many times the
+scene that owns the text has been entered. The owner is bound when the text is linked
+(`link(..., scene)`), so a choice's or an outcome's text counts its scene's visits, and
+rendering looks nothing up by name. An expression never starts with `word:`, so the two cannot
+be confused.
 
 A template is parsed once at load into pieces (`parse`; the loader keeps them in its cached IR)
 and linked into a `Template` whose `render(state)` returns paragraphs of `(text, style)` spans:
@@ -13,12 +21,13 @@ styled runs, never markup, so nothing in a story can be mistaken for terminal or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar, cast
 
 from engine.core import expr as ex
 from engine.core.errors import PointeEdgeError
+from engine.core.hashmix import MASK, mix, text_hash
 from engine.core.state_view import StateView
 from engine.core.textsafe import clean
 
@@ -74,22 +83,43 @@ class Interpolation(NamedTuple):
     tree: ex.Node
 
 
-Piece: TypeAlias = tuple[int, "str | Interpolation"]  # style bits, and literal text or an expression
+class Variation(NamedTuple):
+    """A `{seq: a | b}` in the text: its kind, where it starts, and each fragment's pieces."""
+
+    kind: str  # one of KINDS
+    offset: int
+    fragments: tuple[list[Piece], ...]
+
+
+Piece: TypeAlias = tuple[int, "str | Interpolation | Variation"]  # style bits, and text or a `{...}`
+
+#: The kinds of variation, as ink has them: a sequence stops at its last fragment, a cycle
+#: starts over, a shuffle picks one by the career's RNG, and `once` shows each fragment once.
+KINDS = ("seq", "cycle", "shuffle", "once")
+_VARIATION = re.compile(r"\{\s*([A-Za-z_]\w*)\s*:")
 
 
 def parse(text: str) -> tuple[list[list[Piece]], list[TemplateError | ExprProblem]]:
-    """Parse text into paragraphs of `(style, str)` and `(style, Interpolation)` pieces.
+    """Parse text into paragraphs of `(style, str)`, `(style, Interpolation)` and
+    `(style, Variation)` pieces.
 
     Returns the pieces and the problems found (all of them, not just the first). Expression
     errors come back as `(ExprError, offset of the expression in the text, its source)`.
     """
     problems: list[TemplateError | ExprProblem] = []
+    return _scan(text, 0, len(text), PLAIN, problems), problems
+
+
+def _scan(
+    text: str, i: int, n: int, style: int, problems: list[TemplateError | ExprProblem], fragment: bool = False
+) -> list[list[Piece]]:
+    """Paragraphs of pieces for `text[i:n]`, starting in `style`. A variation's fragment is
+    scanned the same way (`fragment`): there `\\|` writes a `|`, and its ends are trimmed."""
     paragraphs: list[list[Piece]] = []
     pieces: list[Piece] = []
     buf: list[str] = []
-    style = PLAIN
     opened = {ITALIC: -1, BOLD: -1}
-    i, n = 0, len(text)
+    first_style = style
 
     def flush() -> None:
         if buf:
@@ -105,12 +135,13 @@ def parse(text: str) -> tuple[list[list[Piece]], list[TemplateError | ExprProble
         nonlocal style, pieces
         flush()
         for bit, where in opened.items():
-            if style & bit:
+            if (style ^ first_style) & bit:
                 mark = "**" if bit == BOLD else "*"
-                problems.append(TemplateError(f"`{mark}` is not closed in this paragraph", where, _STAR_HINT))
-        style = PLAIN
+                where_ = "fragment" if fragment else "paragraph"
+                problems.append(TemplateError(f"`{mark}` is not closed in this {where_}", where, _STAR_HINT))
+        style = first_style
         tidy = _tidy(pieces)
-        if tidy:
+        if tidy or fragment:
             paragraphs.append(tidy)
         pieces = []
 
@@ -131,6 +162,10 @@ def parse(text: str) -> tuple[list[list[Piece]], list[TemplateError | ExprProble
             if text.startswith("{{", i):
                 buf.append("{")
                 i += 2
+                continue
+            if (m := _VARIATION.match(text, i)) is not None:
+                flush()
+                i = _variation(text, i, m, style, pieces, problems)
                 continue
             try:
                 end = _expression_end(text, i + 1)
@@ -158,6 +193,9 @@ def parse(text: str) -> tuple[list[list[Piece]], list[TemplateError | ExprProble
         elif ch == "\\" and text.startswith("\\*", i):
             buf.append("*")
             i += 2
+        elif ch == "\\" and text.startswith("\\|", i):
+            buf.append("|")
+            i += 2
         elif ch == "*":
             bit = BOLD if text.startswith("**", i) else ITALIC
             flush()
@@ -168,7 +206,77 @@ def parse(text: str) -> tuple[list[list[Piece]], list[TemplateError | ExprProble
             buf.append(ch)
             i += 1
     end_paragraph(n)
-    return paragraphs, problems
+    return paragraphs
+
+
+def _variation(
+    text: str,
+    start: int,
+    m: re.Match[str],
+    style: int,
+    pieces: list[Piece],
+    problems: list[TemplateError | ExprProblem],
+) -> int:
+    """Parse the variation `{kind: a | b}` at `start` into `pieces`; returns where to go on."""
+    kind = m.group(1)
+    try:
+        bars, end = _variation_end(text, m.end(), start)
+    except TemplateError as err:
+        problems.append(err)
+        return m.end()
+    if kind not in KINDS:
+        problems.append(
+            TemplateError(
+                f"`{kind}:` is not a kind of variation",
+                start + 1,
+                "write `{seq: ...}`, `{cycle: ...}`, `{shuffle: ...}` or `{once: ...}`",
+            )
+        )
+        return end + 1
+    bounds = [m.end(), *(b + 1 for b in bars)]
+    stops = [*bars, end]
+    fragments = tuple(
+        (_scan(text, a, b, style, problems, fragment=True) or [[]])[0]
+        for a, b in zip(bounds, stops, strict=True)
+    )
+    pieces.append((style, Variation(kind, start, fragments)))
+    return end + 1
+
+
+def _variation_end(text: str, i: int, opened: int) -> tuple[list[int], int]:
+    """The `|`s between the fragments of a variation whose body starts at `i`, and its `}`."""
+    bars: list[int] = []
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if (ch == "\\" and i + 1 < n and text[i + 1] in "*|") or (ch == "{" and text.startswith("{{", i)):
+            i += 2
+        elif ch == "{":
+            if (m := _VARIATION.match(text, i)) is not None:
+                i = _variation_end(text, m.end(), i)[1] + 1
+            else:
+                i = _expression_end(text, i + 1) + 1
+        elif ch == "}" and text.startswith("}}", i):
+            i += 2
+        elif ch == "}":
+            return bars, i
+        elif ch == "|":
+            bars.append(i)
+            i += 1
+        elif ch == "\n":
+            j = i + 1
+            while j < n and text[j] in " \t":
+                j += 1
+            if j == n or text[j] == "\n":
+                break  # a blank line: a variation stays inside its paragraph
+            i = j
+        else:
+            i += 1
+    raise TemplateError(
+        "this variation is not closed",
+        opened,
+        "end it with `}` in the same paragraph; write `\\|` for a literal bar",
+    )
 
 
 _STAR_HINT = "close it with the same mark, or write \\* for a literal asterisk"
@@ -197,13 +305,55 @@ def _squash(value: str) -> str:
     return lead + " ".join(value.split()) + tail
 
 
+LinkedPiece: TypeAlias = tuple[
+    int, "str | Expr | Varied"
+]  # style bits, and text, an expression or a variation
+
+
+@dataclass(frozen=True, slots=True)
+class Varied:
+    """A linked variation: its fragments, and the scene whose visits choose between them.
+
+    The scene is bound when the text is linked (a choice's or outcome's text belongs to its
+    scene), so rendering reads one visit count and does no lookup by name. `key` mixes the
+    scene id with the variation's place in its file: each shuffle draws its own stream.
+    """
+
+    kind: str
+    fragments: tuple[tuple[LinkedPiece, ...], ...]
+    scene: str
+    key: int
+    first: int = 1  # the visit its text is first shown on: 2 for a scene's `revisit`
+
+    def pick(self, state: StateView) -> tuple[LinkedPiece, ...] | None:
+        """The fragment shown on the scene's current visit (None: `once`, used up)."""
+        fragments = self.fragments
+        k = len(fragments)
+        n = max(1, state.visits.get(self.scene, 0) - self.first + 1)  # 1 when its text first shows
+        kind = self.kind
+        if kind == "seq":
+            return fragments[min(n, k) - 1]
+        if kind == "cycle":
+            return fragments[(n - 1) % k]
+        if kind == "once":
+            return fragments[n - 1] if n <= k else None
+        # A shuffle: the career's RNG state (part of the game state; a state without one, an
+        # analysis's, counts as 0), this variation's own stream, and the visit number.
+        rng = getattr(state, "rng", 0)
+        z = mix((rng ^ mix((self.key + n) & MASK)) & MASK)
+        return fragments[(z * k) >> 64]
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     """Linked text: constant spans and compiled expressions, rendered against game state."""
 
-    paragraphs: tuple[tuple[tuple[int, str | Expr], ...], ...]  # (style, str or compiled expression)
+    paragraphs: tuple[tuple[LinkedPiece, ...], ...]  # (style, str, compiled expression or variation)
     constant: Rendered | None = None
     expressions: tuple[Expr, ...] = field(default=())  # the compiled expressions, in order
+    #: Text literals an expression can print (`{if x then "*so* tired"}`), as styled spans:
+    #: styled once at load, looked up by the value the expression gives.
+    styled: Mapping[str, tuple[Span, ...]] = field(default_factory=dict)
 
     def render(self, state: StateView) -> Rendered:
         if self.constant is not None:
@@ -211,18 +361,44 @@ class Template:
         out: list[tuple[Span, ...]] = []
         for para in self.paragraphs:
             spans: list[Span] = []
-            for style, value in para:
-                text = value if isinstance(value, str) else _value_text(value.fn(state))
-                if not text:
-                    continue
-                if spans and spans[-1][1] == style:
-                    spans[-1] = (spans[-1][0] + text, style)
-                else:
-                    spans.append((text, style))
+            self._emit(para, state, spans)
             spans = _close_gaps(spans)
             if spans:
                 out.append(tuple(spans))
         return tuple(out)
+
+    def _emit(self, pieces: tuple[LinkedPiece, ...], state: StateView, spans: list[Span]) -> None:
+        styled = self.styled
+        for style, value in pieces:
+            if isinstance(value, str):
+                text = value
+            elif isinstance(value, Varied):
+                chosen = value.pick(state)
+                if chosen:
+                    self._emit(chosen, state, spans)  # a fragment's pieces carry their own style
+                continue
+            else:
+                result = value.fn(state)
+                if styled and isinstance(result, str) and result in styled:
+                    for part, bits in styled[result]:
+                        _add(spans, part, style ^ bits)
+                    continue
+                text = _value_text(result)
+            if not text:  # inline, as `_add`: this is the loop every scene's text goes through
+                continue
+            if spans and spans[-1][1] == style:
+                spans[-1] = (spans[-1][0] + text, style)
+            else:
+                spans.append((text, style))
+
+
+def _add(spans: list[Span], text: str, style: int) -> None:
+    if not text:
+        return
+    if spans and spans[-1][1] == style:
+        spans[-1] = (spans[-1][0] + text, style)
+    else:
+        spans.append((text, style))
 
 
 def _close_gaps(spans: list[Span]) -> list[Span]:
@@ -259,42 +435,133 @@ def _value_text(value: ex.Value) -> str:
 
 _X = TypeVar("_X")  # how a paragraph holds an expression: `Interpolation`, or the IR's record
 
+#: The IR's form of a variation: `(VARIATION_TAG, kind, line, col, fragments)`, each fragment
+#: a paragraph's pieces (an expression there is in the IR's form too).
+VARIATION_TAG = "~"
 
-def expression_pieces(paragraphs: Iterable[str | Iterable[tuple[int, str | _X]]]) -> Iterator[_X]:
-    """The expressions of parsed paragraphs (each a plain str or `(style, piece)` pairs), in order."""
+
+def fragments_of(value: object) -> tuple[Any, ...] | None:
+    """The fragments of a variation (parsed, or in the IR's form); None for an expression."""
+    if isinstance(value, Variation):
+        return value.fragments
+    if isinstance(value, tuple) and len(value) == 5 and value[0] == VARIATION_TAG:
+        return cast(tuple[Any, ...], value[4])
+    return None
+
+
+def expression_pieces(paragraphs: Iterable[str | Iterable[tuple[int, Any]]]) -> Iterator[Any]:
+    """The expressions of parsed paragraphs (each a plain str or `(style, piece)` pairs), in
+    order, those in variations' fragments included (where they are written)."""
     for para in paragraphs:
         if not isinstance(para, str):
             for _, value in para:
-                if not isinstance(value, str):
+                if isinstance(value, str):
+                    continue
+                fragments = fragments_of(value)
+                if fragments is None:
                     yield value
+                else:
+                    yield from expression_pieces(fragments)
 
 
-def link(paragraphs: Iterable[str | Iterable[tuple[int, object]]], compiled: Iterator[Expr]) -> Template:
+def link(
+    paragraphs: Iterable[str | Iterable[tuple[int, object]]],
+    compiled: Iterator[Expr],
+    scene: str = "",
+    first: int = 1,
+) -> Template:
     """A Template from parsed paragraphs and their compiled expressions, in the same order.
 
-    A paragraph is a plain str or a sequence of `(style, str or expression)` pieces; the
-    expressions are replaced, in order, by the compiled ones (`model.Expr`).
+    A paragraph is a plain str or a sequence of `(style, str, expression or variation)` pieces;
+    the expressions are replaced, in order, by the compiled ones (`model.Expr`). `scene` is the
+    scene the text belongs to: its visits choose a variation's fragment, counted from `first`
+    (2 for a `revisit` text, which the second visit shows first).
     """
-    linked: list[tuple[tuple[int, str | Expr], ...]] = []
     exprs: list[Expr] = []
-    for para in paragraphs:
-        if isinstance(para, str):
-            linked.append(((PLAIN, para),))
-            continue
-        row: list[tuple[int, str | Expr]] = []
+    counts = [0]  # variations linked
+
+    def row(para: Iterable[tuple[int, object]]) -> tuple[LinkedPiece, ...]:
+        out: list[LinkedPiece] = []
         for style, value in para:
             if isinstance(value, str):
-                row.append((style, value))
-            else:
+                out.append((style, value))
+                continue
+            fragments = fragments_of(value)
+            if fragments is None:
                 e = next(compiled)
-                row.append((style, e))
+                out.append((style, e))
                 exprs.append(e)
-        linked.append(tuple(row))
-    frozen = tuple(linked)
+                continue
+            counts[0] += 1
+            kind, line, col = _where(value)
+            key = mix(text_hash(scene) ^ mix((line << 24) ^ col))
+            out.append((style, Varied(kind, tuple(row(f) for f in fragments), scene, key, first)))
+        return tuple(out)
+
+    frozen = tuple(((PLAIN, para),) if isinstance(para, str) else row(para) for para in paragraphs)
     constant = None
-    if not exprs:  # then every piece is text
+    if not exprs and not counts[0]:  # then every piece is text
         constant = cast(Rendered, tuple(tuple((v, s) for s, v in para) for para in frozen if para))
-    return Template(frozen, constant, tuple(exprs))
+    styled: dict[str, tuple[Span, ...]] = {}
+    for e in exprs:
+        for literal in printed_literals(e.tree):
+            spans = emphasis(literal)
+            if spans is not None and spans != ((clean(literal), PLAIN),):
+                styled[literal] = spans
+    return Template(frozen, constant, tuple(exprs), styled)
+
+
+def _where(value: object) -> tuple[str, int, int]:
+    """A variation's kind and place: line and column in the IR, the offset when just parsed."""
+    if isinstance(value, Variation):
+        return value.kind, value.offset, 0
+    _, kind, line, col, _ = cast(tuple[str, str, int, int, object], value)
+    return kind, line, col
+
+
+def printed_literals(tree: ex.Node) -> Iterator[str]:
+    """The text literals an expression can give as its value: what a text prints of it."""
+    if isinstance(tree, ex.Str):
+        yield tree.value
+    elif isinstance(tree, ex.Cond):
+        yield from printed_literals(tree.yes)
+        yield from printed_literals(tree.no)
+
+
+def emphasis(literal: str) -> tuple[Span, ...] | None:
+    """A text literal's `*italic*`, `**bold**` and `\\*`, as spans (None when a mark is not
+    closed: then the literal prints as it is, and `check` says so, W120)."""
+    if "*" not in literal:
+        return ((clean(literal), PLAIN),)
+    spans: list[Span] = []
+    buf: list[str] = []
+    style = PLAIN
+    i, n = 0, len(literal)
+    while i < n:
+        if literal.startswith("\\*", i):
+            buf.append("*")
+            i += 2
+        elif literal[i] == "*":
+            bit = BOLD if literal.startswith("**", i) else ITALIC
+            _add(spans, clean("".join(buf)), style)
+            buf.clear()
+            style ^= bit
+            i += 2 if bit == BOLD else 1
+        else:
+            buf.append(literal[i])
+            i += 1
+    _add(spans, clean("".join(buf)), style)
+    return tuple(spans) if style == PLAIN else None
+
+
+def walk_pieces(paragraphs: Iterable[tuple[LinkedPiece, ...]]) -> Iterator[tuple[int, str | Expr]]:
+    """Every text and expression of linked paragraphs, every fragment of a variation included."""
+    for para in paragraphs:
+        for style, value in para:
+            if isinstance(value, Varied):
+                yield from walk_pieces(value.fragments)
+            else:
+                yield style, value
 
 
 def to_plain(rendered: Rendered) -> str:

@@ -17,7 +17,8 @@ from typing import NotRequired, TypeAlias, TypedDict
 from engine.core.expr import Data
 
 IR_VERSION = 3  # 3: stats have a group and an opposite side; a cast; chapter files' own stats
-# and flags (2: stat and flag definitions and problems are tuples, were lists)
+# and flags; variations in texts, `revisit`, `once`, `fallback` and `tags` on choices
+# (2: stat and flag definitions and problems are tuples, were lists)
 
 #: A problem the file alone reveals: code, message, line, col, scene id (or None), hint.
 ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
@@ -38,9 +39,12 @@ BranchIR: TypeAlias = tuple[ExprIR | None, RouteIR, int, int]
 StatIR: TypeAlias = tuple[str, str, int, int, int, str, int, int, str, str, str]
 #: id, label, help, line, col.
 FlagIR: TypeAlias = tuple[str, str, str, int, int]
-#: A paragraph of text: a plain str when unstyled and constant (the usual case), else
-#: `(style, str)` and `(style, expression)` pieces.
-ParagraphIR: TypeAlias = str | tuple[tuple[int, str | ExprIR], ...]
+#: A variation (`{seq: a | b}`): the tag "~", its kind, line, col, and each fragment's pieces.
+VariationIR: TypeAlias = tuple[str, str, int, int, tuple[tuple["PieceIR", ...], ...]]
+#: One piece of a paragraph: its style bits, and text, an expression or a variation.
+PieceIR: TypeAlias = tuple[int, str | ExprIR | VariationIR]
+#: A paragraph of text: a plain str when unstyled and constant (the usual case), else pieces.
+ParagraphIR: TypeAlias = str | tuple[PieceIR, ...]
 TemplateIR: TypeAlias = tuple[ParagraphIR, ...]
 
 
@@ -119,6 +123,8 @@ ChoiceIR = TypedDict(
         "if": NotRequired[ExprIR],
         "locked": NotRequired[bool],
         "reason": NotRequired[str],
+        "once": NotRequired[bool],  # gone once taken
+        "fallback": NotRequired[bool],  # shown only when no other choice is open
         "milestone": NotRequired[TemplateIR],
         "effects": NotRequired[list[EffectIR]],
         "route": NotRequired[RouteIR],
@@ -135,6 +141,7 @@ SceneIR = TypedDict(
         # Present only when written (and, but for `ending`, not empty).
         "title": NotRequired[str],
         "text": NotRequired[TemplateIR],
+        "revisit": NotRequired[TemplateIR],  # the text from the second visit on
         "milestone": NotRequired[TemplateIR],
         "effects": NotRequired[list[EffectIR]],
         "continue": NotRequired[str],

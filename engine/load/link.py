@@ -377,6 +377,7 @@ class Linker:
                     )
                 )
         return problems
+
     def unmirror(self, tree: ex.Node) -> ex.Node:
         """The tree with each opposite side of a pair read as `min + max - stat`.
 
@@ -387,14 +388,14 @@ class Linker:
             return tree
         return _replace_names(tree, self.mirrors)
 
-    def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str) -> tpl.Template | None:
+    def template(self, ctx: _Ctx, ir: TemplateIR | None, what: str, first: int = 1) -> tpl.Template | None:
         if ir is None:
             return None
         found = [self.expression(ctx, piece, ex.ANY, what) for piece in tpl.expression_pieces(ir)]
         compiled = [e for e in found if e is not None]
         if len(compiled) < len(found):
             return None
-        return tpl.link(ir, iter(compiled))
+        return tpl.link(ir, iter(compiled), ctx.scene or "", first)
 
     # -- pieces ----------------------------------------------------------------------------
 
@@ -528,6 +529,8 @@ class Linker:
             Pos(path, ir["line"], ir["col"]),
             graft,
             self.template(ctx, ir.get("milestone"), "milestone"),
+            ir.get("once", False),
+            ir.get("fallback", False),
         )
 
     def outcome(self, ctx: _Ctx, ir: OutcomeIR | None) -> Outcome | None:
@@ -628,6 +631,7 @@ class Linker:
             ending,
             Pos(path, ir["line"], ir["col"]),
             self.template(ctx, ir.get("milestone"), "milestone"),
+            self.template(ctx, ir.get("revisit"), "revisit", first=2),
         )
 
 

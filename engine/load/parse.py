@@ -36,6 +36,7 @@ from engine.load.ir import (
     OutcomeIR,
     ParagraphIR,
     PersonIR,
+    PieceIR,
     ProblemIR,
     RefIR,
     RouteIR,
@@ -71,13 +72,26 @@ STAT_KEYS = ("label", "start", "min", "max", "help", "group", "opposite", "oppos
 PERSON_KEYS = ("name", "role", "about", "stat", "if")
 FLAG_KEYS = ("label", "help")
 CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft", "stats", "flags")
-SCENE_KEYS = ("title", "text", "milestone", "effects", "choices", "next", "continue", "return", "ending")
+SCENE_KEYS = (
+    "title",
+    "text",
+    "revisit",
+    "milestone",
+    "effects",
+    "choices",
+    "next",
+    "continue",
+    "return",
+    "ending",
+)
 CHOICE_KEYS = (
     "id",
     "text",
     "if",
     "locked",
     "reason",
+    "once",
+    "fallback",
     "milestone",
     "effects",
     "goto",
@@ -244,15 +258,23 @@ class FileParser:
             if len(para) == 1 and para[0][0] == tpl.PLAIN and isinstance(para[0][1], str):
                 out.append(para[0][1])
                 continue
-            row: list[tuple[int, str | ExprIR]] = []
-            for style, value in para:
-                if isinstance(value, str):
-                    row.append((style, value))
-                else:
-                    line, col = self.source.locate(v, value.offset)
-                    row.append((style, (value.source, line, col, ex.to_data(value.tree))))
-            out.append(tuple(row))
+            out.append(self.pieces(para, v))
         return tuple(out)
+
+    def pieces(self, para: list[tpl.Piece], v: Value) -> tuple[PieceIR, ...]:
+        """A paragraph's (or a variation's fragment's) pieces, positions made absolute."""
+        row: list[PieceIR] = []
+        for style, value in para:
+            if isinstance(value, str):
+                row.append((style, value))
+            elif isinstance(value, tpl.Variation):
+                line, col = self.source.locate(v, value.offset)
+                fragments = tuple(self.pieces(f, v) for f in value.fragments)
+                row.append((style, (tpl.VARIATION_TAG, value.kind, line, col, fragments)))
+            else:
+                line, col = self.source.locate(v, value.offset)
+                row.append((style, (value.source, line, col, ex.to_data(value.tree))))
+        return tuple(row)
 
     # -- effects and routes ----------------------------------------------------------------
 
@@ -573,6 +595,7 @@ class FileParser:
         m = v.value
         title = self.text(m.get("title"), "scene `title`")
         text = self.template(m.get("text"), "text")
+        revisit = self.template(m.get("revisit"), "revisit")
         milestone = self.template(m.get("milestone"), "milestone")
         effects = self.effects(m.get("effects"))
         label = self.text(m.get("continue"), "`continue`")
@@ -580,6 +603,15 @@ class FileParser:
             scene["title"] = title
         if text:
             scene["text"] = text
+        if revisit:
+            scene["revisit"] = revisit
+            if "text" not in m:
+                self.problem(
+                    "E028",
+                    "`revisit` is the text of a return visit; this scene has no `text`",
+                    self.key_at(v, "revisit"),
+                    "give the scene a `text` for its first visit",
+                )
         if milestone:
             scene["milestone"] = milestone
         if effects:
@@ -671,6 +703,17 @@ class FileParser:
             choice["milestone"] = milestone
         if effects:
             choice["effects"] = effects
+        if "once" in m and self.flag(m["once"], "`once`"):
+            choice["once"] = True
+        if "fallback" in m and self.flag(m["fallback"], "`fallback`"):
+            choice["fallback"] = True
+            if "if" in m:
+                self.problem(
+                    "E028",
+                    "a `fallback` choice appears when no other choice is open; it cannot have an `if`",
+                    self.key_at(v, "if"),
+                    "remove the `if`, or make this an ordinary choice without `fallback: true`",
+                )
         for key in ("locked", "reason"):
             if key in m and "if" not in m:
                 self.problem("E028", f"`{key}` only means something with an `if`", self.key_at(v, key))

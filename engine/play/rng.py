@@ -8,14 +8,10 @@ whole state is one 64-bit integer, so it serialises as a plain JSON number.
 
 from __future__ import annotations
 
-_MASK = (1 << 64) - 1
+from engine.core.hashmix import MASK as _MASK
+from engine.core.hashmix import mix as mix  # re-exported: the simulator mixes seeds with it
+
 _GOLDEN = 0x9E3779B97F4A7C15
-
-
-def mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
 
 
 def seed_state(seed: int) -> int:

@@ -32,6 +32,7 @@ from engine.core.model import (
     Scene,
     Story,
 )
+from engine.play import offer
 from engine.play import snapshot as snap
 from engine.play.reasons import explain
 from engine.play.rng import seed_state
@@ -230,16 +231,15 @@ class Session:
     def open_choices(self) -> tuple[str, ...]:
         """The ids of the choices that can be made now, in order, without rendering any text.
 
-        The simulator's fast path; the same rule as `choices` (a `Continue`, or every choice whose
-        condition holds), so a career played through either takes the same steps.
+        The simulator's fast path; the same rule as `choices` (a `Continue`, or every choice that
+        engine/play/offer.py calls open), so a career played through either takes the same steps.
         """
         scene = self.scene
         if scene.ending is not None or self.fault:
             return ()
         if scene.next:
             return (CONTINUE,)
-        state = self.state
-        return tuple(c.id for c in scene.choices if _unlocked(c, state))
+        return offer.open_ids(scene, self.state)
 
     @property
     def journal(self) -> tuple[Step, ...]:
@@ -307,7 +307,8 @@ class Session:
     def _view(self) -> tuple[tpl.Rendered, tuple[ChoiceView, ...]]:
         if self._cache is None:
             scene = self.scene
-            text = scene.text.render(self.state) if scene.text is not None else ()
+            template = scene.text_for(self.state.visits.get(scene.id, 0))
+            text = template.render(self.state) if template is not None else ()
             self._cache = (text, self._build_choices(scene))
         return self._cache
 
@@ -319,10 +320,8 @@ class Session:
             label: tpl.Rendered = (((scene.continue_label, tpl.PLAIN),),)
             return (ChoiceView(CONTINUE, 1, label, False, None, None),)
         views: list[ChoiceView] = []
-        for choice in scene.choices:
-            locked = not _unlocked(choice, state)
-            if locked and not choice.show_locked:
-                continue
+        for choice, is_open in offer.offered(scene, state):
+            locked = not is_open
             reason = self._lock_reason(scene, choice) if locked else None
             chance = self._chance(choice) if choice.chance is not None else None
             views.append(
@@ -390,11 +389,11 @@ class Session:
             raise ChoiceError(f"no choice {choice_id!r} here")
         for choice in scene.choices:
             if choice.id == choice_id:
-                if _unlocked(choice, self.state):
+                if offer.is_open(scene, choice, self.state):
                     return
-                if choice.show_locked:
+                if choice.show_locked and not offer.gone(scene, choice, self.state) and not choice.fallback:
                     raise ChoiceError(f"that choice is locked: {self._lock_reason(scene, choice)}")
-                break  # a hidden choice is not there at all
+                break  # a hidden choice, a fallback not offered, or a once-only one taken: not there
         raise ChoiceError(f"no choice {choice_id!r} here")
 
     def _make(self, scene: Scene, choice_id: str) -> StepResult:
@@ -423,6 +422,9 @@ class Session:
             route = self._branch(scene)
         else:
             choice = next(c for c in scene.choices if c.id == choice_id)
+            if choice.once:
+                key = offer.taken_key(scene, choice)
+                state.taken[key] = state.taken.get(key, 0) + 1
             if choice.chance is not None:
                 percent = self._chance(choice)
                 if self.rolls == KEYED:  # the career's key is never advanced
@@ -619,9 +621,3 @@ class Session:
             if type(new) is not int:
                 new = ex.round_half_away(new)
             stats[e.target] = d.min if new < d.min else d.max if new > d.max else new
-
-
-def _unlocked(choice: Choice, state: GameState) -> bool:
-    """Whether a choice can be made in `state`: the one lock rule, for views and the fast path."""
-    condition = choice.condition
-    return condition is None or bool(condition.fn(state))

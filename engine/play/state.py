@@ -1,11 +1,11 @@
 """GameState: everything that decides what happens next, as plain data.
 
 Stats, flags, visit counts, the current scene, the detour stack, the RNG, the turn count,
-the milestones recorded so far (the career's own record, kept as written at the time so it
-reads the same after the story changes) and how many times each detour was called. Texts and
-choices are derived from it and the story. It converts to and from plain JSON-ready data
-exactly (`from_dict(s.to_dict()) == s`), with keys sorted so that the same state always
-serialises to the same bytes.
+the once-only choices taken, the milestones recorded so far (the career's own record, kept as
+written at the time so it reads the same after the story changes) and how many times each
+detour was called. Texts and choices are derived from it and the story. It converts to and from
+plain JSON-ready data exactly (`from_dict(s.to_dict()) == s`), with keys sorted so that the same
+state always serialises to the same bytes.
 
 Each detour frame carries its strike, the number of calls into its first scene so far, so
 that a setback can read how often it has struck (`strikes`) in O(1) and a nested call into
@@ -41,6 +41,9 @@ class GameState:
     turn: int = 0
     milestones: list[str] = field(default_factory=list)  # the career's record, as it was written
     calls: dict[str, int] = field(default_factory=dict)  # calls into each detour's first scene
+    #: Once-only choices taken, by "scene_id/choice_id": how many times (a once-only choice is
+    #: gone after the first). Only `once: true` choices are kept, so most careers keep none.
+    taken: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> GameState:
         return GameState(
@@ -53,6 +56,7 @@ class GameState:
             self.turn,
             list(self.milestones),
             dict(self.calls),
+            dict(self.taken),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +77,8 @@ class GameState:
             "rng": self.rng,
             "turn": self.turn,
             "milestones": list(self.milestones),
+            # Left out while empty: a state without once-only choices serialises as before.
+            **({"taken": dict(sorted(self.taken.items()))} if self.taken else {}),
         }
 
     @classmethod
@@ -114,9 +120,20 @@ class GameState:
             isinstance(milestones, list) and all(isinstance(m, str) for m in milestones),
             "milestones must be texts",
         )
+        taken = data.get("taken", {})  # absent in saves from before once-only choices
+        _need(_int_map(taken) and all(v >= 1 for v in taken.values()), "taken must be counts")
         frames: list[Frame] = [(f[0], f[1], f[2] if len(f) == 3 else 1) for f in stack]
         return cls(
-            scene, dict(stats), dict(flags), dict(visits), frames, rng, turn, list(milestones), dict(calls)
+            scene,
+            dict(stats),
+            dict(flags),
+            dict(visits),
+            frames,
+            rng,
+            turn,
+            list(milestones),
+            dict(calls),
+            dict(taken),
         )
 
 

@@ -154,12 +154,12 @@ def test_every_fact_of_the_seed_is_in_reachable_text(career: str) -> None:
 
 def _literals(scene) -> str:  # type: ignore[no-untyped-def]
     from engine.author.metrics import strings_in
+    from engine.core.template import walk_pieces
 
     out = []
-    for para in scene.text.paragraphs:
-        for _, value in para:
-            if not isinstance(value, str):
-                out.extend(strings_in(value.tree))
+    for _, value in walk_pieces(scene.text.paragraphs):  # variations' fragments too
+        if not isinstance(value, str):
+            out.extend(strings_in(value.tree))
     return " ".join(out)
 
 
@@ -180,6 +180,7 @@ def test_no_paragraph_is_shared_between_stories() -> None:
     import re
 
     from engine.author.metrics import strings_in
+    from engine.core.template import walk_pieces
     from engine.load.folder import bundled_stories
 
     found: list[tuple[str, str, set[tuple[str, ...]]]] = []
@@ -188,7 +189,8 @@ def test_no_paragraph_is_shared_between_stories() -> None:
         assert story is not None
         for scene in story.scenes.values():
             for para in scene.text.paragraphs if scene.text else ():
-                text = " ".join(v if isinstance(v, str) else " ".join(strings_in(v.tree)) for _, v in para)
+                pieces = walk_pieces((para,))  # a variation's fragments, all of them
+                text = " ".join(v if isinstance(v, str) else " ".join(strings_in(v.tree)) for _, v in pieces)
                 words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
                 if len(words) >= 25:
                     found.append((sid, scene.id, {tuple(words[i : i + 6]) for i in range(len(words) - 5)}))

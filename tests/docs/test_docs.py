@@ -32,6 +32,7 @@ from engine.author.warp import warp
 from engine.cli.check_watch import watch_check
 from engine.cli.parser import build_parser
 from engine.core import expr as ex
+from engine.core import template as tpl
 from engine.core.diagnostics import CODES
 from engine.core.model import PHASES, TONES
 from engine.load import parse as fp
@@ -49,7 +50,7 @@ CORPUS = BAD_STORIES
 
 MARKER = re.compile(r"<!-- test: (.+?) -->\Z")
 YAML_KINDS = {"file", "same-as", "manifest", "scenes", "choices", "scene-keys"}
-TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree"}
+TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree", "reads"}
 TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys"}
 
 
@@ -451,6 +452,36 @@ def test_every_fragment_loads_in_a_story(tmp_path: Path, block: Block) -> None:
         data = yaml.safe_load(block.body)
         listed = data["choices"] if isinstance(data, dict) else data
         assert len(result.story.scenes[scene_ids[0]].choices) == len(listed)
+
+
+READS = blocks("reads")
+
+
+def _marked(rendered: tpl.Rendered) -> str:
+    """Rendered text with its styling written back as marks: `*` for italic, `**` for bold."""
+    out = []
+    for para in rendered:
+        for text, style in para:
+            mark = ("**" if style & tpl.BOLD else "") + ("*" if style & tpl.ITALIC else "")
+            out.append(f"{mark}{text}{mark[::-1]}")
+        out.append(" / ")
+    return "".join(out[:-1])
+
+
+@pytest.mark.parametrize("block", READS, ids=[f"line{b.line}" for b in READS])
+def test_every_reads_block_is_what_the_scene_before_it_shows(tmp_path: Path, block: Block) -> None:
+    """`reads SCENE`: what the scene of the fragment just before reads on each visit, styled
+    parts between their marks (a literal asterisk would not come back as a mark pair)."""
+    before = BLOCKS[BLOCKS.index(block) - 1]
+    assert before.kind in ("scene-keys", "scenes"), "a `reads` block follows the scene it reads"
+    result, _ = load_fragment(tmp_path, before)
+    assert result.story is not None
+    session = Session(result.story, 1)
+    for line in block.body.strip().split("\n"):
+        visit, _, text = line.partition(": ")
+        session.enter(f"{before.arg or 'training'}.{block.arg}")
+        assert visit == f"visit {session.state.visits[session.state.scene]}"
+        assert _marked(session.text) == text
 
 
 def test_there_are_fragments_of_every_kind() -> None:

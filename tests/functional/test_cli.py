@@ -72,8 +72,8 @@ def test_locked_choices_keep_their_number_and_say_why() -> None:
     ("typed", "answer"),
     [
         ("x\n", "“x” is not a choice."),
-        ("9\n", "There is no choice 9; type a number from 1 to 3."),
-        ("0\n", "There is no choice 0; type a number from 1 to 3."),
+        ("9\n", "There is no choice 9; type a number from 1 to 4."),
+        ("0\n", "There is no choice 0; type a number from 1 to 4."),
         ("-1\n", "“-1” is not a choice."),
         ("\n", "> > "),  # an empty line just asks again
         ("?\n", "Type a choice's number."),
@@ -161,7 +161,7 @@ def test_ctrl_c_in_the_middle_of_a_game(monkeypatch) -> None:  # type: ignore[no
 def test_check_is_quiet_and_succeeds_on_a_clean_story() -> None:
     code, out = run_cli("check", "demo")
     assert code == 0
-    assert out == "checked 1 story, 17 scenes: 0 errors, 0 warnings\n"
+    assert out == "checked 1 story, 18 scenes: 0 errors, 0 warnings\n"
 
 
 def test_check_prints_one_line_per_problem_and_fails_on_errors() -> None:
@@ -212,7 +212,7 @@ def test_stories_lists_the_bundled_careers() -> None:
     assert code == 0
     assert (
         "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating"
-        " (17 scenes, 6 endings, 1,570 words)"
+        " (18 scenes, 6 endings, 1,773 words)"
         in out
     )
 
@@ -271,7 +271,7 @@ def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:
     assert code == 0
     assert out.splitlines() == [
         "note: skipped stories/README.md: a file, not a story folder",
-        "checked 1 story, 17 scenes: 0 errors, 0 warnings",
+        "checked 1 story, 18 scenes: 0 errors, 0 warnings",
     ]
     code, out = run_cli("check", "dmeo")
     assert code == 2 and out.startswith("error: no story called 'dmeo'")

@@ -335,7 +335,7 @@ def test_the_text_report_has_every_section() -> None:
     assert text.startswith("Simulated 300 careers of “The Club Cup” (demo): strategy random, seed 3\n")
     for heading in (
         "Coverage (what these careers did: evidence, not proof; `check` proves what can never happen)\n"
-        "  scenes   17 of 17 (100%), all of them by career",
+        "  scenes   18 of 18 (100%), all of them by career",
         "Endings (share of the 300 careers that ended)",
         "Stats on entering each chapter",
         "Locked choices: every one was unlocked in some career.",
@@ -348,7 +348,7 @@ def test_the_text_report_has_every_section() -> None:
     assert re.search(r"\d[\d,]* careers/s, [\d,]+ steps/s", text)
     chapters = re.findall(r"^  \d\. (.*?) \(", text, re.M)
     assert chapters == ["Six in the Morning", "Setbacks", "Above the City", "The Club Cup"]  # as met
-    assert "  4. The Club Cup (competition): 300 careers, at choice 3.3 on average" in text
+    assert "  4. The Club Cup (competition): 300 careers, at choice 3.9 on average" in text
 
 
 def test_the_json_report_is_complete_and_the_same_with_two_processes() -> None:

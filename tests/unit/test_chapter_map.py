@@ -49,7 +49,7 @@ def test_a_second_way_into_a_chapter_does_not_pull_its_scene_to_the_top(demo: St
     # Medeu leads back into training at cup_morning, which play otherwise reaches two steps in
     assert [ids(layer) for layer in m.layers] == [
         ["training.early_ice"],
-        ["training.coach_talk", "training.after_session"],
+        ["training.triple_talk", "training.coach_talk", "training.after_session"],
         ["training.cup_morning"],
     ]
     assert m.find("training.cup_morning").entered_from == ("medeu.open_air",)  # type: ignore[union-attr]
@@ -157,3 +157,22 @@ def test_effects_read_as_an_author_writes_them(demo: Story) -> None:
     ankle = demo.scenes["setback.ankle"]
     assert [effect_words(e) for e in ankle.effects] == ["set sore_ankle", "stamina -10"]
     assert "clear sore_ankle" in [effect_words(e) for e in ankle.choices[1].effects]
+
+
+def test_once_only_and_fallback_choices_say_how_play_offers_them_now(demo: Story) -> None:
+    s = Session(demo, 1)
+    talk = chapter_map(demo, "training", s.state).find("training.triple_talk")
+    assert talk is not None
+    assert [e.offer for e in talk.exits] == [
+        "once-only: offered until taken",
+        "fallback: not offered while another is open",
+    ]
+    s.choose("ask_triple")
+    s.choose("ask_how_long")
+    m = chapter_map(demo, "training", s.state)
+    talk, early = m.find("training.triple_talk"), m.find("training.early_ice")
+    assert talk is not None and early is not None
+    taken = "once-only: taken, so no longer offered"
+    assert [e.offer for e in talk.exits] == [taken, "fallback: offered now"]
+    assert early.exits[3].offer == "once-only: taken, so no longer offered"
+    assert "fallback: offered now" in exit_text(talk.exits[1]).plain

@@ -566,7 +566,7 @@ def test_check_ranges_prints_bounds_for_each_chapter_and_ending() -> None:
     assert lines[2].startswith("  chapter “Six in the Morning”")
     podium = next(line for line in lines if "Bronze at the Club Cup" in line)
     assert podium.split()[-6:] == ["40..55", "45..60", "30..100", "0..65", "40..64", "30..50"]
-    assert lines[-1] == "checked 1 story, 17 scenes: 0 errors, 0 warnings"
+    assert lines[-1] == "checked 1 story, 18 scenes: 0 errors, 0 warnings"
 
 
 def test_check_json_marks_proofs_and_gives_the_bounds() -> None:

@@ -170,3 +170,13 @@ def test_errors_in_the_journal_never_escape_the_replay(folder: Path) -> None:
     edit(folder / "class.yaml", "        id: centre\n", "        id: centre\n        if: strength > 90\n")
     r = reload_session(old, load(folder))  # the first choice is now hidden: it cannot be replayed
     assert r.outcome == KEPT and r.session.state == old.state
+
+
+def test_carrying_a_state_keeps_the_once_only_choices_taken_that_are_still_once_only() -> None:
+    story = load_checked("demo", cache=False).story
+    assert story is not None
+    s = Session(story, 1)
+    s.choose("ask_triple")
+    s.state.taken["training.early_ice/run_program"] = 1  # sticky in this version: forgotten
+    s.state.taken["training.gone/x"] = 1  # a scene that is gone: forgotten
+    assert carry(s.state, story).taken == {"training.early_ice/ask_triple": 1}

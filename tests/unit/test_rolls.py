@@ -191,7 +191,8 @@ def test_an_old_save_replays_roll_for_roll_by_the_sequential_scheme(path: Path) 
     session = resumed.session
     assert session.rolls == SEQUENTIAL
     assert [s.to_dict()["roll"] for s in session.journal] == [s["roll"] for s in data["steps"]]
-    assert session.state == GameState.from_dict(data["state"])
+    # compared in the form it was written in: it predates the detours' strike counts
+    assert session.state.legacy_dict() == GameState.from_dict(data["state"]).legacy_dict()
     replay = Replay(rules, career)
     assert replay.complete and len(replay) == 22
     # go on playing: the career keeps its scheme, and its next save says so
@@ -214,7 +215,8 @@ def test_an_old_snapshot_resumes_by_the_sequential_scheme(path: Path) -> None:
     session = Session.resume(rules, data)
     assert session.rolls == SEQUENTIAL
     assert [s.to_dict() for s in session.journal] == data["journal"]
-    assert session.state == GameState.from_dict(data["state"])
+    # compared in the form it was written in: it predates the detours' strike counts
+    assert session.state.legacy_dict() == GameState.from_dict(data["state"]).legacy_dict()
     nxt = session.choose("roll") if session.keep_history else None
     if nxt is not None:
         assert nxt.step.roll is not None and nxt.step.roll.roll == sequential_roll(data["state"]["rng"])[0]

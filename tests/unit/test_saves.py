@@ -121,7 +121,7 @@ def test_the_save_file_is_plain_versioned_json(demo, store: SaveStore) -> None: 
 
 
 def test_an_autosave_overwrites_its_own_record_and_nothing_else(demo, store: SaveStore) -> None:  # type: ignore[no-untyped-def]
-    recorder = Recorder(Session(demo, 5))
+    recorder = Recorder(Session(demo, 2))
     for cid in DEMO_PATH:
         recorder.session.choose(cid)
         store.save(recorder.career())

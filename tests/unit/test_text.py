@@ -20,6 +20,7 @@ SCOPE = ex.Scope({"nerve": 0}, {"hurt": False}, lambda r: None)
 
 class _Compiled:
     def __init__(self, piece):  # type: ignore[no-untyped-def]
+        self.tree = piece[2]
         self.fn = ex.compile_node(piece[2], SCOPE)
 
 

@@ -84,6 +84,8 @@ def exit_text(exit_: Exit) -> Text:
             verdict += ", so it is hidden"
         text.append(f"\nif {exit_.condition}", style="italic")
         text.append(f" ({verdict})", style="" if exit_.holds else "dim")
+    if exit_.offer is not None:
+        text.append(f"\n{exit_.offer}", style="dim")
     if exit_.chance is not None:
         text.append(f"\nchance {exit_.chance}", style="italic")
     for way in exit_.ways:
