@@ -180,6 +180,8 @@ def _scene_edges(scene: Scene, scenes: Mapping[str, Scene]) -> Iterator[Edge]:
         if choice.condition is not None:
             cond = one_line(choice.condition.source)
             lines.append(f"[locked unless {cond}]" if choice.show_locked else f"[only if {cond}]")
+        if choice.tags:
+            lines.append(" ".join(f"#{tag}" for tag in choice.tags))
         base = Edge(sid, "", CHOICE, tuple(lines), choice.condition is not None, choice.graft)
         if choice.route is not None:
             yield from _route_edges(base, choice.route, scenes)

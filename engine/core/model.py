@@ -121,6 +121,7 @@ class Choice:
     pos: Pos
     graft: str | None = None  # the file that grafted this choice on, if any
     milestone: Template | None = None  # a line for the career's record when chosen
+    tags: tuple[str, ...] = ()  # the author's names for what kind of choice it is (story tests, simulate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
 
-IR_VERSION = 2  # 2: stat and flag definitions and problems are tuples (were lists)
+IR_VERSION = 3  # 2: stat and flag definitions and problems are tuples (were lists); 3: choice tags
 
 #: A problem the file alone reveals: code, message, line, col, scene id (or None), hint.
 ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
@@ -106,6 +106,7 @@ ChoiceIR = TypedDict(
         "effects": NotRequired[list[EffectIR]],
         "route": NotRequired[RouteIR],
         "chance": NotRequired[ChanceIR],
+        "tags": NotRequired[list[str]],  # left out when the choice has none
     },
 )
 

@@ -399,6 +399,7 @@ class Linker:
             Pos(path, ir["line"], ir["col"]),
             graft,
             self.template(ctx, ir.get("milestone"), "milestone"),
+            tuple(ir.get("tags", ())),
         )
 
     def outcome(self, ctx: _Ctx, ir: OutcomeIR | None) -> Outcome | None:
