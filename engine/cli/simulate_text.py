@@ -32,7 +32,7 @@ def _choices(count: int) -> str:
 
 
 def _span(low: int, high: int) -> str:
-    """"3 to 12 choices", or "7 choices" when every career took as many."""
+    """ "3 to 12 choices", or "7 choices" when every career took as many."""
     return _choices(low) if low == high else f"{_n(low)} to {_choices(high)}"
 
 

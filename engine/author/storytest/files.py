@@ -11,7 +11,7 @@ from pathlib import Path
 from engine.load.folder import TESTS_DIR
 
 
-def test_files(story_folder: Path) -> list[Path]:
+def story_test_files(story_folder: Path) -> list[Path]:
     """The story's test files, in sorted order (hidden ones skipped, as the loader does)."""
     folder = story_folder / TESTS_DIR
     if not folder.is_dir():

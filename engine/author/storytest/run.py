@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.author.storytest.files import test_files
+from engine.author.storytest.files import story_test_files
 from engine.author.storytest.format import At, PathCase, PersonaCase, TestFile, parse_tests
 from engine.author.storytest.persona import Persona
 from engine.core import template as tpl
@@ -54,7 +54,7 @@ class Outcome:
 def run_story_tests(story: Story, folder: Path, display: str) -> Outcome:
     """Read and run every test file of the story in `folder`; `display` is how paths are shown."""
     outcome = Outcome()
-    for path in test_files(folder):
+    for path in story_test_files(folder):
         shown = f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"
         outcome.files += 1
         run_file(story, parse_tests(path.read_bytes(), shown, story), outcome)
