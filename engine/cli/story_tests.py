@@ -36,8 +36,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     failed = len({(f.file, f.case) for f in outcome.failures})
     bad = sum(p.is_error for p in outcome.problems)
     files = f"{outcome.files} file{'s' * (outcome.files != 1)}"
-    line = f"{result.story.title}: {outcome.cases} test{'s' * (outcome.cases != 1)} in {files}, "
-    line += f"{failed} failed, {outcome.cases - failed} passed" if failed else "all passed"
+    line = f"{result.story.title}: {outcome.cases} test{'s' * (outcome.cases != 1)} in {files}"
+    if failed:
+        line += f", {failed} failed, {outcome.cases - failed} passed"
+    elif outcome.cases:
+        line += ", all passed"
     if bad:
         line += f"; {bad} problem{'s' * (bad != 1)} in the test files (a file with problems runs nothing)"
     out.write(line + "\n")
