@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.author.metrics import outcome_words, scene_words, shown_text_words
+from engine.author.metrics import outcome_words, scene_words
 from engine.author.simulate.explore import Explorer, Trail
 from engine.core.errors import PointeEdgeError
 from engine.core.model import Story
@@ -201,6 +201,29 @@ class RunSettings:
     max_steps: int = MAX_STEPS
 
 
+WordCounts = tuple[dict[str, int], dict[ChoiceKey, tuple[int, int]], int]
+_word_counts: dict[str, WordCounts] = {}  # by story fingerprint: counted once per process
+
+
+def _words(story: Story) -> WordCounts:
+    """Each scene's words, each roll's outcome words, and all of them (`metrics.shown_text_words`).
+
+    Counted once per text, as `stories` counts them (every fragment an interpolation can
+    choose), so a career's words cost a lookup per rest, not a render. Counting walks every
+    text of the story (about 0.2 s at 10,000 scenes), so it is kept for the next run of the
+    same story in this process; the last few stories only.
+    """
+    found = _word_counts.get(story.fingerprint)
+    if found is None:
+        scenes = {sid: scene_words(scene) for sid, scene in story.scenes.items()}
+        outcomes = outcome_words(story)
+        total = sum(scenes.values()) + sum(a + b for a, b in outcomes.values())
+        if len(_word_counts) >= 4:
+            _word_counts.pop(next(iter(_word_counts)))
+        found = _word_counts[story.fingerprint] = (scenes, outcomes, total)
+    return found
+
+
 class Player:
     """Plays careers one at a time into a report; an explorer's memory lives as long as it does."""
 
@@ -210,11 +233,7 @@ class Player:
         self.chapter_of = {sid: scene.chapter for sid, scene in story.scenes.items()}
         self.stat_ids = tuple(s.id for s in story.stats)
         self.explorer = Explorer(story) if settings.strategy == "explore" else None
-        # Words are counted once per text, as `stories` counts them (every fragment an
-        # interpolation can choose), so a career's words cost a lookup per rest, not a render.
-        self.scene_words = {sid: scene_words(scene) for sid, scene in story.scenes.items()}
-        self.outcome_words = outcome_words(story)
-        self.all_words = shown_text_words(story)
+        self.scene_words, self.outcome_words, self.all_words = _words(story)
 
     def new_report(self) -> Report:
         s = self.settings
