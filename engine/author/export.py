@@ -185,6 +185,8 @@ def _scene_edges(scene: Scene, scenes: Mapping[str, Scene]) -> Iterator[Edge]:
             lines.append("[once only]")
         if choice.fallback:
             lines.append("[when nothing else is open]")
+        if choice.tags:
+            lines.append(" ".join(f"#{tag}" for tag in choice.tags))
         base = Edge(sid, "", CHOICE, tuple(lines), choice.condition is not None, choice.graft)
         if choice.route is not None:
             yield from _route_edges(base, choice.route, scenes)

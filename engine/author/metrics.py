@@ -51,3 +51,47 @@ def stat_deciders(story: Story) -> dict[str, int]:
                 if name in counts:
                     counts[name] += 1
     return counts
+
+
+# -- what the careers standard measures (../shared/design/careers-standard.md) ------------------
+
+
+def outcome_words(story: Story) -> dict[tuple[str, str], tuple[int, int]]:
+    """The words of each chance's success and failure texts, by (scene, choice)."""
+    return {
+        (sid, c.id): (template_words(c.chance.success.text), template_words(c.chance.failure.text))
+        for sid, scene in story.scenes.items()
+        for c in scene.choices
+        if c.chance is not None
+    }
+
+
+def shown_text_words(story: Story) -> int:
+    """All the text a player can be shown as prose: every scene's text and every roll's outcomes.
+
+    The whole of which one career shows a share (`simulate`); choice labels are left out, as
+    they are in `scene_words`.
+    """
+    return story_words(story) + sum(a + b for a, b in outcome_words(story).values())
+
+
+def _destinations(scene: Scene) -> set[str]:
+    """Where each of a scene's choices sends play next (a detour's first scene for a `call`)."""
+    out: set[str] = set()
+    for choice in scene.choices:
+        routes = [choice.route] if choice.route is not None else []
+        if choice.chance is not None:
+            routes += [choice.chance.success.route, choice.chance.failure.route]
+        for route in routes:
+            out.add("return" if route.kind == "return" else route.target or "?")
+    return out
+
+
+def same_next_scenes(story: Story) -> tuple[int, int]:
+    """(scenes whose choices all lead to one same scene, scenes with two choices or more).
+
+    A static figure: the careers standard wants at most 35% of choice scenes to be a choice of
+    words only, with every option going on to the same scene.
+    """
+    choice_scenes = [s for s in story.scenes.values() if len(s.choices) >= 2]
+    return sum(len(_destinations(s)) == 1 for s in choice_scenes), len(choice_scenes)

@@ -67,6 +67,10 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         from engine.cli import simulate
 
         return simulate.run(args, out)
+    if command == "test":
+        from engine.cli import story_tests
+
+        return story_tests.run(args, out)
     if command == "saves":
         from engine.cli import saves
 

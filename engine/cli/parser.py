@@ -83,7 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="a career still going after this many choices is reported as stuck (default 5000)",
     )
+    sim.add_argument(
+        "--persona",
+        metavar="FILE",
+        help="also play the personas of this story test file, --runs careers each, and report their endings",
+    )
     sim.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
+
+    test = sub.add_parser("test", help="run a story's own tests (the files in its tests/ folder)")
+    test.add_argument("story", help="a bundled story id (see `stories`) or a story folder")
+    test.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
 
     sub.add_parser("stories", help="list the bundled stories")
 

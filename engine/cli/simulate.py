@@ -17,11 +17,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
 from engine.author.simulate.run import SimulationError, cpu_count, simulate
-from engine.author.simulate.summary import Summary, Timing
+from engine.author.simulate.summary import PersonaResult, Summary, Timing
+from engine.author.storytest.format import parse_tests
+from engine.author.storytest.run import play_persona
 from engine.cli.common import cannot, load
 from engine.cli.simulate_text import as_text
 from engine.core.model import Story
@@ -40,6 +43,11 @@ def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:
     if args.max_steps < 1:
         out.write("error: --max-steps must be at least 1\n")
         return 2
+    personas = None
+    if getattr(args, "persona", None):
+        personas = _personas(story, args, out)
+        if personas is None:
+            return 1 if Path(args.persona).is_file() else 2
     jobs = args.jobs or cpu_count()
     stop = _Stop()
     started = time.perf_counter()
@@ -59,7 +67,7 @@ def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"error: the simulation failed: {err}\n")
             return 70
     timing = Timing(time.perf_counter() - started, min(jobs, max(args.runs, 1)))
-    summary = Summary(story, report, args.story, timing)
+    summary = Summary(story, report, args.story, timing, personas or ())
     if args.format == "json":
         out.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -67,6 +75,30 @@ def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:
     if stop.asked:
         return 130
     return 1 if report.stuck_count else 0
+
+
+def _personas(story: Story, args: argparse.Namespace, out: TextIO) -> list[PersonaResult] | None:
+    """The personas of a story test file, each played `--runs` careers from `--seed` (the
+    file's own `careers` and `seed` are for `main.py test`). None after saying what is wrong."""
+    path = Path(args.persona)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        out.write(f"error: cannot read {args.persona}: {err.strerror or err}\n")
+        return None
+    tests = parse_tests(data, args.persona, story)
+    for problem in tests.problems:
+        out.write(problem.format() + "\n")
+    if any(p.is_error for p in tests.problems):
+        return None
+    if not tests.personas:
+        out.write(f"{args.persona}: no `personas:` in this file\n")
+        return None
+    results = []
+    for p in tests.personas:
+        run = play_persona(story, p.prefer, args.runs, args.seed)
+        results.append(PersonaResult(p.name, tuple(sorted(p.prefer)), run.careers, run.endings, run.stuck))
+    return results
 
 
 class _Stop:

@@ -32,7 +32,7 @@ def _choices(count: int) -> str:
 
 
 def _span(low: int, high: int) -> str:
-    """"3 to 12 choices", or "7 choices" when every career took as many."""
+    """ "3 to 12 choices", or "7 choices" when every career took as many."""
     return _choices(low) if low == high else f"{_n(low)} to {_choices(high)}"
 
 
@@ -64,6 +64,9 @@ class _TextReport:
         yield from self.chapters()
         yield from self.never_unlocked()
         yield from self.chances()
+        yield from self.text()
+        yield from self.tags()
+        yield from self.personas()
         yield from self.careers()
 
     def headline(self) -> Iterable[str]:
@@ -205,6 +208,47 @@ class _TextReport:
                 f"  {name:<{name_width}}  rolled {_n(row['rolled']):>7}  won {100 * row['observed']:5.1f}%"
                 f"  shown {100 * row['stated']:5.1f}% on average"
             )
+
+    def text(self) -> Iterable[str]:
+        figures = self.s.text_figures()
+        yield ""
+        yield "Text (as the careers standard measures it)"
+        words = figures["words"]
+        if words:
+            span = f"{_n(words['min'])} to {_n(words['max'])}"
+            yield f"  words shown in a career  {span}, median {_n(words['p50'])}"
+        share = figures["text_share"]
+        if share:
+            yield (
+                f"  share of the story's text one career shows  median {100 * share['p50']:.0f}%"
+                f" ({100 * share['min']:.0f}% to {100 * share['max']:.0f}%)"
+            )
+        same = figures["same_next"]
+        yield (
+            f"  choice scenes whose options all lead to the same scene  {_n(same['scenes'])}"
+            f" of {_n(same['choice_scenes'])} ({_pct(same['scenes'], same['choice_scenes'])})"
+        )
+
+    def tags(self) -> Iterable[str]:
+        rows = self.s.tags()
+        if not rows:
+            return
+        yield ""
+        yield "Choices by tag (share of the choices careers made)"
+        width = max(len(row["tag"]) for row in rows)
+        for row in rows:
+            yield f"  {row['tag']:<{width}}  {_n(row['taken']):>8}  {100 * row['share']:5.1f}%"
+
+    def personas(self) -> Iterable[str]:
+        for row in self.s.persona_rows():
+            yield ""
+            prefer = ", ".join(row["prefer"]) or "nothing"
+            stuck = f", {_n(row['stuck'])} stuck" if row["stuck"] else ""
+            yield f"Persona {row['name']} (prefers {prefer}): {_n(row['careers'])} careers{stuck}"
+            width = max((len(e["title"]) for e in row["endings"]), default=0)
+            for e in row["endings"]:
+                share = _pct(e["careers"], row["careers"])
+                yield f"  {e['title']:<{width}}  {_n(e['careers']):>8}  {share:>5}"
 
     def careers(self) -> Iterable[str]:
         r = self.r

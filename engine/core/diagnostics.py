@@ -68,6 +68,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "E057": (Severity.ERROR, "scene with no way out"),
     "E058": (Severity.ERROR, "start scene missing"),
     "E059": (Severity.ERROR, "scenes without text loop forever"),
+    # story tests (engine/author/storytest)
+    "E060": (Severity.ERROR, "story test names something the story does not have"),
     # warnings: the story runs, but something is probably wrong
     "W100": (Severity.WARNING, "unreachable scene"),
     "W101": (Severity.WARNING, "ending never reachable"),

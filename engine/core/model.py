@@ -148,6 +148,7 @@ class Choice:
     milestone: Template | None = None  # a line for the career's record when chosen
     once: bool = False  # gone once taken (else sticky: offered again on every visit)
     fallback: bool = False  # offered only when no other choice of the scene is open
+    tags: tuple[str, ...] = ()  # the author's names for what kind of choice it is (story tests, simulate)
 
 
 @dataclass(frozen=True, slots=True)

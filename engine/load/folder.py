@@ -25,6 +25,8 @@ from engine.load.link import Linker, SourceFile
 from engine.load.parse import content_hash, parse_file
 
 MANIFEST = "story.yaml"
+#: The story's own tests (engine/author/storytest): a folder at the top, never read as story.
+TESTS_DIR = "tests"
 STORIES_DIR = Path(__file__).resolve().parents[2] / "stories"
 
 
@@ -79,10 +81,12 @@ def find_story(name: str, base: Path = STORIES_DIR) -> Path:
 
 
 def story_files(folder: Path) -> list[Path]:
-    """Every `*.yaml`/`*.yml` file under the folder, skipping hidden ones, in a stable order."""
+    """Every `*.yaml`/`*.yml` file under the folder, in a stable order, skipping hidden ones and
+    the story's tests (the `tests` folder at the top)."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        top = Path(dirpath) == folder
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (top and d == TESTS_DIR))
         for name in filenames:
             if name.endswith((".yaml", ".yml")) and not name.startswith("."):
                 found.append(Path(dirpath) / name)

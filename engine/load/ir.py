@@ -129,6 +129,7 @@ ChoiceIR = TypedDict(
         "effects": NotRequired[list[EffectIR]],
         "route": NotRequired[RouteIR],
         "chance": NotRequired[ChanceIR],
+        "tags": NotRequired[list[str]],  # left out when the choice has none
     },
 )
 

@@ -531,6 +531,7 @@ class Linker:
             self.template(ctx, ir.get("milestone"), "milestone"),
             ir.get("once", False),
             ir.get("fallback", False),
+            tuple(ir.get("tags", ())),
         )
 
     def outcome(self, ctx: _Ctx, ir: OutcomeIR | None) -> Outcome | None:

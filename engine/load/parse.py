@@ -100,6 +100,7 @@ CHOICE_KEYS = (
     "chance",
     "success",
     "failure",
+    "tags",
 )
 OUTCOME_KEYS = ("text", "milestone", "effects", "goto", "call", "return")
 BRANCH_KEYS = ("if", "goto", "call", "return")
@@ -714,6 +715,9 @@ class FileParser:
                     self.key_at(v, "if"),
                     "remove the `if`, or make this an ordinary choice without `fallback: true`",
                 )
+        tags = self.tags(m.get("tags"))
+        if tags:
+            choice["tags"] = tags
         for key in ("locked", "reason"):
             if key in m and "if" not in m:
                 self.problem("E028", f"`{key}` only means something with an `if`", self.key_at(v, key))
@@ -744,6 +748,23 @@ class FileParser:
             if route:
                 choice["route"] = route
         return choice
+
+    def tags(self, v: Value | None) -> list[str]:
+        """A choice's `tags`: names for story tests' personas and `simulate`'s report, in order,
+        each once. One name alone is read as a list of one, as `set:` reads its flags."""
+        if v is None or v.kind == "bad":
+            return []
+        if v.kind not in ("seq", "str"):
+            self.problem(
+                "E022", f"`tags` must be a list of names such as `[ambitious, family]`, not {_kind(v)}", v
+            )
+            return []
+        out: list[str] = []
+        for item in v.value if v.kind == "seq" else [v]:
+            tag = self.name(item, "tag")
+            if tag is not None and tag not in out:
+                out.append(tag)
+        return out
 
     def outcome(self, v: Value, side: str) -> OutcomeIR | None:
         if not self.mapping(v, f"`{side}`", OUTCOME_KEYS):

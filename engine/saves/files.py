@@ -69,5 +69,3 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
-
-

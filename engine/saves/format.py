@@ -264,5 +264,3 @@ def _int_map(value: Any) -> bool:
 def _need(ok: bool, what: str) -> None:
     if not ok:
         raise SaveError(f"the save's {what} is malformed")
-
-

@@ -27,9 +27,7 @@ def _inner_outer(base_background: Color, background: Color) -> tuple[Style, Styl
     )
 
 
-def _get_inner_outer(
-    self: StylesCache, base_background: Color, background: Color
-) -> tuple[Style, Style]:
+def _get_inner_outer(self: StylesCache, base_background: Color, background: Color) -> tuple[Style, Style]:
     return _inner_outer(base_background, background)
 
 

@@ -28,6 +28,7 @@ import yaml
 
 import engine.cli.check as cli_check
 from engine.author.check import load_checked
+from engine.author.storytest.run import run_story_tests
 from engine.author.warp import warp
 from engine.cli.check_watch import watch_check
 from engine.cli.parser import build_parser
@@ -785,6 +786,28 @@ def test_undo_then_the_same_chance_rolls_the_same_as_shown() -> None:
     assert_excerpt("chance-undo", text)
 
 
+def test_the_story_tests_print_as_shown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = guide_command_before("output", "story-tests")
+    assert args == ["test", "demo"]
+    code, text = run_cli(*args)
+    assert code == 0 and text == output("story-tests")
+    copy = tmp_path / "stories" / "demo"
+    shutil.copytree(ROOT / "stories" / "demo", copy)
+    tests = copy / "tests" / "endings.yaml"
+    tests.write_text(tests.read_text().replace("at least 60%", "at least 90%"))
+    monkeypatch.chdir(tmp_path)
+    code, text = run_cli("test", "stories/demo")
+    assert code == 1 and text == output("story-test-failure")
+
+
+def test_simulate_s_careers_standard_figures_are_as_shown() -> None:
+    args = guide_command_before("excerpt", "simulate-standard")
+    assert args[:2] == ["simulate", "demo"] and "--persona" in args
+    code, text = run_cli(*args)
+    assert code == 0
+    assert_excerpt("simulate-standard", text)
+
+
 def test_the_tutorials_graph_is_as_shown(tutorial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tutorial)
     args = guide_command("tutorial-graph")
@@ -897,7 +920,10 @@ def test_every_diagnostic_line_is_what_check_prints(monkeypatch: pytest.MonkeyPa
         for line in b.body.splitlines():
             case = re.split(r"[/:]", line, maxsplit=1)[0]
             if case not in printed:
-                diagnostics = load_checked(Path(case), cache=False, ranges=True).diagnostics
+                result = load_checked(Path(case), cache=False, ranges=True)
+                diagnostics = list(result.diagnostics)
+                if result.ok and result.story is not None:  # and as `test` reads its test files
+                    diagnostics += run_story_tests(result.story, Path(case), case).problems
                 printed[case] = {d.format() for d in diagnostics}
             assert line in printed[case], line
             codes.add(re.search(r" (?:error|warning) ([EW]\d{3}):", line).group(1))  # type: ignore[union-attr]
@@ -1066,4 +1092,7 @@ OUTPUTS_TESTED = {
     "check-ranges",
     "check-watch",
     "stories",
+    "story-tests",
+    "story-test-failure",
+    "simulate-standard",
 }

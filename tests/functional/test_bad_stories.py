@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from engine.author.check import load_checked
+from engine.author.storytest.run import run_story_tests
 from engine.core.diagnostics import CODES
 from tests.support import BAD_STORIES, ROOT
 
@@ -25,9 +26,13 @@ BASE = CORPUS / "unknown_stat"  # a clean manifest and main chapter to build gen
 
 
 def diagnostics_of(folder: Path) -> set[str]:
-    result = load_checked(folder, cache=False, ranges=True)  # as `check` loads it
+    """As `check` loads the story, and for a story that loads, as `test` reads its test files."""
+    result = load_checked(folder, cache=False, ranges=True)
+    found = list(result.diagnostics)
+    if result.ok and result.story is not None:
+        found += run_story_tests(result.story, folder, str(folder)).problems
     out = set()
-    for d in result.diagnostics:
+    for d in found:
         rel = "." if d.line == 0 else Path(d.file).resolve().relative_to(folder.resolve()).as_posix()
         out.add(f"{d.code} {rel}:{d.line}")
     return out

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.author.metrics import outcome_words, scene_words
 from engine.author.simulate.explore import Explorer, Trail
 from engine.core.errors import PointeEdgeError
 from engine.core.model import Story
@@ -107,6 +108,8 @@ class Report:
     chapter_steps: dict[str, int] = field(default_factory=dict)  # sum of the steps at first entry
     rolls: dict[ChoiceKey, list[int]] = field(default_factory=dict)  # [rolled, successes, sum of chances]
     lengths: Histogram = field(default_factory=dict)  # steps -> careers, for those that ended
+    words: Histogram = field(default_factory=dict)  # words shown -> careers, for those that ended
+    text_share: Histogram = field(default_factory=dict)  # per mille of the story's text -> careers
     shortest: NotableCareer | None = None
     longest: NotableCareer | None = None
     stuck: list[NotableCareer] = field(default_factory=list)  # the first KEEP_STUCK, by career number
@@ -133,6 +136,8 @@ class Report:
             (self.chapter_careers, other.chapter_careers),
             (self.chapter_steps, other.chapter_steps),
             (self.lengths, other.lengths),
+            (self.words, other.words),
+            (self.text_share, other.text_share),
         ):
             _add(mine, theirs)
         _first(self.scene_first, other.scene_first)
@@ -196,6 +201,29 @@ class RunSettings:
     max_steps: int = MAX_STEPS
 
 
+WordCounts = tuple[dict[str, int], dict[ChoiceKey, tuple[int, int]], int]
+_word_counts: dict[str, WordCounts] = {}  # by story fingerprint: counted once per process
+
+
+def _words(story: Story) -> WordCounts:
+    """Each scene's words, each roll's outcome words, and all of them (`metrics.shown_text_words`).
+
+    Counted once per text, as `stories` counts them (every fragment an interpolation can
+    choose), so a career's words cost a lookup per rest, not a render. Counting walks every
+    text of the story (about 0.2 s at 10,000 scenes), so it is kept for the next run of the
+    same story in this process; the last few stories only.
+    """
+    found = _word_counts.get(story.fingerprint)
+    if found is None:
+        scenes = {sid: scene_words(scene) for sid, scene in story.scenes.items()}
+        outcomes = outcome_words(story)
+        total = sum(scenes.values()) + sum(a + b for a, b in outcomes.values())
+        if len(_word_counts) >= 4:
+            _word_counts.pop(next(iter(_word_counts)))
+        found = _word_counts[story.fingerprint] = (scenes, outcomes, total)
+    return found
+
+
 class Player:
     """Plays careers one at a time into a report; an explorer's memory lives as long as it does."""
 
@@ -205,6 +233,7 @@ class Player:
         self.chapter_of = {sid: scene.chapter for sid, scene in story.scenes.items()}
         self.stat_ids = tuple(s.id for s in story.stats)
         self.explorer = Explorer(story) if settings.strategy == "explore" else None
+        self.scene_words, self.outcome_words, self.all_words = _words(story)
 
     def new_report(self) -> Report:
         s = self.settings
@@ -279,13 +308,17 @@ class Player:
         if self.explorer:
             self.explorer.learn_career(visits)
         shown, opened = report.scene_shown, report.choice_open
+        words_of = self.scene_words
+        words = 0
         for (sid, open_), n in rests.items():
+            words += n * words_of[sid]
             shown[sid] = shown.get(sid, 0) + n
             for cid in open_:
                 k = (sid, cid)
                 opened[k] = opened.get(k, 0) + n
         taken, choice_first, rolls = report.choice_taken, report.choice_first, report.rolls
         journal = session.journal
+        outcomes: dict[tuple[ChoiceKey, bool], int] = {}
         for step in journal:
             k = (step.scene, step.choice)
             taken[k] = taken.get(k, 0) + 1
@@ -293,6 +326,9 @@ class Player:
                 choice_first[k] = index
             roll = step.roll
             if roll is not None:
+                said = self.outcome_words[k][0 if roll.success else 1]
+                words += said
+                outcomes[k, roll.success] = said
                 row = rolls.get(k)
                 if row is None:
                     row = rolls[k] = [0, 0, 0]
@@ -313,6 +349,10 @@ class Player:
             report.steps += steps
             report.decisions += decisions
             report.lengths[steps] = report.lengths.get(steps, 0) + 1
+            report.words[words] = report.words.get(words, 0) + 1
+            distinct = sum(words_of[sid] for sid in visits) + sum(outcomes.values())
+            share = round(1000 * distinct / self.all_words) if self.all_words else 0
+            report.text_share[share] = report.text_share.get(share, 0) + 1
             if report.shortest is None or steps < report.shortest.steps:
                 choices = tuple(s.choice for s in journal)
                 report.shortest = NotableCareer(index, seed, steps, choices, ending, ending)

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import math
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from engine.author.graph import chapter_order
+from engine.author.metrics import same_next_scenes
 from engine.author.simulate.run import Histogram, NotableCareer, Report
 from engine.core import template as tpl
-from engine.core.model import Choice, Scene, Story
+from engine.core.model import CONTINUE, Choice, Scene, Story
 from engine.play.session import Session
 
 JSON_PERCENTILES = (10, 25, 50, 75, 90)
@@ -62,6 +63,17 @@ def replay_command(story_arg: str, career: NotableCareer, *, choices: bool = Tru
 
 
 @dataclass(frozen=True)
+class PersonaResult:
+    """A persona's careers (`simulate --persona`): which endings they reached, how many stuck."""
+
+    name: str
+    prefer: tuple[str, ...]
+    careers: int
+    endings: Mapping[str, int]
+    stuck: int
+
+
+@dataclass(frozen=True)
 class Timing:
     seconds: float
     jobs: int
@@ -71,9 +83,15 @@ class Summary:
     """What a report means for one story: coverage, endings, stats, rolls, careers to look at."""
 
     def __init__(
-        self, story: Story, report: Report, story_arg: str | None = None, timing: Timing | None = None
+        self,
+        story: Story,
+        report: Report,
+        story_arg: str | None = None,
+        timing: Timing | None = None,
+        personas: Sequence[PersonaResult] = (),
     ):
         self.story = story
+        self.personas = personas
         self.report = report
         self.story_arg = story_arg or story.id
         self.timing = timing
@@ -186,6 +204,65 @@ class Summary:
         order = sorted(range(len(rows)), key=lambda i: (rows[i]["careers"] == 0, rows[i]["entered_at"] or 0))
         return [rows[i] for i in order]
 
+    def text_figures(self) -> dict[str, Any]:
+        """What the careers standard measures: words shown per career (each rest at a scene
+        counts its text again), the share of the story's text one career shows (each text
+        once), and the share of choice scenes whose options all lead to the same scene."""
+        r = self.report
+        funnels, choice_scenes = same_next_scenes(self.story)
+        share = None
+        if r.text_share:
+            share = {k: round(percentile(r.text_share, p) / 1000, 3) for k, p in (("min", 0), ("p50", 50))}
+            share["max"] = round(max(r.text_share) / 1000, 3)
+        return {
+            "words": spread(r.words) if r.words else None,
+            "text_share": share,
+            "same_next": {
+                "scenes": funnels,
+                "choice_scenes": choice_scenes,
+                "share": round(funnels / choice_scenes, 4) if choice_scenes else 0.0,
+            },
+        }
+
+    def tags(self) -> list[dict[str, Any]]:
+        """Each tag's share of the choices careers made (a "Continue" is not a choice), most first."""
+        tags_of = {(s.id, c.id): c.tags for s in self.story.scenes.values() for c in s.choices if c.tags}
+        made = sum(n for (_, cid), n in self.report.choice_taken.items() if cid != CONTINUE)
+        counts: dict[str, int] = {}
+        for key, n in self.report.choice_taken.items():
+            for tag in tags_of.get(key, ()):
+                counts[tag] = counts.get(tag, 0) + n
+        every = sorted({t for tags in tags_of.values() for t in tags})
+        rows = [
+            {"tag": t, "taken": counts.get(t, 0), "share": round(counts.get(t, 0) / made, 4) if made else 0.0}
+            for t in every
+        ]
+        return sorted(rows, key=lambda row: (-row["taken"], row["tag"]))
+
+    def persona_rows(self) -> list[dict[str, Any]]:
+        titles = {s.id: s.ending.title for s in self.story.endings if s.ending is not None}
+        rows = []
+        for p in self.personas:
+            endings = sorted(p.endings.items(), key=lambda kv: (-kv[1], kv[0]))
+            rows.append(
+                {
+                    "name": p.name,
+                    "prefer": list(p.prefer),
+                    "careers": p.careers,
+                    "stuck": p.stuck,
+                    "endings": [
+                        {
+                            "scene": sid,
+                            "title": titles.get(sid, sid),
+                            "careers": n,
+                            "share": round(n / p.careers, 4) if p.careers else 0.0,
+                        }
+                        for sid, n in endings
+                    ],
+                }
+            )
+        return rows
+
     def chances(self) -> list[dict[str, Any]]:
         """Every chance roll that was rolled, with its observed and its stated success rate."""
         rows = []
@@ -264,6 +341,9 @@ class Summary:
             "chances": self.chances(),
             "lengths": self.lengths(),
             "decisions": r.decisions,
+            "text": self.text_figures(),
+            "tags": self.tags(),
+            "personas": self.persona_rows(),
             "shortest": self.career(r.shortest),
             "longest": self.career(r.longest),
             "stuck": {"count": r.stuck_count, "careers": [self.career(c) for c in r.stuck]},
