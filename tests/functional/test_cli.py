@@ -212,7 +212,7 @@ def test_stories_lists_the_bundled_careers() -> None:
     assert code == 0
     assert (
         "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating"
-        " (18 scenes, 6 endings, 1,773 words)"
+        " (18 scenes, 6 endings, 1,826 words)"
         in out
     )
 

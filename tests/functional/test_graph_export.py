@@ -409,7 +409,7 @@ def test_graph_prints_dot_by_default_and_mermaid_on_request() -> None:
 def test_graph_writes_a_file_and_guesses_the_format_from_its_name(tmp_path: Path) -> None:
     target = tmp_path / "demo.mmd"
     code, out = run_cli("graph", "demo", "--out", str(target))
-    assert code == 0 and out == f"Wrote the map of demo (18 scenes, 32 edges) to {target} as mermaid.\n"
+    assert code == 0 and out == f"Wrote the map of demo (18 scenes, 33 edges) to {target} as mermaid.\n"
     assert target.read_text(encoding="utf-8").startswith("%% Scene graph of The Club Cup (demo)\n")
     code, out = run_cli("graph", "demo", "--out", str(tmp_path / "demo.gv"))
     assert code == 0 and (tmp_path / "demo.gv").read_text(encoding="utf-8").startswith("digraph")
@@ -446,7 +446,7 @@ def test_a_mermaid_map_past_mermaids_limits_says_so(
     code, out = run_cli("graph", "demo", "--format", "mermaid")
     assert code == 0 and out.startswith("%% Scene graph of")
     assert capsys.readouterr().err == (
-        f"note: this map has {len(out):,} characters and 32 edges; Mermaid draws at most 1,000 and 10"
+        f"note: this map has {len(out):,} characters and 33 edges; Mermaid draws at most 1,000 and 10"
         " unless maxTextSize and maxEdges are raised where it is rendered. A single --chapter is smaller.\n"
     )
     code, out = run_cli("graph", "demo", "--format", "dot")

@@ -21,9 +21,9 @@ DEMO_TESTS = STORIES_DIR / "demo" / "tests" / "endings.yaml"
 
 
 def test_choice_scenes_that_all_lead_to_one_scene_are_counted_statically() -> None:
-    # The warm-up's three choices all go on to the short program, and the short program's
-    # roll and its safe single both go to the scores; every other choice scene forks.
-    assert same_next_scenes(story("demo")) == (2, 5)
+    # The warm-up's three choices all go on to the short program; every other choice scene
+    # forks (the short program's failed double salchow calls the sprain detour).
+    assert same_next_scenes(story("demo")) == (1, 6)
 
 
 def _words_of_one_career(seed: int, choices: tuple[str, ...]) -> tuple[int, float]:
@@ -62,10 +62,10 @@ def test_the_figures_are_in_the_json_and_the_text() -> None:
     words = doc["text"]["words"]
     assert words["min"] <= words["p50"] <= words["max"] and words["min"] > 100
     assert 0 < doc["text"]["text_share"]["min"] <= doc["text"]["text_share"]["p50"] <= 1
-    assert doc["text"]["same_next"] == {"scenes": 2, "choice_scenes": 5, "share": 0.4}
+    assert doc["text"]["same_next"] == {"scenes": 1, "choice_scenes": 6, "share": 0.1667}
     text = as_text(summary)
     assert f"words shown in a career  {words['min']:,} to {words['max']:,}, median {words['p50']:,}" in text
-    assert "choice scenes whose options all lead to the same scene  2 of 5 (40%)" in text
+    assert "choice scenes whose options all lead to the same scene  1 of 6 (16.7%)" in text
     assert doc["personas"] == []
 
 
