@@ -44,7 +44,7 @@ from engine.load.ir import (
     StatIR,
     TemplateIR,
 )
-from engine.load.yaml_reader import Source, Value, read, surprise_message
+from engine.load.yaml_reader import Source, Value, key_problems, read, surprise_message
 
 NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 REF = re.compile(r"(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
@@ -146,15 +146,8 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
-        for key in v.value:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or "allowed here: " + ", ".join(allowed)
-                if " " in key.strip() and v.style == "flow":
-                    hint = "a comma inside `{...}` starts a new key: put text with commas in quotes"
-                self.problem("E020", f"unknown key `{key}` in {what}", self.key_at(v, key), hint)
-        for key in required:
-            if key not in v.value:
-                self.problem("E021", f"{what} needs `{key}`", v)
+        for code, message, at, hint in key_problems(v, what, allowed, required):
+            self.problem(code, message, at, hint)
         return True
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:

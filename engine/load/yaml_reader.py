@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.core.diagnostics import did_you_mean
 from engine.core.textsafe import clean, has_unsafe
 
 
@@ -395,6 +396,30 @@ def _yaml11_int(raw: str) -> int:
         return sign * int(body)
     except ValueError:
         return 0
+
+
+#: An unknown or missing key: code, message, (line, col), hint.
+KeyProblem = tuple[str, str, tuple[int, int], str | None]
+
+
+def key_problems(
+    v: Value, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+) -> list[KeyProblem]:
+    """The unknown and missing keys of the mapping `v`, called `what` in messages.
+
+    Story files and story test files both use it, so a mistyped key reads the same in both.
+    """
+    out: list[KeyProblem] = []
+    for key in v.value:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed) or "allowed here: " + ", ".join(allowed)
+            if " " in key.strip() and v.style == "flow":
+                hint = "a comma inside `{...}` starts a new key: put text with commas in quotes"
+            out.append(("E020", f"unknown key `{key}` in {what}", v.key_pos.get(key, (v.line, v.col)), hint))
+    for key in required:
+        if key not in v.value:
+            out.append(("E021", f"{what} needs `{key}`", (v.line, v.col), None))
+    return out
 
 
 def surprise_message(v: Value, wanted: str) -> tuple[str, str, str]:

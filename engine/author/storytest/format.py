@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from engine.core.diagnostics import Diagnostic, did_you_mean
 from engine.core.model import CONTINUE, Story
-from engine.load.yaml_reader import Value, read
+from engine.load.yaml_reader import Value, key_problems, read
 
 TOP_KEYS = ("paths", "personas")
 PATH_KEYS = ("seed", "choices", "ending", "visits", "avoids", "flags", "stats", "at", "shows", "hides")
@@ -168,13 +168,8 @@ class _Reader:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
-        for key in v.value:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"the keys are {', '.join(allowed)}"
-                self.problem("E020", f"unknown key `{key}` in {what}", self.key_at(v, key), hint)
-        for key in required:
-            if key not in v.value:
-                self.problem("E021", f"{what} needs `{key}`", v)
+        for code, message, (line, col), hint in key_problems(v, what, allowed, required):
+            self.problem(code, message, At(line, col), hint)
         return True
 
     def key_at(self, v: Value, key: str) -> At:
