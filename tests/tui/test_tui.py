@@ -15,7 +15,10 @@ import yaml
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Select, Static
 
+from engine.author.check import load_checked
 from engine.play.rolls import sequential_roll
+from engine.saves.format import parse_career
+from engine.saves.record import resume
 from engine.saves.store import SaveStore
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import OpenSaves
@@ -41,6 +44,9 @@ from tests.support.app import choose_all, drive, notices, play, saved_career
 
 BAD = BAD_STORIES
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
+# To the same ending without a chance on the way, so with any seed (the two jumps above need a
+# seed that lands them both, or the second fall calls setback.ankle).
+DEMO_FOURTH_SURE = ["run_program", "evening_session", "save_legs", "single_salchow", "continue"]
 
 
 # -- the title --------------------------------------------------------------------------------
@@ -68,9 +74,7 @@ def test_a_card_starts_a_career_and_the_title_counts_endings_found(tmp_path: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert play(app).session.story.id == "demo"
-        play(app).session = play(app).session.__class__(play(app).session.story, 5)
-        play(app).recorder.session = play(app).session
-        await choose_all(app, pilot, DEMO_FOURTH)
+        await choose_all(app, pilot, DEMO_FOURTH_SURE)  # no roll: the card's own seed will do
         assert isinstance(app.screen, EndingScreen)
         app.shelf.flush(timeout=10)
         app.screen.action_back()
@@ -154,12 +158,13 @@ def test_the_same_detour_reads_differently_at_practice_and_in_the_competition(tm
 
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         screen = play(app)
-        await choose_all(app, pilot, ["drill_salchow"])  # seed 2: the twelfth landing folds
+        await choose_all(app, pilot, ["drill_salchow"])  # seed 1: 60%, rolled 99: the twelfth landing folds
         prose = str(screen.query_one(Prose).render())
         assert screen.session.state.scene == "setback.ankle"
         assert "In the cold room behind the snack bar" in prose and "Sprained, not broken" in prose
         labels = [str(o.prompt) for o in screen.query_one(ChoiceList)._options]
         assert any("Tape it and skate the rest of the session" in label for label in labels)
+        # seed 1: the double salchow, 46%, rolls 65 and falls
         await choose_all(app, pilot, ["tape_and_skate", "rest", "save_legs", "double_salchow"])
         prose = str(screen.query_one(Prose).render())
         assert screen.session.state.scene == "setback.ankle"  # the same scene, struck again
@@ -168,7 +173,7 @@ def test_the_same_detour_reads_differently_at_practice_and_in_the_competition(tm
         labels = [str(o.prompt) for o in screen.query_one(ChoiceList)._options]
         assert any("Tape it and skate the rest of the program" in label for label in labels)
 
-    drive(steps, tmp_path, start_story="demo", seed=2)
+    drive(steps, tmp_path, start_story="demo", seed=1)
 
 
 def test_u_undoes_as_far_back_as_you_like(tmp_path: Path) -> None:
@@ -344,7 +349,7 @@ def test_a_game_started_straight_into_a_career_builds_its_title_when_first_neede
     # player goes back to it, and is then the same title as ever, with this career's ending found.
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         assert [type(s).__name__ for s in app.screen_stack[1:]] == ["PlayScreen"]
-        await choose_all(app, pilot, DEMO_FOURTH)
+        await choose_all(app, pilot, DEMO_FOURTH_SURE)
         assert isinstance(app.screen, EndingScreen)
         await pilot.press("b")
         await pilot.pause()
@@ -428,7 +433,17 @@ def test_a_career_saved_before_keyed_rolls_goes_on_as_it_was_played(tmp_path: Pa
     drive(steps, tmp_path, stories_dir=tmp_path / "stories")
     again = json.loads((careers / f"{written['id']}.json").read_text(encoding="utf-8"))
     assert again["format"] == 2 and again["rolls"] == "sequential"  # autosaved, its scheme named
-    assert again["steps"][:-1] == written["steps"] and len(again["steps"]) == len(written["steps"]) + 1
+    # The same steps, roll for roll; each digested in today's form of the state (which holds the
+    # detours' `calls`), where the old file digested the form of its time.
+    unhashed = [{k: v for k, v in step.items() if k != "digest"} for step in again["steps"]]
+    assert unhashed[:-1] == [{k: v for k, v in step.items() if k != "digest"} for step in written["steps"]]
+    assert len(again["steps"]) == len(written["steps"]) + 1
+    # and the re-saved career keeps replaying, now with the story's fingerprint, so every step's
+    # digest is checked
+    rules = load_checked(tmp_path / "stories" / "rules", cache=False).story
+    assert rules is not None and again["story"]["fingerprint"] == rules.fingerprint
+    resumed = resume(rules, parse_career(again))
+    assert resumed.complete and resumed.valid_steps == len(again["steps"])
 
 
 def test_s_saves_to_a_named_slot(tmp_path: Path) -> None:
