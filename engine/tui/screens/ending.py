@@ -101,7 +101,14 @@ class EndingScreen(GuardedScreen):
 
     def stats_text(self) -> Text:
         state = self.session.state
-        return Text("\n".join(f"{st.label:<14}{state.stats[st.id]:>4}" for st in self.session.story.stats))
+        lines = []
+        for st in self.session.story.stats:
+            value = state.stats[st.id]
+            line = f"{st.label:<14}{value:>4}"
+            if st.opposite:  # a pair shows both its sides, as the stat panel does
+                line += f"  | {st.opposite_label} {st.mirror(value)}"
+            lines.append(line)
+        return Text("\n".join(lines))
 
     def endings_text(self) -> Text:
         story = self.session.story
