@@ -7,6 +7,7 @@ the words of every fragment an interpolation can choose (`{if x then "..." else 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from engine.author import walk
 from engine.core import expr as ex
@@ -95,3 +96,48 @@ def same_next_scenes(story: Story) -> tuple[int, int]:
     """
     choice_scenes = [s for s in story.scenes.values() if len(s.choices) >= 2]
     return sum(len(_destinations(s)) == 1 for s in choice_scenes), len(choice_scenes)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFigures:
+    """The careers standard's static figures for one story: what `check --stats` prints.
+
+    The figures that need careers played (words in a median career, the share of the text one
+    career shows, ending shares) are `simulate`'s; these need only the story.
+    """
+
+    scenes: int
+    chapters: int
+    endings: int
+    words: int  # every scene text and roll outcome a player can be shown (`shown_text_words`)
+    funnels: int  # choice scenes whose options all lead to one same scene ...
+    choice_scenes: int  # ... of the scenes with two choices or more
+
+    @property
+    def funnel_share(self) -> float:
+        return self.funnels / self.choice_scenes if self.choice_scenes else 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "scenes": self.scenes,
+            "chapters": self.chapters,
+            "endings": self.endings,
+            "words": self.words,
+            "same_next": {
+                "scenes": self.funnels,
+                "choice_scenes": self.choice_scenes,
+                "share": round(self.funnel_share, 4),
+            },
+        }
+
+
+def figures(story: Story) -> StoryFigures:
+    funnels, choice_scenes = same_next_scenes(story)
+    return StoryFigures(
+        len(story.scenes),
+        len(story.chapters),
+        len(story.endings),
+        shown_text_words(story),
+        funnels,
+        choice_scenes,
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from engine.author.check import CheckedStory
+from engine.author.metrics import figures
 from engine.cli.common import load
 from engine.core.diagnostics import PROVEN, Diagnostic, summary
 from engine.load.folder import StoryNotFound, bundled_stories, find_story
@@ -21,10 +22,20 @@ from engine.load.folder import StoryNotFound, bundled_stories, find_story
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.watch:
         return watch(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
-    return check(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
+    return check(
+        args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges, show_stats=args.stats
+    )
 
 
-def check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: bool = False) -> int:
+def check(
+    names: list[str],
+    fmt: str,
+    cache: bool,
+    out: TextIO,
+    *,
+    show_ranges: bool = False,
+    show_stats: bool = False,
+) -> int:
     names = names or bundled_stories()
     if not names:
         out.write("error: no stories to check\n")
@@ -54,6 +65,7 @@ def check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: 
                     "diagnostics": [d.to_json() for d in r.diagnostics],
                 }
                 | (_ranges_json(r) if show_ranges else {})
+                | ({"figures": figures(r.story).to_json() if r.story else None} if show_stats else {})
                 for name, r in reports
             ],
             "errors": errors,
@@ -67,6 +79,9 @@ def check(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: 
         if show_ranges:
             for name, r in reports:
                 out.write(_ranges_text(name, r))
+        if show_stats:
+            for name, r in reports:
+                out.write(_figures_text(name, r))
         scenes = sum(len(r.story.scenes) for _, r in reports if r.story)
         plural = "y" if len(reports) == 1 else "ies"
         out.write(f"checked {len(reports)} stor{plural}, {scenes} scenes: {summary(everything)}\n")
@@ -95,6 +110,19 @@ def _ranges_text(name: str, result: CheckedStory) -> str:
     if result.story is None or result.ranges is None:
         return f"{name}: no stat bounds while the story has errors; fix them first\n"
     return f"{name}: " + as_text(result.story, result.ranges)
+
+
+def _figures_text(name: str, result: CheckedStory) -> str:
+    """The static figures the careers standard sets targets for (docs/authoring.md, `check`)."""
+    if result.story is None:
+        return f"{name}: no figures while the story has errors; fix them first\n"
+    f = figures(result.story)
+    return (
+        f"{name}: {f.scenes} scenes in {f.chapters} chapters, {f.endings} endings,"
+        f" {f.words:,} words a player can be shown\n"
+        f"  choice scenes whose options all lead to the same scene  {f.funnels} of {f.choice_scenes}"
+        f" ({f.funnel_share:.1%})\n"
+    )
 
 
 def _ranges_json(result: CheckedStory) -> dict[str, object]:

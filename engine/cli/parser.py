@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print each stat's proven bounds in each chapter and at each ending",
     )
+    check.add_argument(
+        "--stats",
+        action="store_true",
+        help="also print the careers standard's static figures: words, chapters, endings, funnels",
+    )
 
     graph = sub.add_parser("graph", help="export a story's scene graph for Graphviz or Mermaid")
     graph.add_argument("story", help="a bundled story id (see `stories`) or a story folder")

@@ -275,3 +275,29 @@ def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:
     ]
     code, out = run_cli("check", "dmeo")
     assert code == 2 and out.startswith("error: no story called 'dmeo'")
+
+
+def test_check_stats_gives_the_static_figures_in_text_and_json() -> None:
+    """`check --stats`: the careers standard's figures that need no careers played, the same in
+    text and JSON, and the same funnel figure as `simulate` reports."""
+    from engine.author.metrics import same_next_scenes, shown_text_words
+    from tests.support.stories import story
+
+    demo = story("demo")
+    funnels, choice_scenes = same_next_scenes(demo)
+    code, out = run_cli("check", "demo", "--stats")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        f"demo: {len(demo.scenes)} scenes in {len(demo.chapters)} chapters, {len(demo.endings)} endings,"
+        f" {shown_text_words(demo):,} words a player can be shown"
+    )
+    code, out = run_cli("check", "demo", "--stats", "--format", "json")
+    (entry,) = json.loads(out)["stories"]
+    assert entry["figures"]["same_next"] == {
+        "scenes": funnels,
+        "choice_scenes": choice_scenes,
+        "share": round(funnels / choice_scenes, 4),
+    }
+    assert entry["figures"]["words"] == shown_text_words(demo)
+    code, out = run_cli("check", "demo", "--format", "json")
+    assert "figures" not in json.loads(out)["stories"][0]  # only when asked
