@@ -25,7 +25,6 @@ from engine.core.model import Story
 from engine.core.template import to_plain
 from engine.load.folder import STORIES_DIR
 from tests.support import CAREERS as PLAYTHROUGHS
-from tests.support.awaiting import without_awaited
 from tests.support.playtest import survey
 from tests.support.stories import story as story_of
 
@@ -52,7 +51,7 @@ def data_of(career: str) -> dict:
 @careers
 def test_check_reports_no_errors_and_no_warnings(career: str) -> None:
     result = load_checked(career, cache=False)
-    assert [d.format() for d in without_awaited(result.diagnostics)] == []
+    assert [d.format() for d in result.diagnostics] == []
 
 
 @careers
@@ -164,12 +163,14 @@ def _literals(scene) -> str:  # type: ignore[no-untyped-def]
 
 
 class _AnyState:
-    """A state for rendering text to search it: stats at their start, flags false."""
+    """A state for rendering text to search it: stats at their start, flags false, outside any
+    detour (a detour's text for each caller is searched through its literals)."""
 
     def __init__(self, story: Story):
         self.stats = {s.id: s.start for s in story.stats}
         self.flags = {f.id: False for f in story.flags}
         self.visits: dict[str, int] = {}
+        self.stack: list[tuple[str, str | None, int]] = []
         self.turn = 0
 
 

@@ -27,7 +27,6 @@ from engine.play.rng import SplitMix64
 from engine.play.session import Session
 from engine.play.state import GameState
 from tests.support import DATA
-from tests.support.awaiting import without_awaited
 from tests.support.cli import run_cli
 
 RULES = DATA / "stories" / "rules"
@@ -610,4 +609,4 @@ def test_check_ranges_on_a_story_with_errors_says_why_there_are_none() -> None:
 
 def test_the_bundled_stories_have_no_range_warnings() -> None:
     for name in ("demo", "magdalena", "halima", "bozena"):
-        assert without_awaited(load_checked(name, ranges=True).diagnostics) == [], name
+        assert load_checked(name, ranges=True).diagnostics == [], name
