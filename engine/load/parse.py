@@ -46,14 +46,20 @@ from engine.load.ir import (
 )
 from engine.load.yaml_reader import Source, Value, key_problems, read, surprise_message
 
-NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-REF = re.compile(r"(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
-STORY_ID = re.compile(r"[a-z][a-z0-9_-]*\Z")
-CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+NAME = re.compile(r"\A[a-z][a-z0-9_]*\Z")
+REF = re.compile(r"\A(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
+STORY_ID = re.compile(r"\A[a-z][a-z0-9_-]*\Z")
+CHOICE_ID = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")
 # Names a stat or flag cannot take: effect keys, the expression language's words and functions,
 # and the names that read the detour play is in (so that no stat can shadow `caller_phase`).
 RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS, *ex.DETOUR_NAMES})
-_EFFECT = re.compile(r"\s*(=|%\+|%-|\+|-)\s*(.*?)\s*\Z", re.S)
+# The sign of an effect; the amount is the rest, stripped. (`\s*(sign)\s*(.*?)\s*\Z` did the
+# same in one pattern, but its lazy `.*?` retried the trailing `\s*` at every character: a
+# 20,000-character value took 1.5 s.)
+_EFFECT_SIGN = re.compile(r"\A\s*+(=|%\+|%-|\+|-)")
+_NAME_UNSAFE = re.compile(r"[^a-z0-9_]+")
+_REF_UNSAFE = re.compile(r"[^a-z0-9_.]+")
+_WORD = re.compile(r"[a-z0-9]+")
 
 MANIFEST_KEYS = (
     "id",
@@ -114,8 +120,7 @@ def content_hash(data: bytes) -> str:
 def slug(text: str) -> str:
     """A choice id derived from its text: stable while the text stays, whatever moves around it."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    folded = re.sub(r"\{[^}]*\}", " ", folded).replace("'", "")
-    words = re.findall(r"[a-z0-9]+", folded)
+    words = _WORD.findall(_without_braces(folded).replace("'", ""))
     out = "-".join(words[:6])[:48].strip("-")
     if not out:  # text with no Latin letters or digits
         out = "c-" + hashlib.sha256(text.encode()).hexdigest()[:8]
@@ -313,15 +318,18 @@ class FileParser:
                     "E030", f'effect on `{stat}` must be a number or text like "+5"', v, _EFFECT_HINT
                 )
             return None
-        m = _EFFECT.match(v.value)
-        if m is None or not m.group(2):
+        m = _EFFECT_SIGN.match(v.value)
+        rest = v.value[m.end() :] if m is not None else ""
+        body = rest.strip()
+        if m is None or not body:
             self.problem(
                 "E030", f'effect on `{stat}` is "{v.value}", which is not an effect', v, _EFFECT_HINT
             )
             return None
-        sign, body = m.group(1), m.group(2)
+        sign = m.group(1)
         op = {"=": "set", "+": "add", "-": "add", "%+": "fair", "%-": "fair"}[sign]
-        amount = self.expression_at(body, v, m.start(2), f"effect on `{stat}`")
+        start = m.end() + len(rest) - len(rest.lstrip())
+        amount = self.expression_at(body, v, start, f"effect on `{stat}`")
         if amount is None:
             return None
         source, line, col, tree = amount
@@ -846,12 +854,24 @@ def _name_trouble(name: str) -> str:
     return "is reserved"
 
 
+def _without_braces(text: str) -> str:
+    """`text` with each `{...}` replaced by a space, as `re.sub(r"\\{[^}]*\\}", " ", text)` did,
+    but in one pass: that pattern rescanned the rest of the text from every `{` without a `}`."""
+    out: list[str] = []
+    i = 0
+    while (start := text.find("{", i)) != -1 and (end := text.find("}", start)) != -1:
+        out += (text[i:start], " ")
+        i = end + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
 def _name_hint(raw: str, pattern: re.Pattern[str]) -> str:
     if raw in RESERVED and pattern.match(raw):
         return f"choose another name, for example `my_{raw}`"
-    suggestion = re.sub(r"[^a-z0-9_]+", "_", raw.strip().lower()).strip("_")
+    suggestion = _NAME_UNSAFE.sub("_", raw.strip().lower()).strip("_")
     if pattern is REF:
-        suggestion = re.sub(r"[^a-z0-9_.]+", "_", raw.strip().lower()).strip("_")
+        suggestion = _REF_UNSAFE.sub("_", raw.strip().lower()).strip("_")
     if suggestion and suggestion[0].isdigit():
         suggestion = "s_" + suggestion
     rule = "lower-case letters, digits and `_`, starting with a letter"

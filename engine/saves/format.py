@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.core import limits
 from engine.core.errors import PointeEdgeError
 from engine.core.textsafe import clean_line
 from engine.play.rolls import SEQUENTIAL, RollScheme, scheme_of
@@ -28,10 +29,10 @@ from engine.play.state import GameState, StateError
 
 SAVE_FORMAT = 2
 KIND = "pointe-edge-career"
-MAX_FILE_BYTES = 20_000_000
-MAX_STEPS = 100_000
-ID = re.compile(r"[0-9a-f]{16}\Z")  # a career id: the only names the store ever makes paths of
-_NAME = re.compile(r"[A-Za-z0-9_.-]{1,200}\Z")  # story, scene and choice ids as the engine writes them
+MAX_FILE_BYTES = limits.SAVE_FILE_BYTES
+MAX_STEPS = limits.SAVE_STEPS
+ID = re.compile(r"\A[0-9a-f]{16}\Z")  # a career id: the only names the store ever makes paths of
+_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,200}\Z")  # story, scene and choice ids as the engine writes them
 
 
 class SaveError(PointeEdgeError):
@@ -251,6 +252,15 @@ def _parse_step(s: Any) -> StepRecord:
     _need(_int_map(s["stats"]), "a step's stats")
     _need(isinstance(s["digest"], str) and len(s["digest"]) <= 64, "a step's digest")
     return StepRecord(s["scene"], s["choice"], roll, dict(s["stats"]), s["digest"])
+
+
+def json_trouble(err: Exception) -> str:
+    """Why `json.loads` refused a save, in a player's words. Python reads no integer of more than
+    4,300 digits (a plain ValueError, unlike a syntax error), and the one place such a number
+    comes from is a crafted or damaged file."""
+    if isinstance(err, ValueError) and not isinstance(err, (json.JSONDecodeError, UnicodeDecodeError)):
+        return "it holds a number too long to read"
+    return "it is not valid JSON"
 
 
 def _int_map(value: Any) -> bool:
