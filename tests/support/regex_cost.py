@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from re import _constants as C
+from re import _parser as P
 from typing import Any
-
-from re import _constants as C  # noqa: N812
-from re import _parser as P  # noqa: N812
 
 Cont = Callable[[int], bool]
 
@@ -88,7 +87,7 @@ class _Counter:
         if k == len(items):
             return cont(i)
         op, av = items[k]
-        nxt: Cont = lambda j: self.seq(items, k + 1, j, cont)  # noqa: E731
+        nxt: Cont = lambda j: self.seq(items, k + 1, j, cont)
         if op in (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN):
             return self._one(items[k], i) and nxt(i + 1)
         if op is C.AT:
@@ -153,7 +152,7 @@ class _Counter:
             return count >= low and cont(j)
 
         def more(j: int, count: int) -> bool:
-            again: Cont = lambda e: e != j and more(e, count + 1)  # noqa: E731
+            again: Cont = lambda e: e != j and more(e, count + 1)
             if op is C.MAX_REPEAT:
                 if count < high and self.seq(body, 0, j, again):
                     return True
@@ -205,7 +204,12 @@ def token_cost(pattern: re.Pattern[str], text: str) -> int:
         pos = 0
         while pos < counter.n:
             ends: list[int] = []
-            if not counter.seq(tree, 0, pos, lambda j: ends.append(j) or True) or ends[0] == pos:
+
+            def take(j: int, ends: list[int] = ends) -> bool:
+                ends.append(j)
+                return True
+
+            if not counter.seq(tree, 0, pos, take) or ends[0] == pos:
                 break
             pos = ends[0]
     finally:
