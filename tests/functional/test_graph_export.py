@@ -396,6 +396,8 @@ def test_graphviz_renders_the_demo_and_shows_labels_exactly() -> None:
 # -- the command ---------------------------------------------------------------------------------
 
 
+
+
 def test_graph_prints_dot_by_default_and_mermaid_on_request() -> None:
     code, out = run_cli("graph", "demo")
     assert code == 0 and out.startswith('digraph "demo" {\n') and out.endswith("}\n")

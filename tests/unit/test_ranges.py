@@ -554,6 +554,8 @@ def test_the_ranges_run_for_check_and_not_for_play() -> None:
 # -- the command line ----------------------------------------------------------------------------
 
 
+
+
 def test_check_ranges_prints_bounds_for_each_chapter_and_ending() -> None:
     code, out = run_cli("check", "demo", "--ranges")
     assert code == 0
