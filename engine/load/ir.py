@@ -11,6 +11,7 @@ Keys marked `NotRequired` are left out when they hold their default, which keeps
 Expressions are in the wire form of `engine.core.expr.to_data`.
 """
 
+
 from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
