@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from engine.core import expr as ex
+from engine.core import limits
 from engine.core import template as tpl
 from engine.core.diagnostics import did_you_mean
 from engine.core.model import PHASES, TONES
@@ -195,9 +196,31 @@ class FileParser:
         self.problem("E022", f"{what} must be true or false, not {_kind(v)}", v)
         return False
 
+    def title(self, v: Value | None, what: str) -> str | None:
+        """A text that a save keeps (a title, the version), so no longer than a save holds."""
+        value = self.text(v, what)
+        if value is not None and v is not None and len(value) > limits.TITLE_CHARS:
+            self.problem(
+                "E009",
+                f"{what} is {len(value):,} characters long; the limit is {limits.TITLE_CHARS}",
+                v,
+                "shorten it; the text of a scene is the place for more",
+            )
+            return value[: limits.TITLE_CHARS]
+        return value
+
     def name(self, v: Value | None, what: str, pattern: re.Pattern[str] = NAME) -> str | None:
         raw = self.text(v, what)
         if raw is None or v is None:
+            return None
+        most = limits.SCENE_REF_CHARS if pattern is REF else limits.NAME_CHARS
+        if len(raw) > most:  # a save must be able to hold it (engine/core/limits.py)
+            self.problem(
+                "E009",
+                f"{what} is {len(raw):,} characters long; the limit is {most}",
+                v,
+                "choose a shorter name",
+            )
             return None
         if not pattern.match(raw):
             self.problem("E024", f"{what} `{raw}` is not a valid name", v, _name_hint(raw, pattern))
@@ -377,8 +400,13 @@ class FileParser:
             return self.text(m.get(key), f"`{key}`") or ""
 
         story_id = self.name(m.get("id"), "story id", STORY_ID)
-        title, protagonist, discipline = text("title"), text("protagonist"), text("discipline")
-        blurb, version, author = text("blurb"), text("version"), text("author")
+        title = self.title(m.get("title"), "`title`") or ""
+        protagonist, discipline = text("protagonist"), text("discipline")
+        blurb, version, author = (
+            text("blurb"),
+            self.title(m.get("version"), "`version`") or "",
+            text("author"),
+        )
         manifest: ManifestIR = {
             "id": story_id,
             "title": title,
@@ -559,7 +587,7 @@ class FileParser:
                     phase_v,
                     did_you_mean(phase, PHASES),
                 )
-            title = self.text(m.get("title"), "chapter `title`") or (cid or "").replace("_", " ").title()
+            title = self.title(m.get("title"), "chapter `title`") or (cid or "").replace("_", " ").title()
             at = self.key_at(root, "chapter")
             chapter: ChapterIR = {"id": cid, "phase": phase, "title": title, "line": at[0], "col": at[1]}
             out["chapter"] = chapter
@@ -595,7 +623,7 @@ class FileParser:
         if not self.mapping(v, f"scene `{name}`", SCENE_KEYS):
             return scene
         m = v.value
-        title = self.text(m.get("title"), "scene `title`")
+        title = self.title(m.get("title"), "scene `title`")
         text = self.template(m.get("text"), "text")
         revisit = self.template(m.get("revisit"), "revisit")
         milestone = self.template(m.get("milestone"), "milestone")
@@ -659,7 +687,7 @@ class FileParser:
     def ending(self, v: Value) -> EndingIR | None:
         if not self.mapping(v, "`ending`", ENDING_KEYS, ("title", "tone")):
             return None
-        title = self.text(v.value.get("title"), "ending `title`")
+        title = self.title(v.value.get("title"), "ending `title`")
         tone_v = v.value.get("tone")
         tone = self.text(tone_v, "ending `tone`")
         if tone_v is not None and tone is not None and tone not in TONES:

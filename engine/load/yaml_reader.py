@@ -311,6 +311,14 @@ class _Converter:
             return None
         self.seen.add(id(node))
         raw: str = node.value
+        if len(raw) > limits.NAME_CHARS:  # every key is a word of the format or a name
+            self.problem(
+                "E009",
+                f"this key is {len(raw):,} characters long; a name may be at most {limits.NAME_CHARS}",
+                node,
+                "choose a shorter name",
+            )
+            return None
         if not node.style and node.tag == _T + "bool" and raw.lower() not in _BOOL_WORDS:
             self.problem("E007", f"key `{raw}` is read by YAML as true/false", node, f'quote it: "{raw}":')
             return raw

@@ -32,7 +32,10 @@ KIND = "pointe-edge-career"
 MAX_FILE_BYTES = limits.SAVE_FILE_BYTES
 MAX_STEPS = limits.SAVE_STEPS
 ID = re.compile(r"\A[0-9a-f]{16}\Z")  # a career id: the only names the store ever makes paths of
-_NAME = re.compile(r"\A[A-Za-z0-9_.-]{1,200}\Z")  # story, scene and choice ids as the engine writes them
+# What a save may hold is what a story may declare (engine/core/limits.py): a story that `check`
+# accepts must never have a save that is thrown away as malformed on its first load.
+_NAME = re.compile(rf"\A[A-Za-z0-9_.-]{{1,{limits.NAME_CHARS}}}\Z")  # a story id as the engine writes it
+_SCENE = re.compile(rf"\A[A-Za-z0-9_.-]{{1,{limits.SCENE_REF_CHARS}}}\Z")  # `chapter.scene`
 
 
 class SaveError(PointeEdgeError):
@@ -180,7 +183,7 @@ def parse_career(data: Any) -> Career:
         cid = data["id"]
         _need(isinstance(cid, str) and ID.match(cid) is not None, "id")
         for key in ("id", "title", "version", "fingerprint"):
-            _need(isinstance(story[key], str) and len(story[key]) <= 500, f"story {key}")
+            _need(isinstance(story[key], str) and len(story[key]) <= limits.TITLE_CHARS, f"story {key}")
         _need(_NAME.match(story["id"]) is not None, "story id")
         seed = data["seed"]
         _need(type(seed) is int and -(2**63) <= seed < 2**64, "seed")
@@ -200,14 +203,14 @@ def parse_career(data: Any) -> Career:
         state = GameState.from_dict(data["state"])
         _need(state.turn == len(steps), "state turn")
         scene_title = data.get("scene_title", "")
-        _need(isinstance(scene_title, str) and len(scene_title) <= 500, "scene_title")
+        _need(isinstance(scene_title, str) and len(scene_title) <= limits.TITLE_CHARS, "scene_title")
         ending = data.get("ending")
         _need(
             ending is None
             or (
                 isinstance(ending, dict)
                 and all(
-                    isinstance(ending.get(k), str) and len(ending[k]) <= 500
+                    isinstance(ending.get(k), str) and len(ending[k]) <= limits.TITLE_CHARS
                     for k in ("scene", "title", "tone")
                 )
             ),
@@ -239,8 +242,8 @@ def parse_career(data: Any) -> Career:
 
 def _parse_step(s: Any) -> StepRecord:
     _need(isinstance(s, dict), "a step")
-    _need(isinstance(s["scene"], str) and _NAME.match(s["scene"]) is not None, "a step's scene")
-    _need(isinstance(s["choice"], str) and len(s["choice"]) <= 200, "a step's choice")
+    _need(isinstance(s["scene"], str) and _SCENE.match(s["scene"]) is not None, "a step's scene")
+    _need(isinstance(s["choice"], str) and len(s["choice"]) <= limits.NAME_CHARS, "a step's choice")
     roll = s["roll"]
     if roll is not None:
         _need(isinstance(roll, dict), "a step's roll")
@@ -266,8 +269,8 @@ def json_trouble(err: Exception) -> str:
 def _int_map(value: Any) -> bool:
     return (
         isinstance(value, dict)
-        and len(value) <= 1000
-        and all(isinstance(k, str) and len(k) <= 200 and type(v) is int for k, v in value.items())
+        and len(value) <= limits.STATS
+        and all(type(v) is int and isinstance(k, str) and len(k) <= limits.NAME_CHARS for k, v in value.items())
     )
 
 
