@@ -266,11 +266,14 @@ def json_trouble(err: Exception) -> str:
     return "it is not valid JSON"
 
 
+_NAME_CHARS = limits.NAME_CHARS
+
+
 def _int_map(value: Any) -> bool:
     return (
         isinstance(value, dict)
         and len(value) <= limits.STATS
-        and all(type(v) is int and isinstance(k, str) and len(k) <= limits.NAME_CHARS for k, v in value.items())
+        and all(type(v) is int and isinstance(k, str) and len(k) <= _NAME_CHARS for k, v in value.items())
     )
 
 
