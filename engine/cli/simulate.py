@@ -27,7 +27,9 @@ from engine.author.storytest.format import parse_tests
 from engine.author.storytest.run import play_persona
 from engine.cli.common import cannot, load
 from engine.cli.simulate_text import as_text
+from engine.core.limits import STORY_FILE_BYTES
 from engine.core.model import Story
+from engine.core.safe_read import FileRefused, read_regular
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -82,7 +84,10 @@ def _personas(story: Story, args: argparse.Namespace, out: TextIO) -> list[Perso
     file's own `careers` and `seed` are for `main.py test`). None after saying what is wrong."""
     path = Path(args.persona)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, max_bytes=STORY_FILE_BYTES)
+    except FileRefused as err:
+        out.write(f"error: cannot read {args.persona}: {err.reason}\n")
+        return None
     except OSError as err:
         out.write(f"error: cannot read {args.persona}: {err.strerror or err}\n")
         return None

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.errors import PointeEdgeError
+from engine.core.limits import STORY_FILE_BYTES
 from engine.core.model import Story
+from engine.core.safe_read import FileRefused, read_regular
 from engine.load.cache import ParseCache, default_dir
 from engine.load.ir import FileIR
 from engine.load.link import Linker, SourceFile
@@ -101,14 +103,32 @@ def display_path(path: Path) -> str:
         return path.resolve().as_posix()
 
 
+_REFUSED_HINT = "a story is made of plain files inside its folder: copy the file in, or remove it"
+
+
+def read_story_file(path: Path, folder: Path) -> bytes:
+    """The bytes of one file of a story: a regular file inside the story folder, at most
+    `STORY_FILE_BYTES` (engine/core/safe_read.py says why). Raises `FileRefused` or `OSError`."""
+    return read_regular(path, max_bytes=STORY_FILE_BYTES, inside=folder)
+
+
 def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
     sources: list[SourceFile] = []
     for path in story_files(folder):
         rel = path.relative_to(folder).as_posix()
         manifest = rel == MANIFEST
-        shown = display_path(path)
+        shown = f"{display_path(path.parent)}/{path.name}"  # a link's own name, not its target's
         try:
-            data = path.read_bytes()
+            data = read_story_file(path, folder)
+        except FileRefused as err:
+            if err.size is not None:
+                most = STORY_FILE_BYTES / 1e6
+                problem = f"file is {err.size / 1e6:.1f} MB; story files may be at most {most:.0f} MB"
+                sources.append(SourceFile(shown, rel, "", _one_problem("E009", problem, "split it")))
+            else:
+                problem = f"cannot read the file: {err.reason}"
+                sources.append(SourceFile(shown, rel, "", _one_problem("E002", problem, _REFUSED_HINT)))
+            continue
         except OSError as err:
             problem = f"cannot read the file: {err.strerror or err}"
             sources.append(SourceFile(shown, rel, "", _one_problem("E002", problem, None)))

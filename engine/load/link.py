@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from engine.core import expr as ex
+from engine.core import limits
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, did_you_mean
 from engine.core.model import (
@@ -226,6 +227,17 @@ class Linker:
         for sid, label, start, low, high, help_, line, col, group, opp, opp_label in stats:
             pos = Pos(path, line, col)
             if not self.claim(sid, "a stat", f, pos):
+                continue
+            if len(self.stats) >= limits.STATS:  # a save holds this many (engine/core/limits.py)
+                self.report(
+                    "E009",
+                    f"stat `{sid}` is one too many: a story may declare at most {limits.STATS:,} stats",
+                    path,
+                    line,
+                    col,
+                    None,
+                    "merge some stats, or use flags for what is only true or false",
+                )
                 continue
             if opp and not self.claim(opp, f"the other side of `{sid}`", f, pos):
                 opp = opp_label = ""

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from engine.core import expr as ex
+from engine.core import limits
 from engine.core import template as tpl
 from engine.core.diagnostics import did_you_mean
 from engine.core.model import PHASES, TONES
@@ -46,14 +47,20 @@ from engine.load.ir import (
 )
 from engine.load.yaml_reader import Source, Value, key_problems, read, surprise_message
 
-NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-REF = re.compile(r"(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
-STORY_ID = re.compile(r"[a-z][a-z0-9_-]*\Z")
-CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+NAME = re.compile(r"\A[a-z][a-z0-9_]*\Z")
+REF = re.compile(r"\A(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
+STORY_ID = re.compile(r"\A[a-z][a-z0-9_-]*\Z")
+CHOICE_ID = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")
 # Names a stat or flag cannot take: effect keys, the expression language's words and functions,
 # and the names that read the detour play is in (so that no stat can shadow `caller_phase`).
 RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS, *ex.DETOUR_NAMES})
-_EFFECT = re.compile(r"\s*(=|%\+|%-|\+|-)\s*(.*?)\s*\Z", re.S)
+# The sign of an effect; the amount is the rest, stripped. (`\s*(sign)\s*(.*?)\s*\Z` did the
+# same in one pattern, but its lazy `.*?` retried the trailing `\s*` at every character: a
+# 20,000-character value took 1.5 s.)
+_EFFECT_SIGN = re.compile(r"\A\s*+(=|%\+|%-|\+|-)")
+_NAME_UNSAFE = re.compile(r"[^a-z0-9_]+")
+_REF_UNSAFE = re.compile(r"[^a-z0-9_.]+")
+_WORD = re.compile(r"[a-z0-9]+")
 
 MANIFEST_KEYS = (
     "id",
@@ -114,8 +121,7 @@ def content_hash(data: bytes) -> str:
 def slug(text: str) -> str:
     """A choice id derived from its text: stable while the text stays, whatever moves around it."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    folded = re.sub(r"\{[^}]*\}", " ", folded).replace("'", "")
-    words = re.findall(r"[a-z0-9]+", folded)
+    words = _WORD.findall(_without_braces(folded).replace("'", ""))
     out = "-".join(words[:6])[:48].strip("-")
     if not out:  # text with no Latin letters or digits
         out = "c-" + hashlib.sha256(text.encode()).hexdigest()[:8]
@@ -190,9 +196,31 @@ class FileParser:
         self.problem("E022", f"{what} must be true or false, not {_kind(v)}", v)
         return False
 
+    def title(self, v: Value | None, what: str) -> str | None:
+        """A text that a save keeps (a title, the version), so no longer than a save holds."""
+        value = self.text(v, what)
+        if value is not None and v is not None and len(value) > limits.TITLE_CHARS:
+            self.problem(
+                "E009",
+                f"{what} is {len(value):,} characters long; the limit is {limits.TITLE_CHARS}",
+                v,
+                "shorten it; the text of a scene is the place for more",
+            )
+            return value[: limits.TITLE_CHARS]
+        return value
+
     def name(self, v: Value | None, what: str, pattern: re.Pattern[str] = NAME) -> str | None:
         raw = self.text(v, what)
         if raw is None or v is None:
+            return None
+        most = limits.SCENE_REF_CHARS if pattern is REF else limits.NAME_CHARS
+        if len(raw) > most:  # a save must be able to hold it (engine/core/limits.py)
+            self.problem(
+                "E009",
+                f"{what} is {len(raw):,} characters long; the limit is {most}",
+                v,
+                "choose a shorter name",
+            )
             return None
         if not pattern.match(raw):
             self.problem("E024", f"{what} `{raw}` is not a valid name", v, _name_hint(raw, pattern))
@@ -313,15 +341,18 @@ class FileParser:
                     "E030", f'effect on `{stat}` must be a number or text like "+5"', v, _EFFECT_HINT
                 )
             return None
-        m = _EFFECT.match(v.value)
-        if m is None or not m.group(2):
+        m = _EFFECT_SIGN.match(v.value)
+        rest = v.value[m.end() :] if m is not None else ""
+        body = rest.strip()
+        if m is None or not body:
             self.problem(
                 "E030", f'effect on `{stat}` is "{v.value}", which is not an effect', v, _EFFECT_HINT
             )
             return None
-        sign, body = m.group(1), m.group(2)
+        sign = m.group(1)
         op = {"=": "set", "+": "add", "-": "add", "%+": "fair", "%-": "fair"}[sign]
-        amount = self.expression_at(body, v, m.start(2), f"effect on `{stat}`")
+        start = m.end() + len(rest) - len(rest.lstrip())
+        amount = self.expression_at(body, v, start, f"effect on `{stat}`")
         if amount is None:
             return None
         source, line, col, tree = amount
@@ -369,8 +400,13 @@ class FileParser:
             return self.text(m.get(key), f"`{key}`") or ""
 
         story_id = self.name(m.get("id"), "story id", STORY_ID)
-        title, protagonist, discipline = text("title"), text("protagonist"), text("discipline")
-        blurb, version, author = text("blurb"), text("version"), text("author")
+        title = self.title(m.get("title"), "`title`") or ""
+        protagonist, discipline = text("protagonist"), text("discipline")
+        blurb, version, author = (
+            text("blurb"),
+            self.title(m.get("version"), "`version`") or "",
+            text("author"),
+        )
         manifest: ManifestIR = {
             "id": story_id,
             "title": title,
@@ -551,7 +587,7 @@ class FileParser:
                     phase_v,
                     did_you_mean(phase, PHASES),
                 )
-            title = self.text(m.get("title"), "chapter `title`") or (cid or "").replace("_", " ").title()
+            title = self.title(m.get("title"), "chapter `title`") or (cid or "").replace("_", " ").title()
             at = self.key_at(root, "chapter")
             chapter: ChapterIR = {"id": cid, "phase": phase, "title": title, "line": at[0], "col": at[1]}
             out["chapter"] = chapter
@@ -587,7 +623,7 @@ class FileParser:
         if not self.mapping(v, f"scene `{name}`", SCENE_KEYS):
             return scene
         m = v.value
-        title = self.text(m.get("title"), "scene `title`")
+        title = self.title(m.get("title"), "scene `title`")
         text = self.template(m.get("text"), "text")
         revisit = self.template(m.get("revisit"), "revisit")
         milestone = self.template(m.get("milestone"), "milestone")
@@ -651,7 +687,7 @@ class FileParser:
     def ending(self, v: Value) -> EndingIR | None:
         if not self.mapping(v, "`ending`", ENDING_KEYS, ("title", "tone")):
             return None
-        title = self.text(v.value.get("title"), "ending `title`")
+        title = self.title(v.value.get("title"), "ending `title`")
         tone_v = v.value.get("tone")
         tone = self.text(tone_v, "ending `tone`")
         if tone_v is not None and tone is not None and tone not in TONES:
@@ -846,12 +882,24 @@ def _name_trouble(name: str) -> str:
     return "is reserved"
 
 
+def _without_braces(text: str) -> str:
+    """`text` with each `{...}` replaced by a space, as `re.sub(r"\\{[^}]*\\}", " ", text)` did,
+    but in one pass: that pattern rescanned the rest of the text from every `{` without a `}`."""
+    out: list[str] = []
+    i = 0
+    while (start := text.find("{", i)) != -1 and (end := text.find("}", start)) != -1:
+        out += (text[i:start], " ")
+        i = end + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
 def _name_hint(raw: str, pattern: re.Pattern[str]) -> str:
     if raw in RESERVED and pattern.match(raw):
         return f"choose another name, for example `my_{raw}`"
-    suggestion = re.sub(r"[^a-z0-9_]+", "_", raw.strip().lower()).strip("_")
+    suggestion = _NAME_UNSAFE.sub("_", raw.strip().lower()).strip("_")
     if pattern is REF:
-        suggestion = re.sub(r"[^a-z0-9_.]+", "_", raw.strip().lower()).strip("_")
+        suggestion = _REF_UNSAFE.sub("_", raw.strip().lower()).strip("_")
     if suggestion and suggestion[0].isdigit():
         suggestion = "s_" + suggestion
     rule = "lower-case letters, digits and `_`, starting with a letter"

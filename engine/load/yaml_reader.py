@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.core import limits
 from engine.core.diagnostics import did_you_mean
 from engine.core.textsafe import clean, has_unsafe
 
@@ -30,15 +31,15 @@ def _yaml() -> tuple[Any, Any]:
         return yaml, yaml.SafeLoader
 
 
-MAX_FILE_BYTES = 2_000_000
-MAX_SCALAR_CHARS = 20_000
-MAX_NESTING = 40
+MAX_FILE_BYTES = limits.STORY_FILE_BYTES
+MAX_SCALAR_CHARS = limits.TEXT_CHARS
+MAX_NESTING = limits.NESTING
 _SAFE_COMPOSE_DEPTH = 1_000  # far below the depth where libyaml's composer overflows the stack
 
 _T = "tag:yaml.org,2002:"
 _BOOL_WORDS = {"true", "false"}
-_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)\Z")
+_PLAIN_INT = re.compile(r"\A[-+]?(?:0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"\A[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)\Z")
 
 
 @dataclass(slots=True)
@@ -310,6 +311,14 @@ class _Converter:
             return None
         self.seen.add(id(node))
         raw: str = node.value
+        if len(raw) > limits.NAME_CHARS:  # every key is a word of the format or a name
+            self.problem(
+                "E009",
+                f"this key is {len(raw):,} characters long; a name may be at most {limits.NAME_CHARS}",
+                node,
+                "choose a shorter name",
+            )
+            return None
         if not node.style and node.tag == _T + "bool" and raw.lower() not in _BOOL_WORDS:
             self.problem("E007", f"key `{raw}` is read by YAML as true/false", node, f'quote it: "{raw}":')
             return raw
@@ -354,6 +363,14 @@ class _Converter:
             surprise = None if raw.lower() in _BOOL_WORDS else "bool"
             return Value(value, line, col, "bool", surprise=surprise, **common)
         if tag == _T + "int":
+            if len(raw) > limits.NUMBER_CHARS:  # int() refuses past 4,300 digits: never get there
+                self.problem(
+                    "E009",
+                    f"this number is {len(raw):,} characters long; the limit is {limits.NUMBER_CHARS}",
+                    node,
+                    "write a smaller number, or put it in quotes if it is text",
+                )
+                return Value(None, line, col, "bad")
             if _PLAIN_INT.match(raw):
                 return Value(int(raw), line, col, "int", **common)
             return Value(_yaml11_int(raw), line, col, "int", surprise=_int_surprise(raw), **common)

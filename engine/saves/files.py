@@ -17,7 +17,9 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from engine.core import limits
 from engine.core.errors import PointeEdgeError
+from engine.core.safe_read import FileRefused, read_regular
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -53,9 +55,11 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, max_bytes=limits.SAVE_FILE_BYTES, inside=self.path.parent)
         except FileNotFoundError:
             return None
+        except FileRefused as err:
+            raise UnreadableFile(f"{self.path.name}: {err.reason}") from None
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError) as err:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.core import limits
 from engine.core.errors import PointeEdgeError
 from engine.core.textsafe import clean_line
 from engine.play.rolls import SEQUENTIAL, RollScheme, scheme_of
@@ -28,10 +29,13 @@ from engine.play.state import GameState, StateError
 
 SAVE_FORMAT = 2
 KIND = "pointe-edge-career"
-MAX_FILE_BYTES = 20_000_000
-MAX_STEPS = 100_000
-ID = re.compile(r"[0-9a-f]{16}\Z")  # a career id: the only names the store ever makes paths of
-_NAME = re.compile(r"[A-Za-z0-9_.-]{1,200}\Z")  # story, scene and choice ids as the engine writes them
+MAX_FILE_BYTES = limits.SAVE_FILE_BYTES
+MAX_STEPS = limits.SAVE_STEPS
+ID = re.compile(r"\A[0-9a-f]{16}\Z")  # a career id: the only names the store ever makes paths of
+# What a save may hold is what a story may declare (engine/core/limits.py): a story that `check`
+# accepts must never have a save that is thrown away as malformed on its first load.
+_NAME = re.compile(rf"\A[A-Za-z0-9_.-]{{1,{limits.NAME_CHARS}}}\Z")  # a story id as the engine writes it
+_SCENE = re.compile(rf"\A[A-Za-z0-9_.-]{{1,{limits.SCENE_REF_CHARS}}}\Z")  # `chapter.scene`
 
 
 class SaveError(PointeEdgeError):
@@ -179,7 +183,7 @@ def parse_career(data: Any) -> Career:
         cid = data["id"]
         _need(isinstance(cid, str) and ID.match(cid) is not None, "id")
         for key in ("id", "title", "version", "fingerprint"):
-            _need(isinstance(story[key], str) and len(story[key]) <= 500, f"story {key}")
+            _need(isinstance(story[key], str) and len(story[key]) <= limits.TITLE_CHARS, f"story {key}")
         _need(_NAME.match(story["id"]) is not None, "story id")
         seed = data["seed"]
         _need(type(seed) is int and -(2**63) <= seed < 2**64, "seed")
@@ -199,14 +203,14 @@ def parse_career(data: Any) -> Career:
         state = GameState.from_dict(data["state"])
         _need(state.turn == len(steps), "state turn")
         scene_title = data.get("scene_title", "")
-        _need(isinstance(scene_title, str) and len(scene_title) <= 500, "scene_title")
+        _need(isinstance(scene_title, str) and len(scene_title) <= limits.TITLE_CHARS, "scene_title")
         ending = data.get("ending")
         _need(
             ending is None
             or (
                 isinstance(ending, dict)
                 and all(
-                    isinstance(ending.get(k), str) and len(ending[k]) <= 500
+                    isinstance(ending.get(k), str) and len(ending[k]) <= limits.TITLE_CHARS
                     for k in ("scene", "title", "tone")
                 )
             ),
@@ -238,8 +242,8 @@ def parse_career(data: Any) -> Career:
 
 def _parse_step(s: Any) -> StepRecord:
     _need(isinstance(s, dict), "a step")
-    _need(isinstance(s["scene"], str) and _NAME.match(s["scene"]) is not None, "a step's scene")
-    _need(isinstance(s["choice"], str) and len(s["choice"]) <= 200, "a step's choice")
+    _need(isinstance(s["scene"], str) and _SCENE.match(s["scene"]) is not None, "a step's scene")
+    _need(isinstance(s["choice"], str) and len(s["choice"]) <= limits.NAME_CHARS, "a step's choice")
     roll = s["roll"]
     if roll is not None:
         _need(isinstance(roll, dict), "a step's roll")
@@ -253,11 +257,23 @@ def _parse_step(s: Any) -> StepRecord:
     return StepRecord(s["scene"], s["choice"], roll, dict(s["stats"]), s["digest"])
 
 
+def json_trouble(err: Exception) -> str:
+    """Why `json.loads` refused a save, in a player's words. Python reads no integer of more than
+    4,300 digits (a plain ValueError, unlike a syntax error), and the one place such a number
+    comes from is a crafted or damaged file."""
+    if isinstance(err, ValueError) and not isinstance(err, (json.JSONDecodeError, UnicodeDecodeError)):
+        return "it holds a number too long to read"
+    return "it is not valid JSON"
+
+
+_NAME_CHARS = limits.NAME_CHARS
+
+
 def _int_map(value: Any) -> bool:
     return (
         isinstance(value, dict)
-        and len(value) <= 1000
-        and all(isinstance(k, str) and len(k) <= 200 and type(v) is int for k, v in value.items())
+        and len(value) <= limits.STATS
+        and all(type(v) is int and isinstance(k, str) and len(k) <= _NAME_CHARS for k, v in value.items())
     )
 
 

@@ -31,12 +31,24 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
+from engine.core.safe_read import FileRefused, read_regular
 from engine.saves.files import AtomicJSONStorage, UnreadableFile, atomic_write
-from engine.saves.format import ID, MAX_FILE_BYTES, Career, SaveError, SaveInfo, new_id, now, parse_career
+from engine.saves.format import (
+    ID,
+    MAX_FILE_BYTES,
+    Career,
+    SaveError,
+    SaveInfo,
+    json_trouble,
+    new_id,
+    now,
+    parse_career,
+)
 
 ENV = "POINTE_EDGE_SAVES"
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "saves"
 LOCK_TIMEOUT = 10.0
+_PREFIX = re.compile(r"\A[0-9a-f]{1,16}\Z")  # the start of a career id, as a player types it
 
 
 def _doc_id(career_id: str) -> int:
@@ -150,18 +162,19 @@ class SaveStore:
 
     def _read_career(self, path: Path) -> Career | None:
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, max_bytes=MAX_FILE_BYTES, inside=self.folder)
+        except FileRefused as err:
+            self._set_aside(path, err.reason)
+            return None
         except OSError:
             return None
         try:
-            if len(raw) > MAX_FILE_BYTES:
-                raise SaveError("the file is too large")
             career = parse_career(json.loads(raw))
             if path.stem != career.id:
                 raise SaveError("the file's name does not match the career inside")
             return career
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            self._set_aside(path, "it is not valid JSON")
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
+            self._set_aside(path, json_trouble(err))
         except SaveError as err:
             self._set_aside(path, str(err))
         return None
@@ -233,7 +246,7 @@ class SaveStore:
         prefix = prefix.strip().lower()
         if ID.match(prefix):
             return prefix
-        if not prefix or not re.fullmatch(r"[0-9a-f]{1,16}", prefix):
+        if not _PREFIX.match(prefix):
             raise SaveError(f"no saved career {prefix!r}")
         with self._index() as db:
             ids = [d["id"] for d in db.table("careers").all() if str(d.get("id", "")).startswith(prefix)]
@@ -280,15 +293,17 @@ class SaveStore:
         story is refused.
         """
         try:
-            size = source.stat().st_size
+            raw = read_regular(source, max_bytes=MAX_FILE_BYTES)
+        except FileRefused as err:
+            if err.size is not None:
+                raise SaveError(f"{source.name} is {err.size / 1e6:.1f} MB, more than any career") from None
+            raise SaveError(f"cannot read {source}: {err.reason}") from None
         except OSError as err:
             raise SaveError(f"cannot read {source}: {err.strerror or err}") from None
-        if size > MAX_FILE_BYTES:
-            raise SaveError(f"{source.name} is {size / 1e6:.1f} MB, more than any career")
         try:
-            data = json.loads(source.read_bytes())
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise SaveError(f"{source.name} is not valid JSON") from None
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
+            raise SaveError(f"{source.name}: {json_trouble(err)}") from None
         except OSError as err:
             raise SaveError(f"cannot read {source}: {err.strerror or err}") from None
         if isinstance(data, dict):

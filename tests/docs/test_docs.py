@@ -51,7 +51,7 @@ CORPUS = BAD_STORIES
 MARKER = re.compile(r"<!-- test: (.+?) -->\Z")
 YAML_KINDS = {"file", "same-as", "manifest", "scenes", "choices", "scene-keys"}
 TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree", "reads"}
-TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys"}
+TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys", "limits"}
 
 
 @dataclass(frozen=True)
@@ -935,6 +935,14 @@ def test_every_diagnostic_line_is_what_check_prints(monkeypatch: pytest.MonkeyPa
 
 
 # -- tables: expressions, effects, branches, keys ----------------------------------------------
+
+
+def test_the_limits_table_is_the_engines() -> None:
+    """The guide's limits are the ones the loader and the save format read (issue 16)."""
+    from engine.core.limits import LIMITS
+
+    (rows,) = TABLES["limits"]
+    assert rows == [[limit.what, limit.limit] for limit in LIMITS]
 
 EXAMPLE_STATE = SimpleNamespace(
     stats={"technique": 54, "artistry": 41, "nerve": 62, "stamina": 30},

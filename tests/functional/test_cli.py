@@ -24,8 +24,6 @@ BAD = BAD_STORIES
 DEMO_PATH = "1,1,4"
 
 
-
-
 # -- play --plain ------------------------------------------------------------------------------
 
 
@@ -212,8 +210,7 @@ def test_stories_lists_the_bundled_careers() -> None:
     assert code == 0
     assert (
         "demo         The Club Cup — You, twelve, at an Almaty rink, figure skating"
-        " (18 scenes, 6 endings, 1,826 words)"
-        in out
+        " (18 scenes, 6 endings, 1,826 words)" in out
     )
 
 

@@ -12,12 +12,13 @@ from engine.load.folder import TESTS_DIR
 
 
 def story_test_files(story_folder: Path) -> list[Path]:
-    """The story's test files, in sorted order (hidden ones skipped, as the loader does)."""
+    """The story's test files, in sorted order (hidden ones skipped, as the loader does). Pipes,
+    devices and links out are listed too, so that reading them says what is wrong with them."""
     folder = story_folder / TESTS_DIR
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
+        if not p.is_dir() and p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
     )

@@ -32,9 +32,22 @@ PATH_KEYS = ("seed", "choices", "ending", "visits", "avoids", "flags", "stats", 
 PERSONA_KEYS = ("prefer", "careers", "seed", "endings")
 DEFAULT_CAREERS = 200
 MAX_CAREERS = 100_000
-CASE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-_BOUND = re.compile(r"\s*(-?\d+)?\s*\.\.\s*(-?\d+)?\s*\Z")
-_SHARE = re.compile(r"\s*(at least|at most)\s+(\d+(?:\.\d+)?)\s*%\s*\Z")
+CASE_NAME = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")
+# One end of a range: few enough digits that reading it is cheap and never out of Python's reach.
+_END = re.compile(r"\A-?[0-9]{1,18}\Z")
+_SHARE = re.compile(r"\A\s*+(at least|at most)\s++([0-9]{1,18}(?:\.[0-9]{1,18})?)\s*+%\s*+\Z")
+
+
+def _range(text: str) -> tuple[int | None, int | None] | None:
+    """`45..60`, `50..` or `..70` (spaces allowed around each part) as its two ends; None when
+    it is no range. By hand: `\\s*(-?\\d+)?\\s*\\.\\.` backtracked between its two `\\s*`."""
+    parts = text.split("..")
+    if len(parts) != 2:
+        return None
+    low, high = (p.strip() for p in parts)
+    if not (low or high) or any(p and not _END.match(p) for p in (low, high)):
+        return None
+    return (int(low) if low else None, int(high) if high else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,8 +354,8 @@ class _Reader:
             if value.kind == "int" and not value.surprise:
                 out.append(Bound(sid, value.value, value.value, where))
                 continue
-            match = _BOUND.match(str(value.value)) if value.kind == "str" else None
-            if match is None or (match.group(1) is None and match.group(2) is None):
+            ends = _range(str(value.value)) if value.kind == "str" else None
+            if ends is None:
                 self.problem(
                     "E023",
                     f"stat `{sid}`: {_kind(value)} is not a range",
@@ -350,8 +363,7 @@ class _Reader:
                     "write `45..60`, `50..` (at least) or `..70` (at most), or one number",
                 )
                 continue
-            low, high = (None if g is None else int(g) for g in match.groups())
-            out.append(Bound(sid, low, high, where))
+            out.append(Bound(sid, *ends, where))
         return out
 
     def persona_case(self, name: str, v: Value) -> PersonaCase | None:

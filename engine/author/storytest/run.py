@@ -19,6 +19,8 @@ from engine.author.storytest.persona import Persona
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic
 from engine.core.model import CONTINUE, Story
+from engine.core.safe_read import FileRefused
+from engine.load.folder import read_story_file
 from engine.play.session import ChoiceError, Session
 
 MAX_CONTINUES = 1_000  # "Continue"s followed after the last choice before giving up (a loop)
@@ -57,7 +59,13 @@ def run_story_tests(story: Story, folder: Path, display: str) -> Outcome:
     for path in story_test_files(folder):
         shown = f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"
         outcome.files += 1
-        run_file(story, parse_tests(path.read_bytes(), shown, story), outcome)
+        try:
+            data = read_story_file(path, folder)
+        except (FileRefused, OSError) as err:
+            reason = err.reason if isinstance(err, FileRefused) else err.strerror or str(err)
+            outcome.problems.append(Diagnostic("E002", f"cannot read the file: {reason}", shown, 1, 1))
+            continue
+        run_file(story, parse_tests(data, shown, story), outcome)
     outcome.failures.sort(key=lambda f: (f.file, f.at.line, f.at.col))
     return outcome
 

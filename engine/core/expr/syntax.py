@@ -138,7 +138,9 @@ def tokenize(src: str) -> list[Token]:
     return tokens
 
 
-_WRAP = re.compile(r"[ \t]*\n\s*")
+# A line break and the indentation after it. The spaces before it are stripped from each piece:
+# `[ \t]*\n\s*` in one pattern rescanned a run of spaces from each of its characters.
+_WRAP = re.compile(r"\n\s*+")
 
 
 def _unquote(text: str, offset: int) -> str:
@@ -146,7 +148,8 @@ def _unquote(text: str, offset: int) -> str:
     block; each line break with its indentation reads as one space."""
     body = text[1:-1]
     if "\n" in body:
-        body = _WRAP.sub(" ", body)
+        pieces = _WRAP.split(body)
+        body = " ".join([*(p.rstrip(" \t") for p in pieces[:-1]), pieces[-1]])
     if "\\" not in body:
         return body
     out: list[str] = []

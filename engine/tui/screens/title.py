@@ -20,11 +20,12 @@ from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.keybar import KeyBar
 
 LOGO = "P O I N T E   &   E D G E"
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
 def card_id(story_id: str) -> str:
     """A widget id for a story's card (a story opened by path has slashes in its name)."""
-    return "card-" + re.sub(r"[^A-Za-z0-9_-]", "-", story_id)
+    return "card-" + _ID_UNSAFE.sub("-", story_id)
 
 
 TAGLINE = "careers on the ice and on the stage"
