@@ -32,3 +32,11 @@ def clean(text: str) -> str:
 def clean_line(text: str, limit: int = 200) -> str:
     """A single line of player-entered text (a slot name): cleaned, one line, bounded."""
     return " ".join(clean(text).split())[:limit]
+
+
+def visible(text: str) -> str:
+    """Text with each unsafe character written out as `<U+001B>`: for names an author must find
+    and fix (a key, a file name), where removing the character would hide what is wrong."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

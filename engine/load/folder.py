@@ -19,6 +19,7 @@ from pathlib import Path
 from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.errors import PointeEdgeError
 from engine.core.model import Story
+from engine.core.textsafe import has_unsafe
 from engine.load.cache import ParseCache, default_dir
 from engine.load.ir import FileIR
 from engine.load.link import Linker, SourceFile
@@ -107,6 +108,10 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
         rel = path.relative_to(folder).as_posix()
         manifest = rel == MANIFEST
         shown = display_path(path)
+        if has_unsafe(rel):
+            problem = "the file name has control characters (such as ESC), which could steer the terminal"
+            sources.append(SourceFile(shown, rel, "", _one_problem("E012", problem, "rename the file")))
+            continue
         try:
             data = path.read_bytes()
         except OSError as err:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.core.diagnostics import did_you_mean
-from engine.core.textsafe import clean, has_unsafe
+from engine.core.textsafe import clean, has_unsafe, visible
 
 
 def _yaml() -> tuple[Any, Any]:
@@ -310,6 +310,17 @@ class _Converter:
             return None
         self.seen.add(id(node))
         raw: str = node.value
+        if has_unsafe(raw):
+            self.problem(
+                "E012",
+                f"key `{visible(raw)}` contains control characters (such as ESC), which could steer "
+                "the terminal",
+                node,
+                "remove them",
+            )
+            raw = clean(raw)
+            if not raw:  # nothing left to name: the entry is dropped, not reported again as ``
+                return None
         if not node.style and node.tag == _T + "bool" and raw.lower() not in _BOOL_WORDS:
             self.problem("E007", f"key `{raw}` is read by YAML as true/false", node, f'quote it: "{raw}":')
             return raw

@@ -24,9 +24,10 @@ from textual.widgets import Input, OptionList, Static
 
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import NameSave, OpenAuthorView, OpenSaves, StartCareer
-from engine.tui.screens.dialogs import ConfirmScreen
+from engine.tui.screens.dialogs import ConfirmScreen, MessageScreen
 from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.saves import SavesScreen
+from engine.tui.screens.title import card_id
 from engine.tui.widgets.text import literal_markup
 from tests.support import ROOT
 from tests.support.app import choose_all, copy_story, drive, edit, notices, play, shown
@@ -243,3 +244,27 @@ def test_markup_that_acts_is_shown_as_written_wherever_a_story_or_a_player_puts_
 def test_literal_markup_reads_back_as_exactly_the_text(text: str) -> None:
     """Whatever a story's title says (it holds no control character: the loader refuses them)."""
     assert Content.from_markup(literal_markup(text)).plain == text
+
+
+def test_a_story_whose_names_carry_escapes_is_refused_with_the_escapes_written_out(tmp_path: Path) -> None:
+    """A key and a folder name with OSC 0 (retitle the window) and a bidi override: the card and
+    the "cannot be played" dialog show `<U+001B>`, never the character."""
+    attack = "\x1b]0;PWNED\x07\u202e"
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    demo = copy_story(ROOT / "stories" / "demo", stories)
+    story = demo.rename(stories / f"demo{attack}")
+    edit(story / "story.yaml", "flags:\n", 'flags:\n  "sore\\e]0;PWNED\\a\\u202e": {label: x}\n')
+    raw = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot[int]) -> None:
+        card = str(app.screen.query_one(f"#{card_id(story.name)}").render())
+        assert "demo<U+001B>]0;PWNED<U+0007><U+202E>" in card and not raw.search(card)
+        app.post_message(StartCareer(story.name))
+        await pilot.pause()
+        assert isinstance(app.screen, MessageScreen)
+        text = "\n".join(shown(s) for s in app.screen.query(Static))
+        assert "E012" in text or "control characters" in text
+        assert "sore<U+001B>]0;PWNED<U+0007><U+202E>" in text and not raw.search(text)
+
+    drive(steps, tmp_path, stories_dir=stories)
