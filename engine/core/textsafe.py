@@ -9,6 +9,7 @@ text either, so `[bold]` in prose is shown as written.
 from __future__ import annotations
 
 import re
+from typing import Any, TextIO
 
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and the
 # line/paragraph separators (which some terminals treat as newlines mid-line).
@@ -40,3 +41,18 @@ def visible(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+class VisibleWriter:
+    """A text stream that writes every unsafe character out (see `visible`): the last guard of
+    the commands that print what a save file holds (`saves`, `replay`), whose notes and errors
+    quote file names and fields no loader has seen."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(visible(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.out, name)

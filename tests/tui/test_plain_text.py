@@ -268,3 +268,20 @@ def test_a_story_whose_names_carry_escapes_is_refused_with_the_escapes_written_o
         assert "sore<U+001B>]0;PWNED<U+0007><U+202E>" in text and not raw.search(text)
 
     drive(steps, tmp_path, stories_dir=stories)
+
+
+def test_a_pasted_save_name_is_stored_and_shown_without_its_escapes(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot[int]) -> None:
+        app.post_message(StartCareer("demo"))
+        await pilot.pause()
+        app.post_message(NameSave(play(app).recorder))
+        await pilot.pause()
+        app.screen.query_one(Input).value = "mine\x1b]0;PWNED\x07\u202e [/]"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Saved as “mine [/]”." in notices(app)
+        app.shelf.flush(timeout=10)
+
+    drive(steps, tmp_path)
+    index = (tmp_path / "saves" / "index.json").read_text()
+    assert "mine [/]" in index and "\\u001b" not in index and "\\u202e" not in index.lower() and "\u202e" not in index
