@@ -8,6 +8,7 @@ reads markup fails the test.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
+from engine.core.textsafe import has_unsafe
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import NameSave, OpenAuthorView, OpenSaves, StartCareer
 from engine.tui.screens.dialogs import ConfirmScreen, MessageScreen
@@ -284,4 +286,6 @@ def test_a_pasted_save_name_is_stored_and_shown_without_its_escapes(tmp_path: Pa
 
     drive(steps, tmp_path)
     index = (tmp_path / "saves" / "index.json").read_text()
-    assert "mine [/]" in index and "\\u001b" not in index and "\\u202e" not in index.lower() and "\u202e" not in index
+    assert "mine [/]" in index
+    stored = json.dumps(json.loads(index), ensure_ascii=False)
+    assert not has_unsafe(stored) and "\\u001b" not in stored.lower()
