@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TextIO, cast
 
 from engine.author.check import load_checked
 from engine.cli.parser import PROG
 from engine.cli.plain_replay import PlainReplay
 from engine.cli.saves import notices, store_of
+from engine.core.textsafe import VisibleWriter
 from engine.load.folder import StoryNotFound, find_story
 from engine.saves.format import SaveError
 from engine.saves.replay import Replay
 
 
 def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    out = cast(TextIO, VisibleWriter(out))
     store = store_of(args)
     try:
         career = store.load(args.save)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
+from engine.core.textsafe import VisibleWriter
 from engine.load.folder import bundled_stories
 from engine.saves.format import Career, SaveError
 from engine.saves.store import SaveStore
@@ -21,6 +22,7 @@ def notices(store: SaveStore, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
+    out = cast(TextIO, VisibleWriter(out))
     store = store_of(args)
     try:
         code = _saves_action(store, args, out, inp)

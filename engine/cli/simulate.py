@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine.author.simulate.run import SimulationError, cpu_count, simulate
 from engine.author.simulate.summary import PersonaResult, Summary, Timing
@@ -30,6 +30,10 @@ from engine.cli.simulate_text import as_text
 from engine.core.limits import STORY_FILE_BYTES
 from engine.core.model import Story
 from engine.core.safe_read import FileRefused, read_regular
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -141,6 +145,23 @@ def _progress(story: Story, runs: int, jobs: int) -> Iterator[Callable[[int, int
         yield None
         return
     from rich.console import Console
+
+    bar = progress_bar(story.title, jobs, Console(stderr=True))
+    task = bar.add_task("careers", total=runs, rate="", title=story.title)
+    started = time.perf_counter()
+
+    def advance(done: int, planned: int) -> None:
+        elapsed = time.perf_counter() - started
+        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
+        bar.update(task, completed=done, rate=rate)
+
+    with bar:
+        yield advance
+
+
+def progress_bar(title: str, jobs: int, console: Console) -> Progress:
+    """The bar's columns. The story's title is a field, shown as plain text: in a column's format
+    it would be read as Rich markup (`[/]` stops the run) and as a format string (`{x}`)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -151,26 +172,17 @@ def _progress(story: Story, runs: int, jobs: int) -> Iterator[Callable[[int, int
         TimeRemainingColumn,
     )
 
-    processes = f" on {jobs} processes" if jobs > 1 else ""
-    bar = Progress(
-        TextColumn(f"[bold]{story.title}[/]{processes}"),
+    processes = [TextColumn(f"on {jobs} processes", markup=False)] if jobs > 1 else []
+    return Progress(
+        TextColumn("{task.fields[title]}", style="bold", markup=False),
+        *processes,
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[rate]}", markup=False),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("left", markup=False),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     )
-    task = bar.add_task("careers", total=runs, rate="")
-    started = time.perf_counter()
-
-    def advance(done: int, planned: int) -> None:
-        elapsed = time.perf_counter() - started
-        rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
-        bar.update(task, completed=done, rate=rate)
-
-    with bar:
-        yield advance

@@ -8,12 +8,14 @@ from typing import TextIO
 from engine.author.check import load_checked
 from engine.author.metrics import story_words
 from engine.cli.parser import PROG
+from engine.core.textsafe import visible
 from engine.load.folder import bundled_stories
 
 
 def run(out: TextIO) -> int:
-    for sid in bundled_stories():
-        result = load_checked(sid)
+    for folder in bundled_stories():
+        result = load_checked(folder)
+        sid = visible(folder)  # a folder's name is the one name the loader cannot refuse
         story = result.story
         if story is None:
             out.write(f"{sid:<12} (does not load: run `{PROG} check {sid}`)\n")

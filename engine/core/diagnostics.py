@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from engine.core.textsafe import visible
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -109,6 +111,16 @@ class Diagnostic:
     col: int = 0
     scene: str | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        """A message quotes keys, file names and did-you-mean words from the story, which the
+        loader reports but cannot always clean first (a file's own name): any control or bidi
+        character in them is written out as `<U+001B>`, so no diagnostic, wherever it is shown
+        (check, play, simulate, graph, the app's dialog, JSON), can steer a terminal."""
+        for field in ("message", "file", "scene", "hint"):
+            text = getattr(self, field)
+            if text is not None and visible(text) is not text:
+                object.__setattr__(self, field, visible(text))
 
     @property
     def severity(self) -> Severity:

@@ -9,6 +9,7 @@ text either, so `[bold]` in prose is shown as written.
 from __future__ import annotations
 
 import re
+from typing import Any, TextIO
 
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and the
 # line/paragraph separators (which some terminals treat as newlines mid-line).
@@ -32,3 +33,26 @@ def clean(text: str) -> str:
 def clean_line(text: str, limit: int = 200) -> str:
     """A single line of player-entered text (a slot name): cleaned, one line, bounded."""
     return " ".join(clean(text).split())[:limit]
+
+
+def visible(text: str) -> str:
+    """Text with each unsafe character written out as `<U+001B>`: for names an author must find
+    and fix (a key, a file name), where removing the character would hide what is wrong."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+class VisibleWriter:
+    """A text stream that writes every unsafe character out (see `visible`): the last guard of
+    the commands that print what a save file holds (`saves`, `replay`), whose notes and errors
+    quote file names and fields no loader has seen."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(visible(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.out, name)

@@ -21,6 +21,7 @@ from engine.core.errors import PointeEdgeError
 from engine.core.limits import STORY_FILE_BYTES
 from engine.core.model import Story
 from engine.core.safe_read import FileRefused, read_regular
+from engine.core.textsafe import has_unsafe
 from engine.load.cache import ParseCache, default_dir
 from engine.load.ir import FileIR
 from engine.load.link import Linker, SourceFile
@@ -118,6 +119,10 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
         rel = path.relative_to(folder).as_posix()
         manifest = rel == MANIFEST
         shown = f"{display_path(path.parent)}/{path.name}"  # a link's own name, not its target's
+        if has_unsafe(rel):
+            problem = "the file name has control characters (such as ESC), which could steer the terminal"
+            sources.append(SourceFile(shown, rel, "", _one_problem("E012", problem, "rename the file")))
+            continue
         try:
             data = read_story_file(path, folder)
         except FileRefused as err:

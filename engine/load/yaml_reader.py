@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.core import limits
 from engine.core.diagnostics import did_you_mean
-from engine.core.textsafe import clean, has_unsafe
+from engine.core.textsafe import clean, has_unsafe, visible
 
 
 def _yaml() -> tuple[Any, Any]:
@@ -311,6 +311,17 @@ class _Converter:
             return None
         self.seen.add(id(node))
         raw: str = node.value
+        if has_unsafe(raw):
+            self.problem(
+                "E012",
+                f"key `{visible(raw)}` contains control characters (such as ESC), which could steer "
+                "the terminal",
+                node,
+                "remove them",
+            )
+            raw = clean(raw)
+            if not raw:  # nothing left to name: the entry is dropped, not reported again as ``
+                return None
         if len(raw) > limits.NAME_CHARS:  # every key is a word of the format or a name
             self.problem(
                 "E009",

@@ -23,7 +23,7 @@ from typing import Any
 
 from engine.core import limits
 from engine.core.errors import PointeEdgeError
-from engine.core.textsafe import clean_line
+from engine.core.textsafe import clean_line, has_unsafe
 from engine.play.rolls import SEQUENTIAL, RollScheme, scheme_of
 from engine.play.state import GameState, StateError
 
@@ -125,6 +125,14 @@ class Career:
         return f"{self.story_title}: {kind}, {len(self.steps)} choices"
 
 
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_line(value, 500)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class SaveInfo:
     """An index entry, as listed."""
@@ -141,7 +149,9 @@ class SaveInfo:
 
     @classmethod
     def from_summary(cls, doc: dict[str, Any]) -> SaveInfo:
-        return cls(**{k: doc.get(k) for k in cls.__slots__})  # type: ignore[arg-type]
+        """An entry of `index.json`, its texts cleaned: the index is a file anyone can edit, and a
+        slot name typed before names were cleaned is stored as typed."""
+        return cls(**{k: _cleaned(doc.get(k)) for k in cls.__slots__})
 
     @property
     def name(self) -> str:
@@ -177,6 +187,11 @@ def parse_career(data: Any) -> Career:
         raise SaveError("the save has no format version")
     if fmt > SAVE_FORMAT:
         raise SaveError(f"saved by a newer version of the game (format {fmt}; this one reads {SAVE_FORMAT})")
+    where = _unsafe_at(data, "")
+    if where is not None:
+        raise SaveError(
+            f"the save's {where} has control characters (such as ESC), which could steer the terminal"
+        )
     try:
         story = data["story"]
         _need(isinstance(story, dict), "story")
@@ -267,6 +282,35 @@ def json_trouble(err: Exception) -> str:
 
 
 _NAME_CHARS = limits.NAME_CHARS
+
+
+# Texts a save shows that a player typed (the slot) or that older versions stored uncleaned: they
+# are cleaned on reading, never refused, so no career is lost for them.
+_CLEANED = frozenset(
+    {"story.title", "story.version", "slot", "scene_title", "ending.scene", "ending.title", "ending.tone"}
+)
+
+
+def _unsafe_at(value: Any, path: str) -> str | None:
+    """The first field (`steps[3].choice`, a key of `state.stats`...) holding a control or bidi
+    character, outside the texts that are cleaned. Nothing the game writes holds one (story
+    names and texts are refused or cleaned at load), so only a crafted file is refused here,
+    and `saves show`, `saves list` and `replay` never print one."""
+    stack = [(value, path)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if at not in _CLEANED and has_unsafe(item):
+                return at
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                sub = f"{at}.{k}" if at else str(k)
+                if isinstance(k, str) and has_unsafe(k):
+                    return f"key in {at or 'the top level'}"
+                stack.append((v, sub))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in enumerate(item))
+    return None
 
 
 def _int_map(value: Any) -> bool:

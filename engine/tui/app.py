@@ -22,7 +22,6 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -56,6 +55,7 @@ from engine.tui.screens.dialogs import ConfirmScreen, HelpScreen, SettingsScreen
 from engine.tui.screens.play import PlayScreen
 from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings, default_path
+from engine.tui.widgets.text import literal_markup
 
 # bench/bench_tui.py: write the time of the first frame to this file, then exit.
 FIRST_FRAME_ENV = "POINTE_EDGE_FIRST_FRAME_FILE"
@@ -260,10 +260,11 @@ class PointeEdgeApp(App[int]):
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
             yield SystemCommand("Save", "Save this moment under a name", screen.action_save)
             yield SystemCommand("History", "Show or hide the path so far", screen.action_toggle_history)
-        # Textual's palette reads a command's title and help as markup: a story's words are escaped.
+        # Textual's palette reads a command's title and help as markup: a story's words are made literal.
         for sid, result in self.catalog.items():
             if result.ok and result.story is not None:
-                title, who = escape(result.story.title), escape(result.story.protagonist or sid)
+                title = literal_markup(result.story.title)
+                who = literal_markup(result.story.protagonist or sid)
                 start = lambda sid=sid: self.careers.start(sid)
                 yield SystemCommand(f"New career: {title}", f"Start {who}'s career", start)
 

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from textual.notifications import SeverityLevel
 
+from engine.core.textsafe import clean_line
 from engine.load.folder import LoadResult
 from engine.saves.autosave import Autosaver
 from engine.saves.format import Career, SaveError, SaveInfo
@@ -141,6 +142,7 @@ class SaveShelf:
         """This moment of the career, under a name of its own (the autosave goes on as it was)."""
         if self.store is None:
             return
+        name = clean_line(name)  # a pasted name may carry ESC or a bidi override: stored clean
         try:
             self.store.save(recorder.career(slot=name, autosave=False))
         except SaveError as err:

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from engine.author.check import load_checked
 from engine.author.simulate import run as sim
 from engine.author.simulate.run import Player, Report, RunSettings, SimulationError, simulate
 from engine.author.simulate.summary import Summary, Timing, percentile, replay_command
 from engine.cli import main
+from engine.cli.simulate import progress_bar
 from engine.cli.simulate_text import as_text
 from engine.core.model import Story
 from engine.play.session import Session
@@ -409,3 +411,14 @@ def test_zero_runs_and_a_report_with_timing() -> None:
     assert "Simulated 0 careers" in out.getvalue()
     summary = Summary(_DEMO, simulate(_DEMO, 10, 1), "demo", Timing(0.5, 1))
     assert summary.to_json()["speed"]["careers_per_second"] == 20.0
+
+
+def test_the_progress_bar_shows_a_story_title_as_written() -> None:
+    """A title with markup that acts, a tag that closes nothing, and a format field."""
+    title = "[@click=app.screenshot('x.svg','/tmp')]Cup[/] [bold]b[/bold] [/] {task} {0}"
+    console = Console(file=io.StringIO(), width=400, record=True, color_system=None)
+    bar = progress_bar(title, 2, console)
+    bar.add_task("careers", total=10, rate="5/s", title=title)
+    console.print(bar.get_renderable())
+    shown = console.export_text()
+    assert title + " on 2 processes" in shown

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.author.check import load_checked
-from engine.core.textsafe import clean_line
+from engine.core.textsafe import clean_line, has_unsafe
 from engine.play.session import Session
 from engine.play.state import GameState
 from engine.saves.format import SAVE_FORMAT, Career, SaveError, StepRecord, new_id, now, parse_career
@@ -470,8 +470,8 @@ def _allowed(field: str, value: object) -> bool:
         return value is None or (isinstance(value, str) and len(value) <= 200)
     if field == "autosave":
         return type(value) is bool
-    if field == "created":
-        return isinstance(value, str) and len(value) <= 40
+    if field == "created":  # and, like every field but the cleaned texts, no control character
+        return isinstance(value, str) and len(value) <= 40 and not has_unsafe(value)
     if field == "rolls":
         return value in ("sequential", "keyed")
     # no value drawn below is an id (16 hex digits), a story, stats, a list of steps or a state

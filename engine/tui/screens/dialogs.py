@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from engine.core.diagnostics import Diagnostic
+from engine.core.textsafe import visible
 from engine.play.session import PersonView
 from engine.tui.settings import REVEAL_SPEEDS, Settings
 
@@ -97,7 +98,9 @@ class MessageScreen(Dialog):
 
     def __init__(self, title: str, lines: Iterable[str], button: str = "OK") -> None:
         super().__init__()
-        self.title_text, self.lines, self.button = title, list(lines), button
+        # A message may quote a folder's name or a bug's words: no control character reaches the
+        # terminal through it (each is written out as <U+001B>).
+        self.title_text, self.lines, self.button = visible(title), [visible(x) for x in lines], button
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Static
 
+from engine.core.textsafe import visible
 from engine.load.folder import LoadResult
 from engine.tui.messages import OpenSaves, OpenSettings, ResumeSave, StartCareer
 from engine.tui.save_shelf import SaveShelf
@@ -68,7 +69,9 @@ class TitleScreen(GuardedScreen):
         if story is None or not result.ok:
             errors = len(result.errors)
             return Text.assemble(
-                (story_id, "bold"), "\n", (f"does not load: {errors} error{'s' * (errors != 1)}", "red")
+                (visible(story_id), "bold"),
+                "\n",
+                (f"does not load: {errors} error{'s' * (errors != 1)}", "red"),
             )
         discoveries = self.shelf.discoveries
         known = discoveries.get(story_id, set()) if discoveries is not None else None
