@@ -8,7 +8,7 @@ from typing import TextIO
 
 from engine.load.folder import bundled_stories
 from engine.saves.format import Career, SaveError
-from engine.saves.store import SaveStore
+from engine.saves.store import ExportExists, SaveStore
 
 
 def store_of(args: argparse.Namespace) -> SaveStore:
@@ -50,7 +50,15 @@ def _saves_action(store: SaveStore, args: argparse.Namespace, out: TextIO, inp: 
         _show(store.load(args.save), out)
         return 0
     if args.action == "export":
-        path = store.export(args.save, Path(args.out))
+        try:
+            path = store.export(args.save, Path(args.out), replace=args.force)
+        except ExportExists as err:  # never over a file without asking
+            out.write(f"{err.path} already exists. Replace it? [y/N] ")
+            out.flush()
+            if inp.readline().strip().lower() not in ("y", "yes"):
+                out.write(f"Kept {err.path}; nothing exported (pass --force to replace it).\n")
+                return 1
+            path = store.export(args.save, Path(args.out), replace=True)
         out.write(f"Exported to {path}\n")
         return 0
     if args.action == "import":

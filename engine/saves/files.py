@@ -9,9 +9,11 @@ left it unreadable in 24 of 200 SIGKILLs measured here; `AtomicJSONStorage` is t
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -45,22 +47,67 @@ class UnreadableFile(PointeEdgeError):
     """A store file that is not what it should be; the store moves it aside."""
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes.
+
+    The file is opened without following a symbolic link and without blocking, and checked
+    before a byte is read: a FIFO in a save's place would block the game until someone wrote
+    to it, and a link to /dev/zero would read until memory ran out. Anything that is not a
+    regular file is `UnreadableFile` (the store moves it aside); a missing file is
+    `FileNotFoundError`; a file the player may not read is the `OSError` itself.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP or os.path.islink(path):
+            raise UnreadableFile(f"{path.name} is a symbolic link, not a save file") from None
+        if isinstance(err, IsADirectoryError):
+            raise UnreadableFile(f"{path.name} is a folder, not a save file") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile(f"{path.name} is a folder, not a save file")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(f"{path.name} is not a regular file")
+        if info.st_size > limit:
+            raise UnreadableFile(f"{path.name} is {info.st_size / 1e6:.1f} MB, more than any save")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(f"{path.name} is larger than any save")
+    return data
+
+
+def _is_index(data: object) -> bool:
+    """TinyDB's shape: tables of documents, each keyed by a whole number written as text."""
+    return isinstance(data, dict) and all(
+        isinstance(table, dict)
+        and all(
+            isinstance(k, str) and k.isascii() and k.isdigit() and isinstance(d, dict)
+            for k, d in table.items()
+        )
+        for table in data.values()
+    )
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that reads JSON and writes it with `atomic_write`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, limit: int = 100_000_000):
         self.path = Path(path)
+        self.limit = limit
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_regular(self.path, self.limit)
         except FileNotFoundError:
             return None
         try:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError) as err:
             raise UnreadableFile(f"{self.path.name} is not valid JSON") from err
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not _is_index(data):
             raise UnreadableFile(f"{self.path.name} is not a save index")
         return data
 

@@ -48,10 +48,14 @@ class SaveShelf:
 
     # -- opening and closing -------------------------------------------------------------------
 
-    def open(self, on_writer_error: Callable[[str], None]) -> None:
-        """Start the background writer; `on_writer_error` is called in the writer's thread."""
+    def open(
+        self, on_writer_error: Callable[[str], None], on_writer_note: Callable[[str], None] | None = None
+    ) -> None:
+        """Start the background writer; `on_writer_error` (a save failed) and `on_writer_note`
+        (the career was forked: another copy of the game saved it too) are called in the
+        writer's thread."""
         if self.store is not None:
-            self.autosaver = Autosaver(self.store, on_error=on_writer_error)
+            self.autosaver = Autosaver(self.store, on_error=on_writer_error, on_note=on_writer_note)
 
     def close(self) -> None:
         if self.autosaver is not None:
@@ -143,7 +147,7 @@ class SaveShelf:
             return
         try:
             self.store.save(recorder.career(slot=name, autosave=False))
-        except SaveError as err:
+        except (SaveError, UnicodeError) as err:
             self.notify(f"Could not save: {err}", severity="error")
             return
         self.notify(f"Saved as “{name}”.")
