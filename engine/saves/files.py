@@ -65,14 +65,18 @@ def read_regular(path: Path, limit: int) -> bytes:
         if isinstance(err, IsADirectoryError):
             raise UnreadableFile(f"{path.name} is a folder, not a save file") from None
         raise
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
+    try:
+        info = os.fstat(fd)  # before fdopen, which refuses a folder with its own error
         if stat.S_ISDIR(info.st_mode):
             raise UnreadableFile(f"{path.name} is a folder, not a save file")
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile(f"{path.name} is not a regular file")
         if info.st_size > limit:
             raise UnreadableFile(f"{path.name} is {info.st_size / 1e6:.1f} MB, more than any save")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise UnreadableFile(f"{path.name} is larger than any save")

@@ -125,6 +125,8 @@ class IndexStorage(AtomicJSONStorage):
 def _os_problem(folder: Path, err: OSError) -> str:
     """One line for a file-system error: what went wrong, and where."""
     where = Path(err.filename).name if isinstance(err.filename, str) else ""
+    if ".tmp-" in where:  # a temporary file: name the file it was to become
+        where = where.split(".tmp-")[0].removeprefix(".")
     why = err.strerror or str(err)
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         why += " (the game needs to write in its save folder)"
@@ -341,7 +343,7 @@ class SaveStore:
             if career is None:
                 with self._index() as db:
                     _remove(db.table("careers"), [path.stem])
-                raise SaveError(self.notices[-1] if self.notices else f"no saved career {career_id!r}")
+                raise SaveError(self.notices.pop() if self.notices else f"no saved career {career_id!r}")
             return career
 
     def list(self, story_id: str | None = None) -> list[SaveInfo]:

@@ -40,6 +40,14 @@ class SaveShelf:
         self.notify = notify
         self.autosaver: Autosaver | None = None
         self.discoveries: dict[str, set[str]] | None = None  # endings found, by story, once read
+        self._said: str | None = None  # the last error said, so a broken folder is said once
+
+    def _error(self, message: str, timeout: float | None = None) -> None:
+        """Say an error of the store, unless it is the one just said (a folder that cannot be
+        used fails every read of the title screen with the same line)."""
+        if message != self._said:
+            self._said = message
+            self.notify(message, severity="error", timeout=timeout)
 
     @property
     def saving(self) -> bool:
@@ -83,7 +91,7 @@ class SaveShelf:
             self.discoveries = self.store.discovered_all()
         except SaveError as err:
             self.discoveries = {}
-            self.notify(str(err), severity="error")
+            self._error(str(err))
 
     def discovered(self, story_id: str) -> set[str]:
         if self.discoveries is None:
@@ -94,10 +102,13 @@ class SaveShelf:
         if self.store is None:
             return []
         try:
-            return self.store.list()
+            infos = self.store.list()
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self._error(str(err))
             return []
+        else:
+            self._said = None  # the folder works again: a new failure will be said
+            return infos
         finally:
             self.show_notices()
 
@@ -108,7 +119,7 @@ class SaveShelf:
         try:
             return self.store.latest_autosave(self.catalog)
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self._error(str(err))
             return None
         finally:
             self.show_notices()
@@ -158,4 +169,4 @@ class SaveShelf:
         try:
             self.store.delete(save_id)
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self._error(str(err))
