@@ -132,7 +132,9 @@ STATES: dict[str, Callable[[Damaged], Path | None]] = {
     "index doc id not a number": lambda d: _index_doc(
         d, lambda data: {"careers": {"abc": next(iter(data["careers"].values()))}}
     ),
-    "index fields of the wrong type": lambda d: _index_doc(d, _entry(d, lambda doc: doc.update(steps="many", updated=5))),
+    "index fields of the wrong type": lambda d: _index_doc(
+        d, _entry(d, lambda doc: doc.update(steps="many", updated=5))
+    ),
     "index fields missing": lambda d: _index_doc(d, _entry(d, lambda doc: doc.pop("updated"))),
     "index entry with escapes": lambda d: _index_doc(
         d, _entry(d, lambda doc: doc.update(updated="\x1b]0;PWNED\x07", slot="\x1b[2J"))
@@ -149,7 +151,7 @@ STATES: dict[str, Callable[[Damaged], Path | None]] = {
     "careers a file": _careers_is_file,
     "save folder a file": _folder_is_file,
     "save folder missing": lambda d: shutil.rmtree(d.saves),  # type: ignore[func-returns-value]
-    "foreign notes.json in careers": lambda d: _write(d.saves / "careers" / "notes.json", "{\"mine\": 1}"),
+    "foreign notes.json in careers": lambda d: _write(d.saves / "careers" / "notes.json", '{"mine": 1}'),
     ".lock a folder": _lock_is_dir,
     "temporary file of a killed writer": _leftover_temporary,  # type: ignore[dict-item]
     "read-only file system": lambda d: None,
@@ -220,7 +222,8 @@ def kept(damaged: Path | None, before: object) -> bool:
     """Whether the damaged thing is still there, in place or moved aside, as it was."""
     if damaged is None:
         return True
-    candidates = [damaged, *damaged.parent.glob(f"{damaged.name}.corrupt-*")] if damaged.parent.exists() else []
+    aside = list(damaged.parent.glob(f"{damaged.name}.corrupt-*")) if damaged.parent.exists() else []
+    candidates = [damaged, *aside]
     return any(fingerprint(c) == before for c in candidates if os.path.lexists(c))
 
 

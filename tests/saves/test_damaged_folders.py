@@ -88,7 +88,8 @@ def test_the_saves_commands_work_or_say_one_line(
     d, before = build(state, tmp_path, demo_career)
     exported = tmp_path / "shared.json"
     SaveStore(tmp_path / "other").save(demo_career)
-    assert run_cli("saves", "export", demo_career.id, "--out", str(exported), "--saves", str(tmp_path / "other"))[0] == 0
+    other = str(tmp_path / "other")
+    assert run_cli("saves", "export", demo_career.id, "--out", str(exported), "--saves", other)[0] == 0
     simulate_fault(monkeypatch, d.saves, state)
     results = []
     for command in (["list"], ["show", d.career_id], ["import", str(exported)]):
