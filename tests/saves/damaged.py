@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,10 +151,10 @@ STATES: dict[str, Callable[[Damaged], Path | None]] = {
     "stray career a link to /dev/zero": _stray_device,
     "careers a file": _careers_is_file,
     "save folder a file": _folder_is_file,
-    "save folder missing": lambda d: shutil.rmtree(d.saves),  # type: ignore[func-returns-value]
+    "save folder missing": lambda d: shutil.rmtree(d.saves),
     "foreign notes.json in careers": lambda d: _write(d.saves / "careers" / "notes.json", '{"mine": 1}'),
     ".lock a folder": _lock_is_dir,
-    "temporary file of a killed writer": _leftover_temporary,  # type: ignore[dict-item]
+    "temporary file of a killed writer": _leftover_temporary,
     "read-only file system": lambda d: None,
     "folder the player cannot write": lambda d: None,
     "full disk": lambda d: None,
@@ -178,12 +179,12 @@ def simulate_fault(monkeypatch: pytest.MonkeyPatch, saves: Path, state: str) -> 
     def under(path: object) -> bool:
         return isinstance(path, str | os.PathLike) and os.path.abspath(os.fspath(path)).startswith(root)
 
-    def fail(path: object) -> OSError:
-        return OSError(code, os.strerror(code), os.fspath(path))  # type: ignore[arg-type]
+    def fail(path: Any) -> OSError:
+        return OSError(code, os.strerror(code), os.fspath(path))
 
     real_open = builtins.open
 
-    def data_open(path, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+    def data_open(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         if under(path) and any(m in mode for m in "wxa+"):
             raise fail(path)
         return real_open(path, mode, *args, **kwargs)
@@ -194,18 +195,18 @@ def simulate_fault(monkeypatch: pytest.MonkeyPatch, saves: Path, state: str) -> 
         return
     real_os_open, real_mkdir = os.open, os.mkdir
 
-    def os_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
         if under(path) and flags & _WRITE_FLAGS:
             raise fail(path)
         return real_os_open(path, flags, *args, **kwargs)
 
-    def mkdir(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def mkdir(path: Any, *args: Any, **kwargs: Any) -> None:
         if under(path) and not os.path.exists(path):
             raise fail(path)
         return real_mkdir(path, *args, **kwargs)
 
     def refuse(real: Callable[..., object]) -> Callable[..., object]:
-        def call(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def call(path: Any, *args: Any, **kwargs: Any) -> object:
             if under(path):
                 raise fail(path)
             return real(path, *args, **kwargs)
