@@ -15,9 +15,11 @@ def store_of(args: argparse.Namespace) -> SaveStore:
     return SaveStore.default(getattr(args, "saves", None))
 
 
-def notices(store: SaveStore, out: TextIO) -> None:
+def notices(store: SaveStore, out: TextIO, error: SaveError | None = None) -> None:
+    """What the store noticed, a `note:` line each; not the one `error` says already."""
     for line in store.take_notices():
-        out.write(f"note: {line}\n")
+        if error is None or line != str(error):
+            out.write(f"note: {line}\n")
 
 
 def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
@@ -25,7 +27,7 @@ def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     try:
         code = _saves_action(store, args, out, inp)
     except SaveError as err:
-        notices(store, out)
+        notices(store, out, err)
         out.write(f"error: {err}\n")
         return 2
     notices(store, out)

@@ -343,7 +343,7 @@ class SaveStore:
             if career is None:
                 with self._index() as db:
                     _remove(db.table("careers"), [path.stem])
-                raise SaveError(self.notices.pop() if self.notices else f"no saved career {career_id!r}")
+                raise SaveError(self.notices[-1] if self.notices else f"no saved career {career_id!r}")
             return career
 
     def list(self, story_id: str | None = None) -> list[SaveInfo]:

@@ -130,8 +130,10 @@ class SaveShelf:
             return None
         try:
             return self.store.load(save_id)
-        except SaveError as err:
-            self.show_notices()
+        except SaveError as err:  # said once: the notice it repeats is not shown again
+            for line in self.store.take_notices():
+                if line != str(err):
+                    self.notify(line, severity="warning", timeout=12)
             self.notify(str(err), severity="error", timeout=10)
             return None
 

@@ -98,6 +98,8 @@ def test_the_saves_commands_work_or_say_one_line(
         assert "Traceback" not in out and "\x1b" not in out and "went wrong inside" not in out, out
         errors = [line for line in out.splitlines() if line.startswith("error:")]
         assert len(errors) <= 1 and (code == 0) == (not errors), out
+        said = [line.split(": ", 1)[-1] for line in out.splitlines() if line.startswith(("note:", "error:"))]
+        assert len(said) == len(set(said)), out  # nothing said twice
         results.append(f"{command[0]} rc {code}" + (f" ({errors[0]})" if errors else ""))
     code, out = run_cli("replay", d.career_id, "--all", "--saves", str(d.saves))
     assert code in (0, 2) and "Traceback" not in out, out
