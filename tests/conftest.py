@@ -15,6 +15,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 os.environ["POINTE_EDGE_CONFIG"] = "off"
 os.environ.setdefault("POINTE_EDGE_CACHE", tempfile.mkdtemp(prefix="pe-test-cache-"))
 os.environ.setdefault("POINTE_EDGE_LOGS", tempfile.mkdtemp(prefix="pe-test-logs-"))
+os.environ.setdefault("POINTE_EDGE_SAVES", tempfile.mkdtemp(prefix="pe-test-saves-"))  # plain mode saves
 
 import pytest
 

@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = actions.add_parser("export", help="write a career to one portable JSON file")
     export.add_argument("save")
     export.add_argument("--out", default=".", help="a file, or a folder to write it in (default: here)")
+    export.add_argument("--force", action="store_true", help="replace the file if it exists (else ask first)")
     imp = actions.add_parser("import", help="store a career from an exported file")
     imp.add_argument("file")
     delete = actions.add_parser("delete", help="delete a saved career")

@@ -11,11 +11,14 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine.core import template as tpl
 from engine.core.errors import PointeEdgeError
 from engine.play.session import ChoiceError, ChoiceView, Session, StepResult
+
+if TYPE_CHECKING:
+    from engine.cli.plain_saves import PlainSaves
 
 HELP = "Type a choice's number. Other keys: u undo, s stats, p people, h history, q quit, ? help."
 
@@ -26,8 +29,9 @@ class ScriptError(PointeEdgeError):
 
 class PlainGame:
     def __init__(self, session: Session, out: TextIO, inp: TextIO, *, width: int | None = None,
-                 script: Sequence[str] = ()):  # fmt: skip
+                 script: Sequence[str] = (), saves: PlainSaves | None = None):  # fmt: skip
         self.session = session
+        self.saves = saves  # the autosave (engine/cli/plain_saves.py), or None: not saved
         self.out = out
         self.inp = inp
         cols = width or shutil.get_terminal_size((80, 24)).columns
@@ -141,6 +145,15 @@ class PlainGame:
 
     # -- the loop ----------------------------------------------------------------------------
 
+    def keep(self) -> None:
+        if self.saves is not None:
+            self.saves.keep()
+
+    def farewell(self) -> None:
+        line = self.saves.farewell() if self.saves is not None else None
+        if line is not None:
+            self.say(line)
+
     def run(self) -> int:
         """Play until the career ends or the player leaves; returns the process exit code."""
         s = self.session
@@ -159,6 +172,7 @@ class PlainGame:
                     self.say("Your career:")
                     for line in s.milestones:
                         self.say(f"  ★ {line}")
+                self.farewell()
                 return 0
             if s.stuck:
                 self.say(f"The story cannot go on here ({s.stuck}). This is a fault in the story, not yours.")
@@ -170,9 +184,11 @@ class PlainGame:
             answer = self.ask()
             if answer is None:
                 self.say()
+                self.farewell()
                 self.say("Goodbye.")
                 return 0
             if answer in ("q", "quit", "exit"):
+                self.farewell()
                 self.say("Goodbye.")
                 return 0
             if answer in ("?", "help"):
@@ -189,6 +205,7 @@ class PlainGame:
                 continue
             if answer in ("u", "undo"):
                 if s.undo():
+                    self.keep()
                     self.say("Undone.")
                     self.show_scene()
                     shown = True
@@ -208,6 +225,7 @@ class PlainGame:
             except ChoiceError as err:  # pragma: no cover - choices come from the session itself
                 self.say(str(err))
                 continue
+            self.keep()
             self.show_result(picked, result)
             self.show_scene()
             shown = True

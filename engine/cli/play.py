@@ -46,7 +46,9 @@ def _tui(out: TextIO, **options: object) -> int:
 
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     from engine.cli.plain import PlainGame, ScriptError
+    from engine.cli.plain_saves import PlainSaves
     from engine.play.session import Session
+    from engine.saves.store import SaveStore
 
     result = load(args.story, not args.no_cache, out)
     if result is None:
@@ -54,7 +56,9 @@ def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     if not result.ok or result.story is None:
         return cannot("played", args.story, result.errors, out)
     script = [c.strip() for c in args.choices.split(",") if c.strip()] if args.choices else []
-    game = PlainGame(Session(result.story, args.seed), out, inp, script=script)
+    session = Session(result.story, args.seed)
+    game = PlainGame(session, out, inp, script=script)
+    game.saves = PlainSaves(SaveStore.default(getattr(args, "saves", None)), session, game.say)
     try:
         return game.run()
     except ScriptError as err:

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     try:
         career = store.load(args.save)
     except SaveError as err:
-        notices(store, out)
+        notices(store, out, err)
         out.write(f"error: {err}\n")
         return 2
     try:

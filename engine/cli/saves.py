@@ -9,16 +9,18 @@ from typing import TextIO, cast
 from engine.core.textsafe import VisibleWriter
 from engine.load.folder import bundled_stories
 from engine.saves.format import Career, SaveError
-from engine.saves.store import SaveStore
+from engine.saves.store import ExportExists, SaveStore
 
 
 def store_of(args: argparse.Namespace) -> SaveStore:
     return SaveStore.default(getattr(args, "saves", None))
 
 
-def notices(store: SaveStore, out: TextIO) -> None:
+def notices(store: SaveStore, out: TextIO, error: SaveError | None = None) -> None:
+    """What the store noticed, a `note:` line each; not the one `error` says already."""
     for line in store.take_notices():
-        out.write(f"note: {line}\n")
+        if error is None or line != str(error):
+            out.write(f"note: {line}\n")
 
 
 def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     try:
         code = _saves_action(store, args, out, inp)
     except SaveError as err:
-        notices(store, out)
+        notices(store, out, err)
         out.write(f"error: {err}\n")
         return 2
     notices(store, out)
@@ -52,7 +54,15 @@ def _saves_action(store: SaveStore, args: argparse.Namespace, out: TextIO, inp: 
         _show(store.load(args.save), out)
         return 0
     if args.action == "export":
-        path = store.export(args.save, Path(args.out))
+        try:
+            path = store.export(args.save, Path(args.out), replace=args.force)
+        except ExportExists as err:  # never over a file without asking
+            out.write(f"{err.path} already exists. Replace it? [y/N] ")
+            out.flush()
+            if inp.readline().strip().lower() not in ("y", "yes"):
+                out.write(f"Kept {err.path}; nothing exported (pass --force to replace it).\n")
+                return 1
+            path = store.export(args.save, Path(args.out), replace=True)
         out.write(f"Exported to {path}\n")
         return 0
     if args.action == "import":

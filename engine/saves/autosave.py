@@ -7,6 +7,10 @@ everything submitted is on disk; the front ends call it before they exit.
 
 Whatever a save raises, the writer reports it (`error`, `on_error`) and goes on: a thread that
 died would leave `flush()` waiting out its whole timeout and every later career unwritten.
+
+When another copy of the game saved the same career meanwhile, the store forks it rather than
+write over the other copy's steps (engine/saves/store.py); the writer hands the store's one-line
+note to `on_note`, and keeps it in `note`, so the player is told.
 """
 
 from __future__ import annotations
@@ -20,10 +24,17 @@ from engine.saves.store import SaveStore
 
 
 class Autosaver:
-    def __init__(self, store: SaveStore, on_error: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        store: SaveStore,
+        on_error: Callable[[str], None] | None = None,
+        on_note: Callable[[str], None] | None = None,
+    ):
         self.store = store
         self.on_error = on_error
+        self.on_note = on_note
         self.error: str | None = None  # the last failure, until a later save succeeds
+        self.note: str | None = None  # the last fork, said once to `on_note`
         self._pending: Career | None = None
         self._busy = False
         self._written: dict[str, int] = {}  # career id -> steps known to be on disk
@@ -65,8 +76,9 @@ class Autosaver:
                     return
                 career, self._pending, self._busy = self._pending, None, True
             message: str | None = "Could not autosave: the writer was interrupted"
+            note: str | None = None
             try:
-                self.store.save(career)
+                note = self.store.save(career).note
                 message = None
             except (SaveError, OSError) as err:
                 message = f"Could not autosave: {err}"
@@ -80,7 +92,12 @@ class Autosaver:
                         self.error = None
                     else:
                         self.error = message
+                    if note is not None:
+                        self.note = note
                     self._cond.notify_all()
             if message is not None and self.on_error is not None:
                 with contextlib.suppress(Exception):  # a failed report: `error` still holds it
                     self.on_error(message)
+            if note is not None and self.on_note is not None:
+                with contextlib.suppress(Exception):  # a failed report: `note` still holds it
+                    self.on_note(note)

@@ -47,15 +47,28 @@ class UnreadableFile(PointeEdgeError):
     """A store file that is not what it should be; the store moves it aside."""
 
 
+def _is_index(data: object) -> bool:
+    """TinyDB's shape: tables of documents, each keyed by a whole number written as text."""
+    return isinstance(data, dict) and all(
+        isinstance(table, dict)
+        and all(
+            isinstance(k, str) and k.isascii() and k.isdigit() and isinstance(d, dict)
+            for k, d in table.items()
+        )
+        for table in data.values()
+    )
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage that reads JSON and writes it with `atomic_write`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, limit: int = limits.SAVE_FILE_BYTES):
         self.path = Path(path)
+        self.limit = limit
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = read_regular(self.path, max_bytes=limits.SAVE_FILE_BYTES, inside=self.path.parent)
+            raw = read_regular(self.path, max_bytes=self.limit, inside=self.path.parent)
         except FileNotFoundError:
             return None
         except FileRefused as err:
@@ -64,7 +77,7 @@ class AtomicJSONStorage(Storage):
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError) as err:
             raise UnreadableFile(f"{self.path.name} is not valid JSON") from err
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not _is_index(data):
             raise UnreadableFile(f"{self.path.name} is not a save index")
         return data
 

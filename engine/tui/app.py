@@ -102,7 +102,7 @@ class PointeEdgeApp(App[int]):
             self.theme = self.settings.theme
         self.catalog.update(load_catalog(self.stories_dir, self.start_story))
         freeze_once()  # the catalog lives as long as the app; later reloads are not frozen
-        self.shelf.open(on_writer_error=self._autosave_failed)
+        self.shelf.open(on_writer_error=self._autosave_failed, on_writer_note=self._career_forked)
         straight_in = self.start_story is not None and not self.author
         if not (straight_in and self.careers.playable(self.start_story or "")):
             self.push_screen(TitleScreen(self.catalog, self.shelf))  # else built when first needed
@@ -126,6 +126,10 @@ class PointeEdgeApp(App[int]):
     def _autosave_failed(self, message: str) -> None:
         """In the writer's thread: say so on the UI thread."""
         self.call_from_thread(self.notify, message, severity="error", timeout=10)
+
+    def _career_forked(self, note: str) -> None:
+        """In the writer's thread: another copy of the game saved this career too (both kept)."""
+        self.call_from_thread(self.notify, note, severity="warning", timeout=15)
 
     # -- what the screens ask for (engine/tui/messages.py) ------------------------------------
     # One handler a message, by Textual's naming (`Message.handler_name`), so a test can check

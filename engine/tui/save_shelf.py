@@ -41,6 +41,14 @@ class SaveShelf:
         self.notify = notify
         self.autosaver: Autosaver | None = None
         self.discoveries: dict[str, set[str]] | None = None  # endings found, by story, once read
+        self._said: str | None = None  # the last error said, so a broken folder is said once
+
+    def _error(self, message: str, timeout: float | None = None) -> None:
+        """Say an error of the store, unless it is the one just said (a folder that cannot be
+        used fails every read of the title screen with the same line)."""
+        if message != self._said:
+            self._said = message
+            self.notify(message, severity="error", timeout=timeout)
 
     @property
     def saving(self) -> bool:
@@ -49,10 +57,14 @@ class SaveShelf:
 
     # -- opening and closing -------------------------------------------------------------------
 
-    def open(self, on_writer_error: Callable[[str], None]) -> None:
-        """Start the background writer; `on_writer_error` is called in the writer's thread."""
+    def open(
+        self, on_writer_error: Callable[[str], None], on_writer_note: Callable[[str], None] | None = None
+    ) -> None:
+        """Start the background writer; `on_writer_error` (a save failed) and `on_writer_note`
+        (the career was forked: another copy of the game saved it too) are called in the
+        writer's thread."""
         if self.store is not None:
-            self.autosaver = Autosaver(self.store, on_error=on_writer_error)
+            self.autosaver = Autosaver(self.store, on_error=on_writer_error, on_note=on_writer_note)
 
     def close(self) -> None:
         if self.autosaver is not None:
@@ -80,7 +92,7 @@ class SaveShelf:
             self.discoveries = self.store.discovered_all()
         except SaveError as err:
             self.discoveries = {}
-            self.notify(str(err), severity="error")
+            self._error(str(err))
 
     def discovered(self, story_id: str) -> set[str]:
         if self.discoveries is None:
@@ -91,10 +103,13 @@ class SaveShelf:
         if self.store is None:
             return []
         try:
-            return self.store.list()
+            infos = self.store.list()
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self._error(str(err))
             return []
+        else:
+            self._said = None  # the folder works again: a new failure will be said
+            return infos
         finally:
             self.show_notices()
 
@@ -105,7 +120,7 @@ class SaveShelf:
         try:
             return self.store.latest_autosave(self.catalog)
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self._error(str(err))
             return None
         finally:
             self.show_notices()
@@ -116,8 +131,10 @@ class SaveShelf:
             return None
         try:
             return self.store.load(save_id)
-        except SaveError as err:
-            self.show_notices()
+        except SaveError as err:  # said once: the notice it repeats is not shown again
+            for line in self.store.take_notices():
+                if line != str(err):
+                    self.notify(line, severity="warning", timeout=12)
             self.notify(str(err), severity="error", timeout=10)
             return None
 
@@ -145,7 +162,7 @@ class SaveShelf:
         name = clean_line(name)  # a pasted name may carry ESC or a bidi override: stored clean
         try:
             self.store.save(recorder.career(slot=name, autosave=False))
-        except SaveError as err:
+        except (SaveError, UnicodeError) as err:
             self.notify(f"Could not save: {err}", severity="error")
             return
         self.notify(f"Saved as “{name}”.")
@@ -156,4 +173,4 @@ class SaveShelf:
         try:
             self.store.delete(save_id)
         except SaveError as err:
-            self.notify(str(err), severity="error")
+            self._error(str(err))

@@ -172,7 +172,8 @@ def put(data: dict[str, Any], path: tuple[object, ...], attack: str) -> None:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("source")
     career = saved_career(folder, "demo", 1, CHOICES)
-    return json.loads(SaveStore(folder).export(career.id, folder / "career.json").read_text())
+    out = tmp_path_factory.mktemp("exported") / "career.json"  # never inside the save folder
+    return json.loads(SaveStore(folder).export(career.id, out).read_text())
 
 
 def saves_output(saves: Path, *commands: list[str]) -> str:

@@ -12,7 +12,7 @@ from engine.play.session import Session
 from engine.saves.autosave import Autosaver
 from engine.saves.format import Career, SaveError
 from engine.saves.record import Recorder
-from engine.saves.store import SaveStore
+from engine.saves.store import Saved, SaveStore
 
 FLUSH = 5.0  # seconds; a healthy writer flushes in milliseconds, a dead one waits all of it
 
@@ -36,10 +36,11 @@ class FlakyStore:
         self.failures = list(failures)
         self.saved: list[str] = []
 
-    def save(self, career: Career) -> None:
+    def save(self, career: Career) -> Saved:
         if self.failures:
             raise self.failures.pop(0)
         self.saved.append(career.id)
+        return Saved(career.id)
 
 
 def autosaver(store: FlakyStore, errors: list[str]) -> Autosaver:
