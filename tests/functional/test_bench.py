@@ -102,3 +102,15 @@ def test_the_simulate_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # 
     demo = load_checked("demo").story
     (needed,) = bench_simulate.careers_to_full_coverage(demo, "explore", 1, 200)
     assert needed is not None and needed < 200
+
+
+def test_the_mutation_probe_runs_and_finds_nothing(bench_modules) -> None:  # type: ignore[no-untyped-def]
+    """A small run of issue 16's loader probe (bench/bench_mutants.py): mutated stories give
+    diagnostics only, located and without raw control characters, and the ones that load clean
+    play, save and resume."""
+    import bench_mutants
+
+    tally = bench_mutants.run(40, 3)
+    assert tally.mutants == 40 and tally.exceptions == [] and tally.runtime_errors == []
+    assert tally.unlocated == 0 and tally.raw == 0 and tally.round_trip_failures == 0
+    assert len(tally.codes) > 5  # the mutations reach many kinds of mistake
