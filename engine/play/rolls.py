@@ -71,11 +71,14 @@ def sequential_roll(state: int) -> tuple[int, int]:
     return rolled, rng.state
 
 
-def scheme_of(data: dict[str, object]) -> RollScheme | None:
-    """The scheme a save's or snapshot's `rolls` field names. A missing field is `sequential`,
-    the only scheme there was before the field; anything else unknown is None, for the reader
-    to refuse."""
-    if "rolls" not in data:
-        return SEQUENTIAL
-    value = data["rolls"]
+def scheme_of(data: dict[str, object], fmt: int) -> RollScheme | None:
+    """The scheme a save's or snapshot's `rolls` field names, read by its format `fmt`.
+
+    Format 1 came before the field: it has none, and rolled `sequential`. From format 2 the
+    field is always written. Anything else is None, for the reader to refuse: a format-1 file
+    with `rolls`, or a later one without, is not what any engine wrote, and taking it would
+    resume a career that then saves differently from the file it came from."""
+    if fmt < 2:
+        return SEQUENTIAL if "rolls" not in data else None
+    value = data.get("rolls")
     return next((s for s in SCHEMES if s == value), None)

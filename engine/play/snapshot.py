@@ -116,9 +116,12 @@ def read(story: Story, data: Any) -> Saved:
         )
     seed = _field(data, "seed")
     _need(type(seed) is int and seed in _SEEDS, "seed")
-    rolls = scheme_of(data)
+    rolls = scheme_of(data, fmt)
     if rolls is None:
-        raise SnapshotError("the snapshot's rolls name no scheme this engine knows (sequential, keyed)")
+        raise SnapshotError(
+            "the snapshot's `rolls` does not fit its format: format 1 has none, later ones name "
+            "sequential or keyed"
+        )
     history = _field(data, "history")
     _need(type(history) is bool, "history")
     fault = _field(data, "fault")

@@ -202,9 +202,12 @@ def parse_career(data: Any) -> Career:
         _need(_NAME.match(story["id"]) is not None, "story id")
         seed = data["seed"]
         _need(type(seed) is int and -(2**63) <= seed < 2**64, "seed")
-        rolls = scheme_of(data)
+        rolls = scheme_of(data, fmt)
         if rolls is None:
-            raise SaveError("the save's rolls name no scheme this game knows (sequential, keyed)")
+            raise SaveError(
+                "the save's `rolls` does not fit its format: format 1 has none, later ones name "
+                "sequential or keyed"
+            )
         slot = data["slot"]
         _need(slot is None or (isinstance(slot, str) and len(slot) <= 200), "slot")
         _need(type(data["autosave"]) is bool, "autosave")

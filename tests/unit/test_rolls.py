@@ -24,7 +24,7 @@ from engine.play.rolls import KEYED, SEQUENTIAL, choice_word, keyed_roll, sequen
 from engine.play.session import Session
 from engine.play.snapshot import SNAPSHOT_FORMAT
 from engine.play.state import GameState
-from engine.saves.format import SAVE_FORMAT, parse_career
+from engine.saves.format import SAVE_FORMAT, SaveError, parse_career
 from engine.saves.record import Recorder, resume
 from engine.saves.replay import Replay
 from tests.support import DATA, STORIES
@@ -259,6 +259,9 @@ def test_a_keyed_save_read_as_sequential_does_not_replay() -> None:
         s.choose("lutz")
     saved = recorder.career().to_json()
     del saved["rolls"]
+    with pytest.raises(SaveError, match="does not fit its format"):  # format 2 always names it
+        parse_career(saved)
+    saved["format"] = 1  # as a save from before keyed rolls would read
     back = resume(dice, parse_career(saved))
     assert not back.complete and "the roll came out differently" in (back.problem or "")
 

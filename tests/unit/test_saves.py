@@ -418,7 +418,7 @@ def test_a_corrupt_index_is_set_aside_and_rebuilt_from_the_careers(demo, store: 
         (lambda b: b"[" * 100_000, "it is not valid JSON"),
         (lambda b: b'{"hello": "world"}', "not a Pointe & Edge career"),
         (lambda b: b.replace(b'"format":2', b'"format":99'), "saved by a newer version of the game"),
-        (lambda b: b.replace(b'"rolls":"keyed"', b'"rolls":"dice"'), "the save's rolls name no scheme"),
+        (lambda b: b.replace(b'"rolls":"keyed"', b'"rolls":"dice"'), "`rolls` does not fit its format"),
         (lambda b: b.replace(b'"seed":2', b'"seed":"five"'), "the save's seed is malformed"),
         (lambda b: b.replace(b'"turn":5', b'"turn":4'), "the save's state turn is malformed"),
     ],

@@ -208,8 +208,9 @@ def _set(data: dict[str, Any], path: Path_, value: Any) -> None:
         ("state.visits", {"nowhere": 1}, "state's visits name scenes the story lacks"),
         ("state.stack", [["nowhere", None]], "state's detours name scenes the story lacks"),
         ("state.rng", -1, "state is not a game state: rng must be a 64-bit number"),
-        ("rolls", "dice", "the snapshot's rolls name no scheme this engine knows"),
-        ("rolls", None, "the snapshot's rolls name no scheme this engine knows"),
+        ("rolls", "dice", "the snapshot's `rolls` does not fit its format"),
+        ("rolls", None, "the snapshot's `rolls` does not fit its format"),
+        ("format", 1, "the snapshot's `rolls` does not fit its format"),  # format 1 came before it
         ("rolls", "sequential", "journal does not replay: step 1 differs"),
         ("start", None, "start is not a game state"),
         ("state.rng", 12345, "does not lead to the state it holds"),
