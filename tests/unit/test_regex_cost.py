@@ -115,6 +115,6 @@ BEFORE = [
 @pytest.mark.parametrize(("source", "shape", "unit"), BEFORE)
 def test_the_model_catches_the_patterns_that_were_quadratic(source: str, shape: str, unit: str) -> None:
     pattern = re.compile(source, re.S)
-    small, large = (cost(pattern, shape.format(unit * n)) for n in (100, 200))
+    small, large = (cost(pattern, shape.format(unit * n)) for n in (60, 120))
     assert large > 3.5 * small  # doubling the text quadruples the cost
-    assert large > STEPS_PER_CHAR * (len(shape) + 200)
+    assert large > STEPS_PER_CHAR * (len(shape) + 120)
