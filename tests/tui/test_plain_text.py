@@ -37,6 +37,26 @@ from tests.support.app import choose_all, copy_story, drive, edit, notices, play
 TITLE = "The Club Cup [/] [optional]"
 
 
+async def name_a_save_and_ask_to_delete_it(app: PointeEdgeApp, pilot: Pilot, name: str) -> str:  # type: ignore[type-arg]
+    """Save the career under `name` as a player types it, then ask to delete that save from the
+    saves screen: what the notice said (checked by the caller) and the question asked."""
+    app.post_message(NameSave(play(app).recorder))
+    await pilot.pause()
+    app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+    await pilot.pause()
+    app.post_message(OpenSaves("load"))
+    await pilot.pause()
+    saves = app.screen
+    assert isinstance(saves, SavesScreen)
+    named = next(i for i, info in enumerate(saves.infos) if not info.autosave)
+    saves.query_one(OptionList).highlighted = named
+    await pilot.press("d")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmScreen)
+    return shown(app.screen.query_one(".question", Static))
+
+
 def test_nothing_from_a_story_a_save_or_a_player_is_read_as_markup(tmp_path: Path) -> None:
     stories = tmp_path / "stories"
     stories.mkdir()
@@ -61,23 +81,9 @@ def test_nothing_from_a_story_a_save_or_a_player_is_read_as_markup(tmp_path: Pat
         await pilot.press("4")  # locked: the reason is told in a toast
         await pilot.pause()
         assert "Locked: only when nursing a sore ankle [/i]." in notices(app)
-        app.post_message(NameSave(play(app).recorder))
-        await pilot.pause()
-        app.screen.query_one(Input).value = "[/] mine [optional]"
-        await pilot.press("enter")
-        await pilot.pause()
+        question = await name_a_save_and_ask_to_delete_it(app, pilot, "[/] mine [optional]")
         assert "Saved as “[/] mine [optional]”." in notices(app)
-        app.post_message(OpenSaves("load"))
-        await pilot.pause()
-        saves = app.screen
-        assert isinstance(saves, SavesScreen)
-        named = next(i for i, info in enumerate(saves.infos) if not info.autosave)
-        saves.query_one(OptionList).highlighted = named
-        await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        question = shown(app.screen.query_one(".question", Static))
-        assert question == f"Delete {TITLE}: [/] mine [optional], 1 choices?"
+        assert question == f"Delete {TITLE}: [/] mine [optional], 1 choice?"
 
     drive(steps, tmp_path, stories_dir=stories)
 
@@ -198,22 +204,8 @@ def test_markup_that_acts_is_shown_as_written_wherever_a_story_or_a_player_puts_
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        app.post_message(NameSave(play(app).recorder))
-        await pilot.pause()
-        app.screen.query_one(Input).value = f"mine {text}"
-        await pilot.press("enter")
-        await pilot.pause()
+        question = await name_a_save_and_ask_to_delete_it(app, pilot, f"mine {text}")
         assert f"Saved as “mine {text}”." in notices(app)
-        app.post_message(OpenSaves("load"))
-        await pilot.pause()
-        saves = app.screen
-        assert isinstance(saves, SavesScreen)
-        named = next(i for i, info in enumerate(saves.infos) if not info.autosave)
-        saves.query_one(OptionList).highlighted = named
-        await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        question = shown(app.screen.query_one(".question", Static))
         assert question.startswith(f"Delete The Club Cup {text}: mine [@click=")  # a long name is cut
         await pilot.press("escape")
         await pilot.pause()

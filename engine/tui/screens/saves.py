@@ -91,7 +91,9 @@ class SavesScreen(GuardedScreen):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Delete {info.story_title}: {info.name}, {info.steps} choices?", yes="Delete", no="Keep"
+                f"Delete {info.story_title}: {info.name}, {info.steps} choice{'s' * (info.steps != 1)}?",
+                yes="Delete",
+                no="Keep",
             ),
             done,
         )
