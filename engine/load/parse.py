@@ -350,6 +350,16 @@ class FileParser:
             )
             return None
         sign = m.group(1)
+        if body.endswith("%") and sign in ("+", "-"):
+            amount = body[:-1].strip()
+            self.problem(
+                "E030",
+                f'effect on `{stat}` is "{v.value}": a percentage is written before the sign',
+                v,
+                f'write "{sign}{amount}" to change it by {amount}, or "%{sign}{amount}" to move it {amount}% '
+                f"of the room left to its limit",
+            )
+            return None
         op = {"=": "set", "+": "add", "-": "add", "%+": "fair", "%-": "fair"}[sign]
         start = m.end() + len(rest) - len(rest.lstrip())
         amount = self.expression_at(body, v, start, f"effect on `{stat}`")
