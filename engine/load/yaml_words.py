@@ -68,7 +68,10 @@ def _tab(lines: list[str], at: int) -> Explained | None:
     if "\t" not in indent:
         return None
     return Explained(
-        "a tab in the indentation", at, indent.index("\t") + 1, "YAML counts spaces only: indent with spaces, not tabs"
+        "a tab in the indentation",
+        at,
+        indent.index("\t") + 1,
+        "YAML counts spaces only: indent with spaces, not tabs",
     )
 
 

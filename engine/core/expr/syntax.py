@@ -83,7 +83,9 @@ _TOKEN = re.compile(
 
 # Quotes a word processor puts in pasted text, and the straight quote each stands for.
 _CURLY_QUOTES = "\u201c\u201d\u201e\u2018\u2019\u201a"
-_STRAIGHTEN = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'"})
+_STRAIGHTEN = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'"}
+)
 
 # Things people type from other languages, with the way to say them here.
 _FOREIGN = [
