@@ -164,9 +164,9 @@ def _no_colon(lines: list[str], start: tuple[int, int]) -> Explained | None:
     and the next line's `:` is where libyaml stops."""
     at, col = start
     text = _line(lines, at)
-    if text[: col - 1].strip():  # the value starts after `key:` or `- ` on its line: not a missing colon
+    if text[: col - 1].strip() not in ("", "-"):  # it starts after `key:`: a text, not a key
         return None
-    words = text.split("#", 1)[0].split()
+    words = text[col - 1 :].split("#", 1)[0].split()
     if not words or not _is_key_word(words[0]):
         return None
     key, rest = words[0], " ".join(words[1:])

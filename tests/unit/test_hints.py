@@ -96,11 +96,13 @@ def _problem(text: str) -> tuple[str, int, int, str | None]:
 @given(
     key=names,
     value=st.text(alphabet="abcdefghij ", min_size=1, max_size=12).map(str.strip).filter(bool),
+    listed=st.booleans(),
 )
-def test_a_missing_colon_is_named_on_its_own_line(key: str, value: str) -> None:
-    text = f"scenes:\n  x:\n    {key} {value}\n    next: b\n"
+def test_a_missing_colon_is_named_on_its_own_line(key: str, value: str, listed: bool) -> None:
+    dash = "- " if listed else ""
+    text = f"scenes:\n  x:\n    {dash}{key} {value}\n    {'  ' * listed}next: b\n"
     message, line, col, hint = _problem(text)
-    assert (message, line, col) == (f"`{key}` has no `:` after it", 3, 5)
+    assert (message, line, col) == (f"`{key}` has no `:` after it", 3, 5 + len(dash))
     assert hint == f"write `{key}: {' '.join(value.split())}`"
 
 
