@@ -161,7 +161,7 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest known word, or None when nothing is close."""
-    pool = sorted(set(candidates))
+    pool = sorted(set(candidates) - {word})  # the word itself is never news
     if not pool:
         return None
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)

@@ -45,6 +45,7 @@ from engine.load.ir import (
     StatIR,
     TemplateIR,
 )
+from engine.load.name_hints import example_name
 from engine.load.yaml_reader import Source, Value, key_problems, read, surprise_message
 
 NAME = re.compile(r"\A[a-z][a-z0-9_]*\Z")
@@ -58,8 +59,6 @@ RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS, *ex.DETOUR_NA
 # same in one pattern, but its lazy `.*?` retried the trailing `\s*` at every character: a
 # 20,000-character value took 1.5 s.)
 _EFFECT_SIGN = re.compile(r"\A\s*+(=|%\+|%-|\+|-)")
-_NAME_UNSAFE = re.compile(r"[^a-z0-9_]+")
-_REF_UNSAFE = re.compile(r"[^a-z0-9_.]+")
 _WORD = re.compile(r"[a-z0-9]+")
 
 MANIFEST_KEYS = (
@@ -350,6 +349,16 @@ class FileParser:
             )
             return None
         sign = m.group(1)
+        if body.endswith("%") and sign in ("+", "-"):
+            amount = body[:-1].strip()
+            self.problem(
+                "E030",
+                f'effect on `{stat}` is "{v.value}": a percentage is written before the sign',
+                v,
+                f'write "{sign}{amount}" to change it by {amount}, or "%{sign}{amount}" to move it {amount}% '
+                f"of the room left to its limit",
+            )
+            return None
         op = {"=": "set", "+": "add", "-": "add", "%+": "fair", "%-": "fair"}[sign]
         start = m.end() + len(rest) - len(rest.lstrip())
         amount = self.expression_at(body, v, start, f"effect on `{stat}`")
@@ -895,15 +904,18 @@ def _without_braces(text: str) -> str:
 
 
 def _name_hint(raw: str, pattern: re.Pattern[str]) -> str:
+    """The naming rule, with an example only when it is valid, new, and keeps every letter the
+    author wrote (engine/load/name_hints.py says why)."""
     if raw in RESERVED and pattern.match(raw):
         return f"choose another name, for example `my_{raw}`"
-    suggestion = _NAME_UNSAFE.sub("_", raw.strip().lower()).strip("_")
-    if pattern is REF:
-        suggestion = _REF_UNSAFE.sub("_", raw.strip().lower()).strip("_")
-    if suggestion and suggestion[0].isdigit():
-        suggestion = "s_" + suggestion
+    names = [part.strip() for part in raw.split(",")]
+    if len(names) > 1 and all(NAME.match(n) for n in names):
+        return f"several names make a list: write `[{', '.join(names)}]`"
     rule = "lower-case letters, digits and `_`, starting with a letter"
-    return f"{rule}; for example `{suggestion}`" if suggestion else rule
+    suggestion = example_name(raw, dotted=pattern is REF)
+    if suggestion is None or not pattern.match(suggestion):
+        return rule
+    return f"{rule}; for example `{suggestion}`"
 
 
 def parse_file(data: bytes, manifest: bool) -> FileIR:

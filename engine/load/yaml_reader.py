@@ -18,6 +18,7 @@ from typing import Any
 from engine.core import limits
 from engine.core.diagnostics import did_you_mean
 from engine.core.textsafe import clean, has_unsafe, visible
+from engine.load.yaml_words import explain
 
 
 def _yaml() -> tuple[Any, Any]:
@@ -161,6 +162,11 @@ def read(data: bytes) -> ReadResult:
         message = " ".join(str(err.problem or err.context or "could not parse the YAML").split())
         if err.context and err.problem:
             message = f"{' '.join(err.context.split())}: {message}"
+        plain = explain(text, err, yaml, loader)
+        if plain is not None:
+            return ReadResult(
+                None, [Problem("E001", plain.message, plain.line, plain.col, plain.hint)], source
+            )
         return ReadResult(None, [Problem("E001", message, line, col, _yaml_hint(message))], source)
     except yaml.reader.ReaderError as err:
         at = max(0, min(int(err.position), len(text)))

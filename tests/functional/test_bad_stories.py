@@ -56,6 +56,21 @@ def test_broken_story_gives_exactly_its_diagnostics(case: str) -> None:
     assert diagnostics_of(folder) == expected
 
 
+WORDED = [case for case in CASES if (CORPUS / case / "output.txt").exists()]
+
+
+@pytest.mark.parametrize("case", WORDED)
+def test_broken_story_says_exactly_its_words_in_order(case: str) -> None:
+    """Where a case's wording is the point (a YAML slip named on its own line, a hint that says
+    what to write), `output.txt` holds `check`'s lines exactly, paths relative to the story."""
+    folder = CORPUS / case
+    lines = [
+        Path(d.file).resolve().relative_to(folder.resolve()).as_posix() + d.format()[len(d.file) :]
+        for d in load_checked(folder, cache=False, ranges=True).diagnostics
+    ]
+    assert lines == (folder / "output.txt").read_text().splitlines()
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_every_diagnostic_names_file_line_column_and_a_known_code(case: str) -> None:
     for d in load_checked(CORPUS / case, cache=False, ranges=True).diagnostics:

@@ -81,6 +81,12 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 
+# Quotes a word processor puts in pasted text, and the straight quote each stands for.
+_CURLY_QUOTES = "\u201c\u201d\u201e\u2018\u2019\u201a"
+_STRAIGHTEN = str.maketrans(
+    {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'"}
+)
+
 # Things people type from other languages, with the way to say them here.
 _FOREIGN = [
     ("?", "write `if condition then this else that`"),
@@ -127,6 +133,11 @@ def tokenize(src: str) -> list[Token]:
                 if rest.startswith(bad):
                     raise ExprError(f"unexpected `{bad}`", pos, hint)
             ch = src[pos]
+            if ch in _CURLY_QUOTES:
+                straight = src.translate(_STRAIGHTEN).strip()
+                raise ExprError(
+                    f"unexpected typographic quote `{ch}`", pos, f"use straight quotes: write `{straight}`"
+                )
             if ch in "\"'":
                 raise ExprError("string is not closed", pos, f"end it with {ch}")
             raise ExprError(f"unexpected character {ch!r}", pos)
@@ -314,6 +325,13 @@ class _Parser:
         node = self.unary(depth)
         while self.at("*", "/", "//", "%"):
             t = self.take()
+            if t.text == "%" and self.tokens[self.i].kind == "end":
+                number = self.src[: t.offset].strip()
+                raise ExprError(
+                    "`%` at the end needs a number after it (it is the remainder operator)",
+                    t.offset,
+                    f"a percentage is a plain number here: write `{number}`",
+                )
             right = self.unary(depth)
             node = self.mk(Arith(t.text, node, right, t.offset), t.offset, node, right)
         return node
