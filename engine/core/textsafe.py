@@ -14,6 +14,8 @@ from typing import Any, TextIO
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and the
 # line/paragraph separators (which some terminals treat as newlines mid-line).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# A line break with the blanks around it (a Windows, Unix or old Mac one).
+_BREAK = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*")
 # A whole ANSI escape sequence is removed, not just its ESC, so no `[2J` litter remains.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
@@ -33,6 +35,15 @@ def clean(text: str) -> str:
 def clean_line(text: str, limit: int = 200) -> str:
     """A single line of player-entered text (a slot name): cleaned, one line, bounded."""
     return " ".join(clean(text).split())[:limit]
+
+
+def one_line(text: str) -> str:
+    """Text with every line break (and the spaces around it) folded into one space: for a
+    diagnostic, which quotes wrapped story text but must stay on one line, because editors and
+    CI read one problem per line."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return _BREAK.sub(" ", text)
 
 
 def visible(text: str) -> str:
