@@ -405,10 +405,16 @@ def test_the_command_refuses_bad_options_and_broken_stories(tmp_path: Path) -> N
     assert main(["simulate", "no-such-story"], out=out) == 2
 
 
-def test_zero_runs_and_a_report_with_timing() -> None:
+def test_zero_runs_is_refused_and_a_report_with_timing() -> None:
+    """`--runs 0` used to print an empty report and exit 0, which reads like a story that passed."""
     out = io.StringIO()
-    assert main(["simulate", "demo", "--runs", "0", "--jobs", "0"], out=out) == 0
-    assert "Simulated 0 careers" in out.getvalue()
+    assert main(["simulate", "demo", "--runs", "0", "--jobs", "0"], out=out) == 2
+    assert out.getvalue() == (
+        "error: --runs must be at least 1 (0 careers report nothing, not a story that passed)\n"
+    )
+    out = io.StringIO()
+    assert main(["simulate", "demo", "--runs", "1", "--jobs", "0"], out=out) == 0
+    assert "Simulated 1 career" in out.getvalue()
     summary = Summary(_DEMO, simulate(_DEMO, 10, 1), "demo", Timing(0.5, 1))
     assert summary.to_json()["speed"]["careers_per_second"] == 20.0
 
