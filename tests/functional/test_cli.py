@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -272,6 +273,36 @@ def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:
     ]
     code, out = run_cli("check", "dmeo")
     assert code == 2 and out.startswith("error: no story called 'dmeo'")
+
+
+TAKES = "check takes story ids, story folders, or files inside a story folder"
+
+
+def test_check_of_a_story_file_checks_the_story_it_belongs_to_once() -> None:
+    """An editor runs `check` on the file you are in: a chapter's names mean something only in
+    its story, so the story is checked (once, however many of its files are named)."""
+    code, out = run_cli("check", "stories/demo/training.yaml", "stories/demo/story.yaml", "demo")
+    assert code == 0
+    assert out.splitlines() == [
+        "note: checking stories/demo, the story stories/demo/training.yaml belongs to",
+        "checked 1 story, 18 scenes: 0 errors, 0 warnings",
+    ]
+
+
+def test_check_of_nothing_is_not_a_silent_success(tmp_path: Path) -> None:
+    code, out = run_cli("check", "stories/README.md")
+    assert code == 2
+    assert out.splitlines() == [
+        "note: skipped stories/README.md: a file, not a story folder",
+        f"error: nothing to check: stories/README.md named no story ({TAKES})",
+    ]
+    stray = tmp_path / "stray.yaml"
+    stray.write_text("chapter: a\n")
+    code, out = run_cli("check", str(stray))
+    assert code == 2
+    assert out == f"error: {stray} belongs to no story: no story.yaml in its folder or above ({TAKES})\n"
+    code, out = run_cli("check", "stories/README.md", "--format", "json")
+    assert code == 2 and out.startswith("error: nothing to check")
 
 
 def test_check_stats_gives_the_static_figures_in_text_and_json() -> None:
