@@ -58,9 +58,11 @@ def check(
         result = load(name, cache, out, ranges=True)  # the range warnings are part of `check`
         if result is None:
             return 2
-        if result.path.resolve() in seen:  # `check stories/demo/*.yaml` checks the story once
+        where = result.path.resolve() if result.path else None
+        if where in seen:  # `check stories/demo/*.yaml` checks the story once
             continue
-        seen.add(result.path.resolve())
+        if where is not None:
+            seen.add(where)
         reports.append((name, result))
     if not reports:
         out.write(f"error: nothing to check: {', '.join(names)} named no story ({TAKES})\n")
