@@ -20,6 +20,9 @@ from engine.play.session import ChoiceError, ChoiceView, Session, StepResult
 if TYPE_CHECKING:
     from engine.cli.plain_saves import PlainSaves
 
+#: Before a choice id in an answer or in `--choices`: `id:3` is the choice whose id is `3`, not
+#: the third one. A choice id never holds a colon, so this can name nothing else.
+ID_PREFIX = "id:"
 HELP = "Type a choice's number. Other keys: u undo, s stats, p people, h history, q quit, ? help."
 
 
@@ -131,7 +134,17 @@ class PlainGame:
         return line.strip()
 
     def pick(self, answer: str, choices: Sequence[ChoiceView]) -> ChoiceView | str:
-        """The choice an answer names, or a one-line explanation of why it names none."""
+        """The choice an answer names, or a one-line explanation of why it names none.
+
+        A number is a choice's number; `id:12` names the choice whose id is `12` (a choice id
+        may be all digits, and `simulate` prints replay commands in this form so that they
+        replay the same career); anything else is an id."""
+        if answer.startswith(ID_PREFIX):
+            wanted = answer[len(ID_PREFIX) :]
+            for c in choices:
+                if c.id == wanted:
+                    return f"That choice is locked: {c.reason}." if c.locked else c
+            return f"There is no choice with the id “{wanted[:40]}” here. {HELP}"
         if answer.isdigit():
             n = int(answer)
             for c in choices:

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,60 @@ def test_the_printed_replay_command_plays_the_same_career_in_plain_mode() -> Non
     assert main(argv[3:], out=out, inp=io.StringIO("")) == 0
     ending = story.scenes[career.scene].ending
     assert ending is not None and ending.title in out.getvalue()
+
+
+NUMERIC_IDS = """\
+  a:
+    text: You choose a jump.
+    choices:
+      - id: "2"
+        text: The toe loop
+        goto: b
+      - id: "1"
+        text: The salchow
+        goto: c
+  b:
+    text: A fall.
+    ending: {title: The Fall, tone: bittersweet}
+  c:
+    text: A clean landing.
+    choices:
+      - id: "10"
+        text: Bow
+        goto: d
+  d:
+    text: Applause.
+    ending: {title: The Landing, tone: triumph}
+"""
+
+
+def test_the_printed_replay_command_replays_a_career_whose_choice_ids_are_numbers(tmp_path: Path) -> None:
+    """`--choices 1` is the first choice, so the command names an all-digit id as `id:1`: read as
+    a number, the longest career's `1,10` would take the toe loop and end in the fall."""
+    folder = _write(tmp_path / "numbers", NUMERIC_IDS)
+    out = io.StringIO()
+    assert main(["simulate", str(folder), "--runs", "20", "--seed", "2"], out=out) == 0
+    commands = [line.split("replay: ", 1)[1] for line in out.getvalue().splitlines() if "replay: " in line]
+    longest = [c for c in commands if "--choices" in c]
+    assert longest and longest[-1].endswith("--choices id:1,id:10"), out.getvalue()
+    played = io.StringIO()
+    assert main(shlex.split(longest[-1])[3:], out=played, inp=io.StringIO("")) == 0
+    assert "The salchow" in played.getvalue() and "The Landing" in played.getvalue()
+    assert "The Fall" not in played.getvalue()
+
+
+def test_an_id_answer_names_a_choice_by_its_id_only() -> None:
+    from engine.cli.plain import PlainGame
+
+    story = _load("demo")
+    game = PlainGame(Session(story, 1), io.StringIO(), io.StringIO())
+    choices = game.session.choices
+    first = choices[0]
+    assert game.pick(f"id:{first.id}", choices) is first
+    assert game.pick("id:1", choices) == (
+        "There is no choice with the id “1” here. Type a choice's number. Other keys: u undo, s stats,"
+        " p people, h history, q quit, ? help."
+    )
 
 
 # -- stuck careers ----------------------------------------------------------------------------------

@@ -53,12 +53,18 @@ def spread(hist: Histogram) -> dict[str, float | int]:
     return out
 
 
+def choice_answer(choice_id: str) -> str:
+    """A choice id as `play --choices` reads it: an all-digit id is written `id:12`, for `12`
+    alone is the twelfth choice (engine/cli/plain.py, ID_PREFIX)."""
+    return f"id:{choice_id}" if choice_id.isdigit() else choice_id
+
+
 def replay_command(story_arg: str, career: NotableCareer, *, choices: bool = True) -> list[str]:
     """The command line that plays this career again, step by step, in plain mode (without
     `choices`, only up to where its choices would go)."""
     argv = ["uv", "run", "main.py", "play", story_arg, "--plain", "--seed", str(career.seed)]
     if choices and career.choices:
-        argv += ["--choices", ",".join(career.choices)]
+        argv += ["--choices", ",".join(choice_answer(c) for c in career.choices)]
     return argv
 
 
