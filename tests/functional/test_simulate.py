@@ -445,6 +445,29 @@ def test_the_json_report_is_complete_and_the_same_with_two_processes() -> None:
     assert one["shortest"]["command"].startswith("uv run main.py play demo --plain --seed ")
 
 
+def test_the_chance_table_of_an_explore_run_says_it_is_biased() -> None:
+    """`explore` replays careers with their rolls and steers towards rolls that go its way, so
+    its rates are no evidence of fairness: the text and the JSON say so; a random run's do not."""
+    shown = {}
+    for strategy in ("random", "explore"):
+        out = io.StringIO()
+        assert main(["simulate", "demo", "--runs", "100", "--strategy", strategy], out=out) == 0
+        lines = out.getvalue().splitlines()
+        at = lines.index("Chance rolls (how often each came out, against the chance the player was shown)")
+        shown[strategy] = lines[at + 1 : at + 3]
+        out = io.StringIO()
+        assert (
+            main(["simulate", "demo", "--runs", "20", "--strategy", strategy, "--format", "json"], out=out)
+            == 0
+        )
+        assert json.loads(out.getvalue())["chances_biased"] is (strategy == "explore")
+    assert shown["explore"] == [
+        "  biased: explore replays careers with their rolls and steers towards rolls that went its way;",
+        "  these rates do not show whether a roll is fair (run --strategy random for that)",
+    ]
+    assert all(" rolled " in line for line in shown["random"])
+
+
 def test_the_command_refuses_bad_options_and_broken_stories(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["simulate", "demo", "--max-steps", "0"], out=out) == 2

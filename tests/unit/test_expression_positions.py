@@ -39,8 +39,11 @@ FIELDS = {  # (the scene's field, the choice's field)
     "literal block": (HI, "        if: |\n          nerve >= 10 and\n             powr > 3"),
     "double quotes, escapes": (HI, '        if: "nerve >= 10 and \\"a\\" == \\"a\\" and powr > 3"'),
     "single quotes, escapes": (HI, "        if: 'nerve >= 10 and ''a'' == ''a'' and powr > 3'"),
-    "double quotes, wrapped": (HI, '        if: "nerve >= 10 and\n          \\"a\\" == \\"a\\" and powr > 3"'),
-    "text, wrapped {if}": ('    text: |\n      You stand. {if nerve > 3 then "a" else\n        "b" + powr}', ""),
+    "double quotes, wrapped": (HI, '        if: "nerve > 1 and\n          \\"a\\" == \\"a\\" and powr > 3"'),
+    "text, wrapped {if}": (
+        '    text: |\n      You stand. {if nerve > 3 then "a" else\n        "b" + powr}',
+        "",
+    ),
     "text, escaped": ('    text: "You \\"stand\\". {\\"b\\" + powr}"', ""),
     "effect, wrapped": (HI + '\n    effects:\n      nerve: "+ 2 *\n        powr"', ""),
     "one line": (HI, "        if: nerve >= 10 and powr > 3"),

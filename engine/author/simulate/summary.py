@@ -269,6 +269,13 @@ class Summary:
             )
         return rows
 
+    @property
+    def chances_biased(self) -> bool:
+        """Whether the chance table says nothing about fairness: `explore` replays bookmarked
+        careers with their rolls, and its missions look one step ahead and keep the choice whose
+        roll came out nearer the goal, so the rolls it reports are the ones it steered towards."""
+        return self.report.strategy == "explore"
+
     def chances(self) -> list[dict[str, Any]]:
         """Every chance roll that was rolled, with its observed and its stated success rate."""
         rows = []
@@ -345,6 +352,7 @@ class Summary:
             "chapters": self.chapters(),
             "never_unlocked": [self._choice_json(s, c) for s, c in self.never_unlocked()],
             "chances": self.chances(),
+            "chances_biased": self.chances_biased,
             "lengths": self.lengths(),
             "decisions": r.decisions,
             "text": self.text_figures(),
