@@ -14,8 +14,6 @@ from typing import Any, TextIO
 # C0 controls but tab and newline, DEL, C1 controls, bidi embeddings/overrides/isolates, and the
 # line/paragraph separators (which some terminals treat as newlines mid-line).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-# A line break with the blanks around it (a Windows, Unix or old Mac one).
-_BREAK = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*")
 # A whole ANSI escape sequence is removed, not just its ESC, so no `[2J` litter remains.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
@@ -43,7 +41,12 @@ def one_line(text: str) -> str:
     CI read one problem per line."""
     if "\n" not in text and "\r" not in text:
         return text
-    return _BREAK.sub(" ", text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    last = len(lines) - 1
+    return " ".join(
+        line.rstrip(" \t") if i == 0 else line.lstrip(" \t") if i == last else line.strip(" \t")
+        for i, line in enumerate(lines)
+    )
 
 
 def visible(text: str) -> str:

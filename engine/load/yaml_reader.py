@@ -75,6 +75,9 @@ class Problem:
     hint: str | None = None
 
 
+_NEWLINE = re.compile("\n")  # where each line ends, for Source._line_col
+
+
 class Source:
     """The text of one file, for mapping offsets inside a scalar back to line and column."""
 
@@ -156,7 +159,7 @@ class Source:
 
     def _line_col(self, at: int) -> tuple[int, int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         line = bisect.bisect_right(self._starts, at)
         return line, at - self._starts[line - 1] + 1
 
