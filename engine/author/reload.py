@@ -11,6 +11,10 @@ the replayed session takes over with its journal and undo, and autosave goes on.
 earlier step now plays differently, the state is kept as it was (as asked) but no longer follows
 from the journal: undo starts again from here and the run is treated like a warp, not saved. A
 warped run replays from where it was warped to, and stays a warped run.
+
+Where a pending `return` leads is not part of that comparison: it is still to come. An author
+who edits the `goto` beside a `call` while inside that detour gets the new target, from the
+replayed career (or, in a kept state, from the replay's detours when they are the same ones).
 """
 
 from __future__ import annotations
@@ -88,7 +92,13 @@ def reload_session(old: Session, story: Story, *, warped: bool = False) -> Reloa
     if trouble is None:
         if held == n and changed is None:
             return Reloaded(replayed, SAME, warped, "same scene, same state", n)
-        kept = Session(story, old.seed, state=carry(old.state, story), rolls=old.rolls)
+        state = carry(old.state, story)
+        if held == n and _same_callers(replayed.state, state):  # a pending `return` goes where it now says
+            state.stack = [
+                (caller, after, strike)
+                for (caller, after, _), (_, _, strike) in zip(replayed.state.stack, state.stack, strict=True)
+            ]
+        kept = Session(story, old.seed, state=state, rolls=old.rolls)
         where = "the start" if not changed else f"step {changed}"
         return Reloaded(
             kept,
@@ -129,18 +139,26 @@ def _replay(
     return held, changed
 
 
+def _same_callers(new: GameState, old: GameState) -> bool:
+    """Whether two states are inside the same detours, called from the same scenes."""
+    return [(caller, strike) for caller, _, strike in new.stack] == [
+        (caller, strike) for caller, _, strike in old.stack
+    ]
+
+
 def _same(new: GameState, old: GameState, story: Story) -> bool:
-    """Whether `new` is `old` carried over; milestones aside, whose wording an author may edit."""
+    """Whether `new` is `old` carried over; milestones aside, whose wording an author may edit,
+    and where a pending `return` leads: an edited `goto` beside a `call` is a change to what is
+    still to come, which the replayed career takes up, not to a step already played."""
     if problem(old, story) is not None:
         return False
     old = carry(old, story)
-    return (new.scene, new.stats, new.flags, new.visits, new.stack, new.rng, new.turn, new.calls) == (
-        old.scene,
-        old.stats,
-        old.flags,
-        old.visits,
-        old.stack,
-        old.rng,
-        old.turn,
-        old.calls,
-    )
+    return _same_callers(new, old) and (
+        new.scene,
+        new.stats,
+        new.flags,
+        new.visits,
+        new.rng,
+        new.turn,
+        new.calls,
+    ) == (old.scene, old.stats, old.flags, old.visits, old.rng, old.turn, old.calls)

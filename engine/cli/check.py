@@ -16,7 +16,14 @@ from engine.author.check import CheckedStory
 from engine.author.metrics import figures
 from engine.cli.common import load
 from engine.core.diagnostics import PROVEN, Diagnostic, summary
-from engine.load.folder import StoryNotFound, bundled_stories, find_story
+from engine.load.folder import (
+    MANIFEST,
+    StoryNotFound,
+    bundled_stories,
+    display_path,
+    find_story,
+    story_folder_of,
+)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -41,16 +48,25 @@ def check(
         out.write("error: no stories to check\n")
         return 2
     reports: list[tuple[str, CheckedStory]] = []
-    for name in names:
-        path = Path(name)
-        if path.is_file() and path.name != "story.yaml":  # `check stories/*` also names a README
-            if fmt == "text":
-                out.write(f"note: skipped {name}: a file, not a story folder\n")
+    seen: set[Path] = set()
+    for given in names:
+        name = _story_name(given, fmt, out)
+        if name is None:
             continue
+        if name == "":
+            return 2
         result = load(name, cache, out, ranges=True)  # the range warnings are part of `check`
         if result is None:
             return 2
+        where = result.path.resolve() if result.path else None
+        if where in seen:  # `check stories/demo/*.yaml` checks the story once
+            continue
+        if where is not None:
+            seen.add(where)
         reports.append((name, result))
+    if not reports:
+        out.write(f"error: nothing to check: {', '.join(names)} named no story ({TAKES})\n")
+        return 2
     everything: list[Diagnostic] = [d for _, r in reports for d in r.diagnostics]
     errors = sum(d.is_error for d in everything)
     if fmt == "json":
@@ -86,6 +102,30 @@ def check(
         plural = "y" if len(reports) == 1 else "ies"
         out.write(f"checked {len(reports)} stor{plural}, {scenes} scenes: {summary(everything)}\n")
     return 1 if errors else 0
+
+
+TAKES = "check takes story ids, story folders, or files inside a story folder"
+
+
+def _story_name(given: str, fmt: str, out: TextIO) -> str | None:
+    """What to load for one name `check` was given: the name itself (an id or a folder), the
+    story folder a story file belongs to, None to skip a file that is not a story's (`check
+    stories/*` also names a README), or "" after saying that a YAML file belongs to no story."""
+    path = Path(given)
+    if not path.is_file() or path.name == MANIFEST:
+        return given
+    if path.suffix not in (".yaml", ".yml"):
+        if fmt == "text":
+            out.write(f"note: skipped {given}: a file, not a story folder\n")
+        return None
+    folder = story_folder_of(path)
+    if folder is None:
+        out.write(f"error: {given} belongs to no story: no {MANIFEST} in its folder or above ({TAKES})\n")
+        return ""
+    shown = display_path(folder)
+    if fmt == "text":
+        out.write(f"note: checking {shown}, the story {given} belongs to\n")
+    return shown
 
 
 def proof_note(diagnostics: list[Diagnostic]) -> str:
@@ -141,11 +181,12 @@ def watch(names: list[str], fmt: str, cache: bool, out: TextIO, *, show_ranges: 
     watched: list[tuple[str, Path | None]] = []  # each name, with its folder (None: a file `check` skips)
     for name in names:
         path = Path(name)
-        if path.is_file() and path.name != "story.yaml":  # skipped by `check` too, with a note
-            watched.append((name, None))
+        if path.is_file() and path.name != MANIFEST and path.suffix not in (".yaml", ".yml"):
+            watched.append((name, None))  # skipped by `check` too, with a note
             continue
         try:
-            folder = find_story(name).resolve()
+            owner = story_folder_of(path) if path.is_file() else None
+            folder = owner or find_story(name).resolve()
         except StoryNotFound as err:
             out.write(f"error: {err}\n")
             return 2

@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("story", help="a bundled story id (see `stories`) or a story folder")
     play.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
     play.add_argument("--seed", type=int, help="the career's seed (the same seed and choices replay exactly)")
-    play.add_argument("--choices", help="choices to make first, by number or id: 2,1,3")
+    play.add_argument(
+        "--choices", help="choices to make first, by number or id: 2,1,3 (id:12 for an id of digits)"
+    )
     play.add_argument("--no-cache", action="store_true", help="parse the story afresh, bypassing the cache")
     play.add_argument(
         "--author",

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from engine.core import template as tpl
 from engine.core.errors import PointeEdgeError
-from engine.play.session import ChoiceError, ChoiceView, Session, StepResult
+from engine.play.session import ChoiceError, ChoiceView, Session, StatChange, StepResult
 
 if TYPE_CHECKING:
     from engine.cli.plain_saves import PlainSaves
 
+#: Before a choice id in an answer or in `--choices`: `id:3` is the choice whose id is `3`, not
+#: the third one. A choice id never holds a colon, so this can name nothing else.
+ID_PREFIX = "id:"
 HELP = "Type a choice's number. Other keys: u undo, s stats, p people, h history, q quit, ? help."
 
 
@@ -103,12 +106,18 @@ class PlainGame:
             self.say(f"  {roll.describe()}.")
         if result.outcome:
             self.wrap(tpl.to_plain(result.outcome), indent="  ")
-        for line in result.milestones:
+        self.show_changes(result.changes, result.flags, result.milestones)
+
+    def show_changes(
+        self, changes: Sequence[StatChange], flags: Sequence[tuple[str, bool]], milestones: Sequence[str]
+    ) -> None:
+        """A step's milestones, then its stat and flag changes on one line."""
+        for line in milestones:
             self.say(f"  ★ {line}")
-        changes = [f"{c.label} {c.before} → {c.after} ({c.delta:+d})" for c in result.changes]
-        flags = self.flag_words(result.flags)
-        if changes or flags:
-            self.say("  " + " · ".join(changes + flags))
+        words = [f"{c.label} {c.before} → {c.after} ({c.delta:+d})" for c in changes]
+        words += self.flag_words(flags)
+        if words:
+            self.say("  " + " · ".join(words))
 
     def flag_words(self, flags: Sequence[tuple[str, bool]]) -> list[str]:
         story = self.session.story
@@ -131,7 +140,17 @@ class PlainGame:
         return line.strip()
 
     def pick(self, answer: str, choices: Sequence[ChoiceView]) -> ChoiceView | str:
-        """The choice an answer names, or a one-line explanation of why it names none."""
+        """The choice an answer names, or a one-line explanation of why it names none.
+
+        A number is a choice's number; `id:12` names the choice whose id is `12` (a choice id
+        may be all digits, and `simulate` prints replay commands in this form so that they
+        replay the same career); anything else is an id."""
+        if answer.startswith(ID_PREFIX):
+            wanted = answer[len(ID_PREFIX) :]
+            for c in choices:
+                if c.id == wanted:
+                    return f"That choice is locked: {c.reason}." if c.locked else c
+            return f"There is no choice with the id “{wanted[:40]}” here. {HELP}"
         if answer.isdigit():
             n = int(answer)
             for c in choices:
@@ -162,6 +181,11 @@ class PlainGame:
         self.say(self.stats_line())
         shown = True
         self.show_scene()
+        if not s.journal:  # a new career: what the start scene did, as a step's changes are shown
+            opening = s.opening()
+            if opening.changes or opening.flags or opening.milestones:
+                self.show_changes(opening.changes, opening.flags, opening.milestones)
+                self.say()
         while True:
             if s.ended:
                 ending = s.ending

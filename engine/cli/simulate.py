@@ -46,6 +46,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:
+    if args.runs < 1:
+        out.write("error: --runs must be at least 1 (0 careers report nothing, not a story that passed)\n")
+        return 2
     if args.max_steps < 1:
         out.write("error: --max-steps must be at least 1\n")
         return 2

@@ -50,6 +50,13 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Under the chance table of an `explore` run, whose steering skews the rates (Summary.chances_biased).
+BIASED = (
+    "  biased: explore replays careers with their rolls and steers towards rolls that went its way;",
+    "  these rates do not show whether a roll is fair (run --strategy random for that)",
+)
+
+
 class _TextReport:
     def __init__(self, summary: Summary):
         self.s = summary
@@ -201,6 +208,8 @@ class _TextReport:
             return
         yield ""
         yield "Chance rolls (how often each came out, against the chance the player was shown)"
+        if self.s.chances_biased:
+            yield from BIASED
         name_width = max(len(f"{row['scene']} › {row['choice']}") for row in rows)
         for row in rows:
             name = f"{row['scene']} › {row['choice']}"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from engine.core.textsafe import visible
+from engine.core.textsafe import one_line, visible
 
 
 class Severity(StrEnum):
@@ -116,11 +116,17 @@ class Diagnostic:
         """A message quotes keys, file names and did-you-mean words from the story, which the
         loader reports but cannot always clean first (a file's own name): any control or bidi
         character in them is written out as `<U+001B>`, so no diagnostic, wherever it is shown
-        (check, play, simulate, graph, the app's dialog, JSON), can steer a terminal."""
+        (check, play, simulate, graph, the app's dialog, JSON), can steer a terminal.
+
+        Every line break is folded into a space first: a message that quotes wrapped text (a
+        string literal in a folded `{if}`) would otherwise print one problem on two lines, and
+        editors and CI parse `file:line:col: ...` one line per problem."""
         for field in ("message", "file", "scene", "hint"):
             text = getattr(self, field)
-            if text is not None and visible(text) is not text:
-                object.__setattr__(self, field, visible(text))
+            if text is not None:
+                safe = visible(one_line(text))
+                if safe != text:
+                    object.__setattr__(self, field, safe)
 
     @property
     def severity(self) -> Severity:

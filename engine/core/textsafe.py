@@ -35,6 +35,20 @@ def clean_line(text: str, limit: int = 200) -> str:
     return " ".join(clean(text).split())[:limit]
 
 
+def one_line(text: str) -> str:
+    """Text with every line break (and the spaces around it) folded into one space: for a
+    diagnostic, which quotes wrapped story text but must stay on one line, because editors and
+    CI read one problem per line."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    last = len(lines) - 1
+    return " ".join(
+        line.rstrip(" \t") if i == 0 else line.lstrip(" \t") if i == last else line.strip(" \t")
+        for i, line in enumerate(lines)
+    )
+
+
 def visible(text: str) -> str:
     """Text with each unsafe character written out as `<U+001B>`: for names an author must find
     and fix (a key, a file name), where removing the character would hide what is wrong."""

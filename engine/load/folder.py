@@ -83,6 +83,16 @@ def find_story(name: str, base: Path = STORIES_DIR) -> Path:
     raise StoryNotFound(name, bundled_stories(base))
 
 
+def story_folder_of(file: Path) -> Path | None:
+    """The story folder a file belongs to: the nearest folder at or above it with a story.yaml,
+    so that `check training.yaml` checks the story the author is editing (a chapter is checked
+    only with its story: its names are the story's). None when no folder above has one."""
+    for folder in file.resolve().parents:
+        if (folder / MANIFEST).is_file():
+            return folder
+    return None
+
+
 def story_files(folder: Path) -> list[Path]:
     """Every `*.yaml`/`*.yml` file under the folder, in a stable order, skipping hidden ones and
     the story's tests (the `tests` folder at the top)."""

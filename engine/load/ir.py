@@ -16,7 +16,8 @@ from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
 
-IR_VERSION = 3  # 3: stats have a group and an opposite side; a cast; chapter files' own stats
+IR_VERSION = 4  # 4: an expression may end with where its characters jump lines (anchors)
+# 3: stats have a group and an opposite side; a cast; chapter files' own stats
 # and flags; variations in texts, `revisit`, `once`, `fallback` and `tags` on choices
 # (2: stat and flag definitions and problems are tuples, were lists)
 
@@ -24,8 +25,10 @@ IR_VERSION = 3  # 3: stats have a group and an opposite side; a cast; chapter fi
 ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
 #: A scene named in a `goto`, `call` or `start`: the name as written, line, col.
 RefIR: TypeAlias = tuple[str, int, int]
-#: An expression: its source (trimmed), line, col, and its tree's wire form.
-ExprIR: TypeAlias = tuple[str, int, int, Data]
+#: An expression: its source (trimmed), line, col, and its tree's wire form; then, only when its
+#: characters do not lie side by side from line:col (it wraps, or holds an escape), a flat run of
+#: `(offset, line, col)` where each such jump lands (yaml_reader.Source.anchors).
+ExprIR: TypeAlias = tuple[str, int, int, Data] | tuple[str, int, int, Data, tuple[int, ...]]
 #: goto/call/return: kind, target (None for return, or when not a valid name), after (call's
 #: `goto`), line, col.
 RouteIR: TypeAlias = tuple[str, RefIR | None, RefIR | None, int, int]

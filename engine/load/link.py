@@ -325,7 +325,7 @@ class Linker:
         return scope
 
     def expression(self, ctx: _Ctx, ir: ExprIR, want: str, what: str) -> Expr | None:
-        source, line, col, data = ir
+        source, line, col, data = ir[0], ir[1], ir[2], ir[3]
         # Stories repeat expressions (`{technique}`, `+5`) many times: type and closure depend
         # only on the tree and, through short scene names in visits(), on the chapter.
         key = (data, ctx.chapter)
@@ -342,7 +342,8 @@ class Linker:
         tree, got, problems, fn = known
         path = ctx.file.path
         for p in problems:
-            self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint)
+            pline, pcol = _placed(ir, p.offset)
+            self.report(p.code, f"{what}: {p.message}", path, pline, pcol, ctx.scene, p.hint)
         if problems or fn is None:
             return None
         if want != ex.ANY and got not in (want, ex.ANY):
@@ -648,6 +649,19 @@ class Linker:
         )
 
 
+def _placed(ir: ExprIR, offset: int) -> tuple[int, int]:
+    """Line and column in the file of character `offset` of an expression: from the last place
+    at or before it where the expression's characters jump (a line break, an escape), else from
+    its start, counting on along the line."""
+    line, col, at = ir[1], ir[2], 0
+    anchors: tuple[int, ...] = ir[4] if len(ir) == 5 else ()
+    for i in range(0, len(anchors), 3):
+        if anchors[i] > offset:
+            break
+        at, line, col = anchors[i : i + 3]
+    return line, col + offset - at
+
+
 def _mirror_effect(
     op: str, amount: int | float | ExprIR | None, stat: Stat
 ) -> tuple[str, int | float | ExprIR | None]:
@@ -659,12 +673,13 @@ def _mirror_effect(
     """
     total = stat.min + stat.max
     if isinstance(amount, tuple):
-        source, line, col, data = amount
+        data = amount[3]
         if op == "set":
             data = ("bin", "-", ("num", total), data, 0)
         else:
             data = ("neg", data, 0)
-        return op, (source, line, col, data)
+        mirrored: ExprIR = (*amount[:3], data, *amount[4:])
+        return op, mirrored
     if amount is None:  # pragma: no cover - only flag effects lack an amount
         return op, amount
     return op, (total - amount if op == "set" else -amount)

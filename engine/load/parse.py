@@ -243,22 +243,26 @@ class FileParser:
         found = None if written is None else self.expression_at(written, v, 0, what)
         if found is None:
             return None
-        source, line, col, tree = found
-        return (source, line, col, ex.to_data(tree))
+        source, start, tree = found
+        return self.expr_ir(v, start, source, ex.to_data(tree))
 
-    def expression_at(
-        self, source: str, v: Value, offset: int, what: str
-    ) -> tuple[str, int, int, ex.Node] | None:
-        """`(source, line, col, tree)` for an expression at `offset` in the string value `v`."""
+    def expression_at(self, source: str, v: Value, offset: int, what: str) -> tuple[str, int, ex.Node] | None:
+        """`(source, start, tree)` for an expression at `offset` in the string value `v`, `start`
+        being where its trimmed source starts in the value (for `expr_ir`)."""
         lead = len(source) - len(source.lstrip())
-        line, col = self.source.locate(v, offset + lead)
         try:
             tree = ex.parse(source.strip())
         except ex.ExprError as err:
             eline, ecol = self.source.locate(v, offset + lead + err.offset)
             self.problem(err.code, _at_column(what, err, source.strip()), (eline, ecol), err.hint)
             return None
-        return (source.strip(), line, col, tree)
+        return (source.strip(), offset + lead, tree)
+
+    def expr_ir(self, v: Value, start: int, source: str, data: ex.Data) -> ExprIR:
+        """An expression's IR: where it starts in the file and, when its characters do not lie
+        side by side from there, where they jump (see `Source.place`), found in one walk."""
+        line, col, anchors = self.source.place(v, start, len(source))
+        return (source, line, col, data, anchors) if anchors else (source, line, col, data)
 
     def template(self, v: Value | None, what: str) -> TemplateIR | None:
         """Paragraphs: a plain str each when unstyled and constant (the usual case, kept small
@@ -293,8 +297,7 @@ class FileParser:
                 fragments = tuple(self.pieces(f, v) for f in value.fragments)
                 row.append((style, (tpl.VARIATION_TAG, value.kind, line, col, fragments)))
             else:
-                line, col = self.source.locate(v, value.offset)
-                row.append((style, (value.source, line, col, ex.to_data(value.tree))))
+                row.append((style, self.expr_ir(v, value.offset, value.source, ex.to_data(value.tree))))
         return tuple(row)
 
     # -- effects and routes ----------------------------------------------------------------
@@ -364,12 +367,12 @@ class FileParser:
         amount = self.expression_at(body, v, start, f"effect on `{stat}`")
         if amount is None:
             return None
-        source, line, col, tree = amount
+        source, at, tree = amount
         if sign in ("-", "%-"):
             tree = ex.Num(-tree.value) if isinstance(tree, ex.Num) else ex.Neg(tree, 0)
         if isinstance(tree, ex.Num):
             return (op, tree.value)
-        return (op, (source, line, col, ex.to_data(tree)))
+        return (op, self.expr_ir(v, at, source, ex.to_data(tree)))
 
     def route(self, m: Value, what: str, *, allow_none: bool = False) -> RouteIR | None:
         """`(kind, target, after, line, col)`: the goto/call/return of a choice, outcome or branch."""

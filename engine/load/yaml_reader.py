@@ -11,7 +11,9 @@ bounded before libyaml ever sees the text).
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,11 +76,15 @@ class Problem:
     hint: str | None = None
 
 
+_NEWLINE = re.compile("\n")  # where each line ends, for Source._line_col
+
+
 class Source:
     """The text of one file, for mapping offsets inside a scalar back to line and column."""
 
     def __init__(self, text: str):
         self.text = text
+        self._starts: list[int] | None = None  # where each line starts, built when first needed
 
     def locate(self, v: Value, offset: int) -> tuple[int, int]:
         """Line and column in the file of character `offset` of string value `v`.
@@ -88,9 +94,17 @@ class Source:
         source by indentation, folding and escapes, so the value is walked against the source
         character by character, matching non-space characters.
         """
+        return self.locate_all(v, (offset,))[0]
+
+    def locate_all(self, v: Value, offsets: Sequence[int]) -> list[tuple[int, int]]:
+        """`locate` for each of `offsets` (ascending), in one walk of the value."""
+        if not isinstance(v.value, str):
+            return [(v.line, v.col)] * len(offsets)
+        return [self._line_col(at) for at in self._walk(v, offsets)]
+
+    def _walk(self, v: Value, offsets: Sequence[int]) -> list[int]:
+        """The index in the file text of each of `offsets` (ascending) of the string value `v`."""
         text, value = self.text, v.value
-        if not isinstance(value, str):
-            return v.line, v.col
         i = v.start
         if v.style in ("|", ">"):
             nl = text.find("\n", i)
@@ -98,19 +112,57 @@ class Source:
         elif v.style in ("'", '"'):
             i += 1
         end = max(v.end, i)
+        found: list[int] = []
+        n = len(offsets)
+        if n == 0:
+            return found
+        want, find = offsets[0], text.find
         for k, ch in enumerate(value):
             if ch.isspace():
                 continue
-            j = text.find(ch, i, end)
+            j = find(ch, i, end)
             if j == -1:
                 break
             i = j
-            if k >= offset:
-                break
+            while k >= want:
+                found.append(i)
+                if len(found) == n:
+                    return found
+                want = offsets[len(found)]
             i += 1
-        line = text.count("\n", 0, i) + 1
-        col = i - (text.rfind("\n", 0, i) + 1) + 1
-        return line, col
+        found += [i] * (n - len(found))
+        return found
+
+    def place(self, v: Value, start: int, length: int) -> tuple[int, int, tuple[int, ...]]:
+        """Where the `length` characters of `v` from `start` (an expression, which starts with
+        a non-space) are in the file: the line and column of the first, and the places where
+        the rest stop lying side by side on one line (a line break, an escape such as `\\"`,
+        folded indentation), as a flat run of `(offset, line, col)`, empty when they never do.
+
+        An expression keeps these in the IR, so that a problem found at link time (an unknown
+        name on the second line of a condition) is reported where it is written, not at the
+        expression's start plus its offset. One walk of the value finds them all."""
+        value = v.value
+        if not isinstance(value, str):
+            return v.line, v.col, ()
+        text = self.text
+        wanted = [start + k for k in range(length) if not value[start + k].isspace()] or [start]
+        indices = self._walk(v, wanted)
+        out: list[int] = []
+        last_k, last_i = wanted[0] - start, indices[0]
+        for at, i in zip(wanted[1:], indices[1:], strict=True):
+            k = at - start
+            if i - last_i != k - last_k or "\n" in text[last_i:i]:
+                out += (k, *self._line_col(i))
+            last_k, last_i = k, i
+        line, col = self._line_col(indices[0])
+        return line, col, tuple(out)
+
+    def _line_col(self, at: int) -> tuple[int, int]:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        line = bisect.bisect_right(self._starts, at)
+        return line, at - self._starts[line - 1] + 1
 
 
 class ReadResult:

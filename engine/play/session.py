@@ -128,6 +128,16 @@ class StepResult:
     milestones: tuple[str, ...] = ()  # recorded during this step
 
 
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What entering the start scene did, before any choice: its effects and milestone, which a
+    player should see as they see a step's (`Session.opening`)."""
+
+    changes: tuple[StatChange, ...]
+    flags: tuple[tuple[str, bool], ...]  # flags the start set, with their new value
+    milestones: tuple[str, ...]
+
+
 class Session:
     def __init__(
         self,
@@ -270,6 +280,19 @@ class Session:
     def start_state(self) -> GameState:
         """The state before the first choice of the journal."""
         return self._history[0][0] if self._history else self.state
+
+    def opening(self) -> Opening:
+        """What the start scene (and any text-less scenes it passes on through) did on the way
+        in, measured against the story's declared starting values: computed when asked, so a
+        session that never shows it (the simulator's) pays nothing."""
+        state = self.start_state
+        changes = tuple(
+            StatChange(s.id, s.label, s.start, state.stats[s.id])
+            for s in self.story.stats
+            if state.stats[s.id] != s.start
+        )
+        flags = tuple((f.id, True) for f in self.story.flags if state.flags[f.id])
+        return Opening(changes, flags, tuple(state.milestones))
 
     @property
     def trail(self) -> tuple[GameState, ...]:

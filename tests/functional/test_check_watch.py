@@ -163,6 +163,27 @@ def test_watch_refuses_an_unknown_story() -> None:
     assert out.getvalue().startswith("error: no story called 'nowhere'")
 
 
+def test_watch_of_a_story_file_watches_and_checks_its_story(
+    story: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.cli.check_watch as check_watch
+
+    seen: list[list[Path]] = []
+
+    def once(
+        folders: list[Path], recheck: Callable[[io.StringIO], int], out: io.StringIO, **_: object
+    ) -> int:
+        seen.append(folders)
+        return recheck(out)
+
+    monkeypatch.setattr(check_watch, "watch_check", once)
+    chapter = next(p for p in sorted(story.glob("*.yaml")) if p.name != "story.yaml")
+    out = io.StringIO()
+    assert cli.main(["check", "--watch", str(chapter)], out=out) == 0
+    assert seen == [[story.resolve()]]
+    assert out.getvalue().endswith("checked 1 story, 5 scenes: 0 errors, 0 warnings\n")
+
+
 def test_watch_as_a_process_ends_on_ctrl_c(story: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "main.py", "check", str(story), "--watch"],

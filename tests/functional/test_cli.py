@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -274,6 +275,36 @@ def test_check_skips_files_that_are_not_stories_but_not_unknown_names() -> None:
     assert code == 2 and out.startswith("error: no story called 'dmeo'")
 
 
+TAKES = "check takes story ids, story folders, or files inside a story folder"
+
+
+def test_check_of_a_story_file_checks_the_story_it_belongs_to_once() -> None:
+    """An editor runs `check` on the file you are in: a chapter's names mean something only in
+    its story, so the story is checked (once, however many of its files are named)."""
+    code, out = run_cli("check", "stories/demo/training.yaml", "stories/demo/story.yaml", "demo")
+    assert code == 0
+    assert out.splitlines() == [
+        "note: checking stories/demo, the story stories/demo/training.yaml belongs to",
+        "checked 1 story, 18 scenes: 0 errors, 0 warnings",
+    ]
+
+
+def test_check_of_nothing_is_not_a_silent_success(tmp_path: Path) -> None:
+    code, out = run_cli("check", "stories/README.md")
+    assert code == 2
+    assert out.splitlines() == [
+        "note: skipped stories/README.md: a file, not a story folder",
+        f"error: nothing to check: stories/README.md named no story ({TAKES})",
+    ]
+    stray = tmp_path / "stray.yaml"
+    stray.write_text("chapter: a\n")
+    code, out = run_cli("check", str(stray))
+    assert code == 2
+    assert out == f"error: {stray} belongs to no story: no story.yaml in its folder or above ({TAKES})\n"
+    code, out = run_cli("check", "stories/README.md", "--format", "json")
+    assert code == 2 and out.startswith("error: nothing to check")
+
+
 def test_check_stats_gives_the_static_figures_in_text_and_json() -> None:
     """`check --stats`: the careers standard's figures that need no careers played, the same in
     text and JSON, and the same funnel figure as `simulate` reports."""
@@ -298,3 +329,56 @@ def test_check_stats_gives_the_static_figures_in_text_and_json() -> None:
     assert entry["figures"]["words"] == shown_text_words(demo)
     code, out = run_cli("check", "demo", "--format", "json")
     assert "figures" not in json.loads(out)["stories"][0]  # only when asked
+
+
+START_WITH_EFFECTS = {
+    "story.yaml": (
+        "id: t\ntitle: Test\nstart: main.a\nstats:\n  nerve: {start: 50}\nflags:\n  hurt: {label: hurt}\n"
+    ),
+    "main.yaml": """chapter: main
+scenes:
+  a:
+    text: Your first morning at the rink.
+    milestone: Joined the club at {nerve} nerve.
+    effects: {nerve: +5, set: [hurt]}
+    choices:
+      - id: go
+        text: Go
+        goto: b
+  b:
+    text: Done.
+    ending: {title: End, tone: triumph}
+""",
+}
+
+
+def test_plain_play_shows_what_the_start_scene_did(tmp_path: Path) -> None:
+    """The start scene's milestone and effects are shown as a step's are, once, under its text."""
+    for name, text in START_WITH_EFFECTS.items():
+        (tmp_path / name).write_text(text)
+    code, out = run_cli("play", str(tmp_path), "--plain", "--seed", "1", "--saves", str(tmp_path / "saves"))
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("Your first morning at the rink.")
+    assert lines[at + 1 : at + 6] == [
+        "",
+        "  ★ Joined the club at 55 nerve.",
+        "  Nerve 50 → 55 (+5) · now hurt",
+        "",
+        "  1. Go",
+    ]
+    assert out.count("Joined the club") == 1
+
+
+def test_the_session_reports_the_opening_and_nothing_for_a_quiet_start(tmp_path: Path) -> None:
+    from engine.play.session import Session
+    from tests.support.stories import story
+
+    for name, text in START_WITH_EFFECTS.items():
+        (tmp_path / name).write_text(text)
+    opening = Session(story(tmp_path), 1).opening()
+    assert [(c.stat, c.before, c.after) for c in opening.changes] == [("nerve", 50, 55)]
+    assert opening.flags == (("hurt", True),) and opening.milestones == ("Joined the club at 55 nerve.",)
+    demo = Session(story("demo"), 1).opening()  # the demo's early ice costs stamina
+    assert [(c.label, c.before, c.after) for c in demo.changes] == [("Stamina", 45, 40)]
+    assert demo.flags == demo.milestones == ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -396,8 +397,6 @@ def test_graphviz_renders_the_demo_and_shows_labels_exactly() -> None:
 # -- the command ---------------------------------------------------------------------------------
 
 
-
-
 def test_graph_prints_dot_by_default_and_mermaid_on_request() -> None:
     code, out = run_cli("graph", "demo")
     assert code == 0 and out.startswith('digraph "demo" {\n') and out.endswith("}\n")
@@ -458,3 +457,70 @@ def test_once_only_and_fallback_choices_are_marked_on_the_map() -> None:
     assert code == 0
     assert '|"Ask how long it took her to land one<br>[once only]"| s_training_triple_talk' in out
     assert '|"Go back to the double<br>[when nothing else is open]"| s_training_early_ice' in out
+
+
+# -- pictures: `--out map.svg` is drawn by Graphviz or refused, never DOT text in a .svg -----------
+
+NO_DOT = (
+    "is a picture, and drawing one needs Graphviz's `dot`, which is not installed: install Graphviz,"
+    " or write `--out map.dot` and draw it elsewhere with `dot -Tsvg map.dot -o map.svg`"
+)
+
+
+def _fake_dot(folder: Path, script: str) -> Path:
+    """A stand-in `dot` on PATH: the command line and input it is given are Graphviz's contract."""
+    folder.mkdir()
+    dot = folder / "dot"
+    dot.write_text("#!/bin/sh\n" + script)
+    dot.chmod(0o755)
+    return folder
+
+
+@pytest.mark.parametrize("name", ["map.svg", "MAP.PNG", "map.pdf"])
+def test_a_picture_is_refused_without_graphviz(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    out = tmp_path / name
+    code, shown = run_cli("graph", "demo", "--out", str(out))
+    assert (code, shown) == (2, f"error: {out} {NO_DOT}\n")
+    assert not out.exists()
+
+
+def test_a_mermaid_picture_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "map.svg"
+    code, shown = run_cli("graph", "demo", "--format", "mermaid", "--out", str(out))
+    assert code == 2 and not out.exists()
+    assert shown == (
+        f"error: {out} is a picture, and graph draws pictures with Graphviz only:"
+        " write a Mermaid map to a .mmd file\n"
+    )
+
+
+def test_a_picture_is_drawn_by_dot_from_the_dot_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_ = _fake_dot(
+        tmp_path / "bin", 'printf "%s\\n" "$@" > "$0.args"\ncat > "$0.input"\necho "<svg/>" > "$3"\n'
+    )
+    monkeypatch.setenv("PATH", f"{bin_}{os.pathsep}{os.environ['PATH']}")  # the stand-in first
+    out = tmp_path / "map.svg"
+    code, shown = run_cli("graph", "demo", "--out", str(out))
+    assert code == 0, shown
+    assert shown.endswith(f" to {out} as svg, drawn by Graphviz.\n")
+    assert out.read_text() == "<svg/>\n"
+    assert (bin_ / "dot.args").read_text().splitlines() == ["-Tsvg", "-o", str(out)]
+    story = load_checked("demo").story
+    assert story is not None
+    assert (bin_ / "dot.input").read_text() == write_dot(build(story))
+
+
+def test_a_failure_of_dot_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(_fake_dot(tmp_path / "bin", "echo 'Error: bad layout' >&2\nexit 1\n")))
+    code, shown = run_cli("graph", "demo", "--out", str(tmp_path / "map.svg"))
+    assert (code, shown) == (2, f"error: Graphviz could not draw {tmp_path / 'map.svg'}: Error: bad layout\n")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+def test_graphviz_draws_an_svg_file(tmp_path: Path) -> None:
+    out = tmp_path / "map.svg"
+    assert run_cli("graph", "demo", "--out", str(out))[0] == 0
+    assert "<svg" in out.read_text() and "digraph" not in out.read_text()

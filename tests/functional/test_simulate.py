@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,60 @@ def test_the_printed_replay_command_plays_the_same_career_in_plain_mode() -> Non
     assert main(argv[3:], out=out, inp=io.StringIO("")) == 0
     ending = story.scenes[career.scene].ending
     assert ending is not None and ending.title in out.getvalue()
+
+
+NUMERIC_IDS = """\
+  a:
+    text: You choose a jump.
+    choices:
+      - id: "2"
+        text: The toe loop
+        goto: b
+      - id: "1"
+        text: The salchow
+        goto: c
+  b:
+    text: A fall.
+    ending: {title: The Fall, tone: bittersweet}
+  c:
+    text: A clean landing.
+    choices:
+      - id: "10"
+        text: Bow
+        goto: d
+  d:
+    text: Applause.
+    ending: {title: The Landing, tone: triumph}
+"""
+
+
+def test_the_printed_replay_command_replays_a_career_whose_choice_ids_are_numbers(tmp_path: Path) -> None:
+    """`--choices 1` is the first choice, so the command names an all-digit id as `id:1`: read as
+    a number, the longest career's `1,10` would take the toe loop and end in the fall."""
+    folder = _write(tmp_path / "numbers", NUMERIC_IDS)
+    out = io.StringIO()
+    assert main(["simulate", str(folder), "--runs", "20", "--seed", "2"], out=out) == 0
+    commands = [line.split("replay: ", 1)[1] for line in out.getvalue().splitlines() if "replay: " in line]
+    longest = [c for c in commands if "--choices" in c]
+    assert longest and longest[-1].endswith("--choices id:1,id:10"), out.getvalue()
+    played = io.StringIO()
+    assert main(shlex.split(longest[-1])[3:], out=played, inp=io.StringIO("")) == 0
+    assert "The salchow" in played.getvalue() and "The Landing" in played.getvalue()
+    assert "The Fall" not in played.getvalue()
+
+
+def test_an_id_answer_names_a_choice_by_its_id_only() -> None:
+    from engine.cli.plain import PlainGame
+
+    story = _load("demo")
+    game = PlainGame(Session(story, 1), io.StringIO(), io.StringIO())
+    choices = game.session.choices
+    first = choices[0]
+    assert game.pick(f"id:{first.id}", choices) is first
+    assert game.pick("id:1", choices) == (
+        "There is no choice with the id “1” here. Type a choice's number. Other keys: u undo, s stats,"
+        " p people, h history, q quit, ? help."
+    )
 
 
 # -- stuck careers ----------------------------------------------------------------------------------
@@ -390,6 +445,29 @@ def test_the_json_report_is_complete_and_the_same_with_two_processes() -> None:
     assert one["shortest"]["command"].startswith("uv run main.py play demo --plain --seed ")
 
 
+def test_the_chance_table_of_an_explore_run_says_it_is_biased() -> None:
+    """`explore` replays careers with their rolls and steers towards rolls that go its way, so
+    its rates are no evidence of fairness: the text and the JSON say so; a random run's do not."""
+    shown = {}
+    for strategy in ("random", "explore"):
+        out = io.StringIO()
+        assert main(["simulate", "demo", "--runs", "100", "--strategy", strategy], out=out) == 0
+        lines = out.getvalue().splitlines()
+        at = lines.index("Chance rolls (how often each came out, against the chance the player was shown)")
+        shown[strategy] = lines[at + 1 : at + 3]
+        out = io.StringIO()
+        assert (
+            main(["simulate", "demo", "--runs", "20", "--strategy", strategy, "--format", "json"], out=out)
+            == 0
+        )
+        assert json.loads(out.getvalue())["chances_biased"] is (strategy == "explore")
+    assert shown["explore"] == [
+        "  biased: explore replays careers with their rolls and steers towards rolls that went its way;",
+        "  these rates do not show whether a roll is fair (run --strategy random for that)",
+    ]
+    assert all(" rolled " in line for line in shown["random"])
+
+
 def test_the_command_refuses_bad_options_and_broken_stories(tmp_path: Path) -> None:
     out = io.StringIO()
     assert main(["simulate", "demo", "--max-steps", "0"], out=out) == 2
@@ -405,10 +483,16 @@ def test_the_command_refuses_bad_options_and_broken_stories(tmp_path: Path) -> N
     assert main(["simulate", "no-such-story"], out=out) == 2
 
 
-def test_zero_runs_and_a_report_with_timing() -> None:
+def test_zero_runs_is_refused_and_a_report_with_timing() -> None:
+    """`--runs 0` used to print an empty report and exit 0, which reads like a story that passed."""
     out = io.StringIO()
-    assert main(["simulate", "demo", "--runs", "0", "--jobs", "0"], out=out) == 0
-    assert "Simulated 0 careers" in out.getvalue()
+    assert main(["simulate", "demo", "--runs", "0", "--jobs", "0"], out=out) == 2
+    assert out.getvalue() == (
+        "error: --runs must be at least 1 (0 careers report nothing, not a story that passed)\n"
+    )
+    out = io.StringIO()
+    assert main(["simulate", "demo", "--runs", "1", "--jobs", "0"], out=out) == 0
+    assert "Simulated 1 career" in out.getvalue()
     summary = Summary(_DEMO, simulate(_DEMO, 10, 1), "demo", Timing(0.5, 1))
     assert summary.to_json()["speed"]["careers_per_second"] == 20.0
 

@@ -418,3 +418,24 @@ def test_play_author_opens_the_game_in_author_mode(monkeypatch) -> None:  # type
     monkeypatch.setattr(engine.tui, "run", lambda **options: opened.update(options) or 0)
     assert cli.main(["play", "demo", "--author", "--seed", "4"], out=io.StringIO()) == 0
     assert opened == {"story": "demo", "saves": None, "seed": 4, "author": True}
+
+
+def test_an_edit_to_a_step_already_played_marks_the_header_as_an_unsaved_warp(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Not only a toast: the play screen's header says the run is now warped and not saved."""
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.pop_screen()  # the author view opens on top: play first
+        play(app).choose("centre")
+        await pilot.pause()
+        header = str(play(app).query_one("#where", Static).render())
+        assert not header.startswith("WARPED")
+        edit(folder / "class.yaml", "effects: {poise: +5}", "effects: {poise: +9}")
+        await reload(app, pilot, folder, "class.yaml")
+        assert play(app).warped
+        header = str(play(app).query_one("#where", Static).render())
+        assert header.startswith("WARPED: not saved  ·  "), header
+        assert notices(app)[-1].endswith("This run is now marked warped, and is not saved.")
+
+    drive(steps, tmp_path, folder)

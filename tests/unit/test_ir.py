@@ -31,10 +31,14 @@ def _record(value: Any, length: int, where: str) -> None:
 
 
 def _expr(value: Any, where: str) -> None:
-    _record(value, 4, where)
-    source, line, col, data = value
+    assert type(value) is tuple and len(value) in (4, 5), (where, value)
+    source, line, col, data = value[:4]
     assert isinstance(source, str) and isinstance(line, int) and isinstance(col, int), where
     ex.from_data(data)  # a tree the linker can decode
+    if len(value) == 5:  # where a wrapped or escaped expression's characters jump: never empty
+        anchors = value[4]
+        assert type(anchors) is tuple and anchors and len(anchors) % 3 == 0, (where, anchors)
+        assert all(isinstance(n, int) for n in anchors), where
 
 
 def _route(value: Any, where: str) -> None:

@@ -180,3 +180,35 @@ def test_carrying_a_state_keeps_the_once_only_choices_taken_that_are_still_once_
     s.state.taken["training.early_ice/run_program"] = 1  # sticky in this version: forgotten
     s.state.taken["training.gone/x"] = 1  # a scene that is gone: forgotten
     assert carry(s.state, story).taken == {"training.early_ice/ask_triple": 1}
+
+
+def test_a_pending_return_goes_where_the_edited_call_now_says(folder: Path) -> None:
+    """Inside a detour, the author edits the `goto` beside its `call`: the return is still to
+    come, so it takes the new target, and no step played differs, so the run is not warped."""
+    old = played(load(folder), "sit")
+    assert old.state.scene == "rest.bench" and old.state.stack[0][1] == "class.centre"
+    edit(
+        folder / "class.yaml",
+        "call: rest.bench\n        goto: centre",
+        "call: rest.bench\n        goto: stage.show",
+    )
+    r = reload_session(old, load(folder))
+    assert (r.outcome, r.warped, r.steps) == (SAME, False, 1)
+    r.session.choose("continue")
+    assert r.session.state.scene == "stage.show"
+
+
+def test_a_pending_return_takes_the_edited_target_in_a_warped_run_too(folder: Path) -> None:
+    """An earlier step plays differently as well: the state is kept (a warped run), and its
+    pending return still goes where the call now says."""
+    old = played(load(folder), "sit")
+    edit(
+        folder / "class.yaml",
+        "call: rest.bench\n        goto: centre",
+        "call: rest.bench\n        goto: stage.show",
+    )
+    edit(folder / "class.yaml", "effects: {strength: +1}", "effects: {strength: +2}")
+    r = reload_session(old, load(folder))
+    assert (r.outcome, r.warped) == (KEPT, True)
+    r.session.choose("continue")
+    assert r.session.state.scene == "stage.show"

@@ -53,12 +53,18 @@ def spread(hist: Histogram) -> dict[str, float | int]:
     return out
 
 
+def choice_answer(choice_id: str) -> str:
+    """A choice id as `play --choices` reads it: an all-digit id is written `id:12`, for `12`
+    alone is the twelfth choice (engine/cli/plain.py, ID_PREFIX)."""
+    return f"id:{choice_id}" if choice_id.isdigit() else choice_id
+
+
 def replay_command(story_arg: str, career: NotableCareer, *, choices: bool = True) -> list[str]:
     """The command line that plays this career again, step by step, in plain mode (without
     `choices`, only up to where its choices would go)."""
     argv = ["uv", "run", "main.py", "play", story_arg, "--plain", "--seed", str(career.seed)]
     if choices and career.choices:
-        argv += ["--choices", ",".join(career.choices)]
+        argv += ["--choices", ",".join(choice_answer(c) for c in career.choices)]
     return argv
 
 
@@ -263,6 +269,13 @@ class Summary:
             )
         return rows
 
+    @property
+    def chances_biased(self) -> bool:
+        """Whether the chance table says nothing about fairness: `explore` replays bookmarked
+        careers with their rolls, and its missions look one step ahead and keep the choice whose
+        roll came out nearer the goal, so the rolls it reports are the ones it steered towards."""
+        return self.report.strategy == "explore"
+
     def chances(self) -> list[dict[str, Any]]:
         """Every chance roll that was rolled, with its observed and its stated success rate."""
         rows = []
@@ -339,6 +352,7 @@ class Summary:
             "chapters": self.chapters(),
             "never_unlocked": [self._choice_json(s, c) for s, c in self.never_unlocked()],
             "chances": self.chances(),
+            "chances_biased": self.chances_biased,
             "lengths": self.lengths(),
             "decisions": r.decisions,
             "text": self.text_figures(),
