@@ -87,7 +87,7 @@ class _Analysis:
             self.returns_without_caller(graph)
             self.router_loops()
         self.grafts_never_offered()
-        self.scene_warnings()
+        self.scene_warnings(has_errors or any(d.is_error for d in self.out))
         self.choice_memory()
         self.printed_asterisks()
         # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
@@ -182,9 +182,12 @@ class _Analysis:
 
     # -- warnings about one scene -------------------------------------------------------------
 
-    def scene_warnings(self) -> None:
+    def scene_warnings(self, has_errors: bool) -> None:
+        """W106-W109. W106 and W107 wait until there are no errors: a choice or branch whose
+        target failed to load is left out of its scene, and the fallback it was would seem
+        missing."""
         for scene in self.story.scenes.values():
-            if scene.choices and all(c.condition is not None for c in scene.choices):
+            if not has_errors and scene.choices and all(c.condition is not None for c in scene.choices):
                 self.report(
                     "W106",
                     "every choice here has an `if`; when none holds, the player is stuck",
@@ -192,7 +195,7 @@ class _Analysis:
                     scene.id,
                     "add one choice without `if` as a way through",
                 )
-            if scene.next and scene.next[-1].condition is not None:
+            if not has_errors and scene.next and scene.next[-1].condition is not None:
                 self.report(
                     "W107",
                     "no branch of `next` is taken when every condition fails",

@@ -10,8 +10,10 @@ rest of it in the same pass.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from engine.core import expr as ex
@@ -85,6 +87,11 @@ class Linker:
     _compiled: dict[tuple[ex.Data, str | None], tuple[ex.Node, str, list[ex.Problem], ex.Fn | None]] = field(
         default_factory=dict
     )
+    #: Files whose chapter failed to load, each with the names it may have gone by (its file
+    #: name; chapters are usually named after their file) and the problem that lost it.
+    _lost: list[tuple[frozenset[str], Diagnostic]] = field(default_factory=list)
+    #: How many problems were held back as following from each root cause (by its index).
+    _follow_ons: dict[int, int] = field(default_factory=dict)
 
     def report(
         self,
@@ -95,8 +102,38 @@ class Linker:
         col: int,
         scene: str | None,
         hint: str | None = None,
+        ref: str | None = None,
     ) -> None:
+        """Report one problem. `ref`: the scene id a missing-scene problem names; when its
+        chapter is one that failed to load, the problem follows from that failure and is
+        counted under it, not shown (root cause first)."""
+        root = self.lost_with(ref) if ref is not None else None
+        if root is not None:
+            self._follow_ons[root] = self._follow_ons.get(root, 0) + 1
+            return
         self.diagnostics.append(Diagnostic(code, message, file, line, col, scene, hint))
+
+    def lose(self, f: SourceFile, root: Diagnostic | None) -> None:
+        """Note that `f`'s chapter is missing from the story because of `root`."""
+        if root is not None:
+            stem = f.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            self._lost.append((frozenset({stem}), root))
+
+    def lost_with(self, ref: str) -> int | None:
+        """The index of the problem that lost the chapter `ref` is in, if it was lost."""
+        chapter = ref.split(".", 1)[0] if "." in ref else None
+        if not self._lost or chapter is None or chapter in getattr(self, "chapters", {}):
+            return None
+        named = [d for names, d in self._lost if chapter in names]
+        if not named and len(self._lost) > 1:
+            return None
+        root = (named or [self._lost[0][1]])[0]
+        return next(i for i, d in enumerate(self.diagnostics) if d is root)
+
+    def follow_ons_counted(self) -> None:
+        """Each root cause says how many problems follow from it."""
+        for i, n in self._follow_ons.items():
+            self.diagnostics[i] = replace(self.diagnostics[i], follow_ons=n)
 
     # -- the whole story -------------------------------------------------------------------
 
@@ -104,6 +141,7 @@ class Linker:
         try:
             return self._link()
         finally:
+            self.follow_ons_counted()
             # The per-chapter scopes hold lambdas that refer back to this linker: a reference
             # cycle that would keep every file's IR alive while the loader pauses the collector.
             self._scopes.clear()
@@ -111,9 +149,14 @@ class Linker:
             self._trees.clear()
 
     def _link(self) -> Story | None:
+        first_error: dict[str, Diagnostic] = {}
         for f in self.files:
             for code, message, line, col, scene, hint in f.ir["problems"]:
                 self.report(code, message, f.path, line, col, scene, hint)
+                if self.diagnostics[-1].is_error:
+                    first_error.setdefault(f.rel, self.diagnostics[-1])
+            if f.ir["manifest"] is None and f.ir["chapter"] is None:
+                self.lose(f, first_error.get(f.rel))  # the file could not be read at all
         manifests = [(f, m) for f in self.files if (m := f.ir["manifest"]) is not None]
         if not manifests:
             if not any(f.rel == "story.yaml" for f in self.files):
@@ -135,9 +178,11 @@ class Linker:
         self.chapters: dict[str, Chapter] = {}
         chapter_of: dict[str, SourceFile] = {}
         raw_scenes: dict[str, tuple[SourceFile, str, SceneIR]] = {}
-        for f in self.files:
+        for f in _owners_first(self.files):
             ch = f.ir["chapter"]
             cid = ch["id"] if ch else None
+            if ch and not cid:
+                self.lose(f, first_error.get(f.rel))  # its chapter name is not valid
             if not ch or not cid:
                 continue
             if cid in self.chapters:
@@ -151,6 +196,7 @@ class Linker:
                     None,
                     "give this file's chapter a name of its own",
                 )
+                self.lose(f, self.diagnostics[-1])
                 continue
             self.chapters[cid] = Chapter(
                 cid, ch["phase"] or "training", ch["title"], Pos(f.path, ch["line"], ch["col"])
@@ -193,6 +239,7 @@ class Linker:
                     start_col,
                     None,
                     hint,
+                    ref=start_name,
                 )
         return Story(
             id=m["id"] or "",
@@ -342,7 +389,8 @@ class Linker:
         tree, got, problems, fn = known
         path = ctx.file.path
         for p in problems:
-            self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint)
+            ref = m[1] if p.code == "E044" and (m := _VISITED.search(p.message)) else None
+            self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint, ref)
         if problems or fn is None:
             return None
         if want != ex.ANY and got not in (want, ex.ANY):
@@ -500,6 +548,7 @@ class Linker:
                 col,
                 ctx.scene,
                 self.target_hint(name, ctx.chapter),
+                ref=name,
             )
         return found
 
@@ -575,6 +624,7 @@ class Linker:
                         g["col"],
                         None,
                         self.target_hint(g["scene"], chapter),
+                        ref=g["scene"],
                     )
                     continue
                 for c in g["choices"]:
@@ -687,6 +737,26 @@ def _replace_names(tree: ex.Node, mirrors: dict[str, Stat]) -> ex.Node:
         elif not isinstance(value, str | int | float | bool):
             changes[f.name] = _replace_names(value, mirrors)
     return dataclasses.replace(tree, **changes) if changes else tree  # type: ignore[arg-type]
+
+
+#: The scene a visits()/visited() problem (E044) names, as engine/core/expr/typecheck.py words it.
+_VISITED = re.compile(r'^visit(?:s|ed)\("([^"]*)"\)')
+
+
+def _owners_first(files: Sequence[SourceFile]) -> list[SourceFile]:
+    """The files in order, except that a file named after its chapter comes before the others
+    that claim the same chapter: when an author copies `chapter: meet` into gala.yaml, the
+    duplicate (E026) is blamed on gala.yaml, the file that changed, not on meet.yaml."""
+
+    claimed = Counter(ch["id"] for f in files if (ch := f.ir["chapter"]) and ch["id"])
+    twice = {cid for cid, n in claimed.items() if n > 1}
+
+    def owns_a_shared_chapter(f: SourceFile) -> bool:
+        ch = f.ir["chapter"]
+        cid = ch["id"] if ch else None
+        return cid in twice and f.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] == cid
+
+    return sorted(files, key=lambda f: not owns_a_shared_chapter(f)) if twice else list(files)
 
 
 def _declare_hint(kind: str, name: str) -> str:

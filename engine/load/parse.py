@@ -12,6 +12,7 @@ so one cache entry serves any copy of the same file.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -152,9 +153,31 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
+        recoverable = {
+            close[0]
+            for key in v.value
+            if key not in allowed and (close := difflib.get_close_matches(key, allowed, n=1, cutoff=0.6))
+        }
         for code, message, at, hint in key_problems(v, what, allowed, required):
+            if code == "E021" and any(message.endswith(f"needs `{k}`") for k in recoverable):
+                continue  # the misspelt key stands for it, and E020 already says so
             self.problem(code, message, at, hint)
+        self._recover_misspelt_keys(v, what, allowed, required)
         return True
+
+    def _recover_misspelt_keys(
+        self, v: Value, what: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> None:
+        """Read an unknown key (reported, E020) as the allowed key it is one slip away from,
+        when that key is not also written: `statistics:` for `stats:` is one mistake, not the
+        84 unknown-stat errors that leaving the stats out would give (root cause first)."""
+        for key in list(v.value):
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if close and close[0] not in v.value:
+                v.value[close[0]] = v.value[key]
+                v.key_pos[close[0]] = v.key_pos.get(key, (v.line, v.col))
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
         if v is None or v.kind == "bad":
@@ -505,14 +528,16 @@ class FileParser:
                 high = _or(self.number(s.get("max"), "`max`"), 100)
             else:
                 start = self.number(spec, f"stat `{sid}`")
-            if start is None:  # reported; keep the stat so its uses do not cascade into errors
+            # A stat with a bad start or range is reported and kept (with a range and start that
+            # make sense), so that its uses do not cascade into "unknown stat" errors.
+            if start is None:
                 start = low
             if low >= high:
                 self.problem("E023", f"stat `{sid}`: min {low} is not below max {high}", spec)
-                continue
+                low, high = min(low, high), max(low, high) + (low == high)
             if not low <= start <= high:
                 self.problem("E023", f"stat `{sid}` starts at {start}, outside {low}..{high}", spec)
-                continue
+                start = min(max(start, low), high)
             out.append((sid, label, start, low, high, help_, at[0], at[1], group, opposite, opposite_label))
         return out
 
@@ -676,7 +701,7 @@ class FileParser:
             self.problem(
                 "E021", f"scene `{name}` needs `text`", at, "only a scene that passes straight on may skip it"
             )
-        if "continue" in m and not scene.get("next"):
+        if "continue" in m and "next" not in m and "return" not in m:  # a `next` that failed is reported
             self.problem(
                 "E028",
                 "`continue` labels the button of `next`; this scene has no `next`",
