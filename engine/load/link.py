@@ -90,6 +90,9 @@ class Linker:
     #: Files whose chapter failed to load, each with the names it may have gone by (its file
     #: name; chapters are usually named after their file) and the problem that lost it.
     _lost: list[tuple[frozenset[str], Diagnostic]] = field(default_factory=list)
+    #: Scenes (by full id), stats and flags (("name", name)) a file left out because of a
+    #: problem, with that problem; names are compared as `_plain` spells them.
+    _lost_names: dict[tuple[str, str], Diagnostic] = field(default_factory=dict)
     #: How many problems were held back as following from each root cause (by its index).
     _follow_ons: dict[int, int] = field(default_factory=dict)
 
@@ -103,11 +106,15 @@ class Linker:
         scene: str | None,
         hint: str | None = None,
         ref: str | None = None,
+        name: str | None = None,
     ) -> None:
-        """Report one problem. `ref`: the scene id a missing-scene problem names; when its
-        chapter is one that failed to load, the problem follows from that failure and is
-        counted under it, not shown (root cause first)."""
+        """Report one problem. `ref`: the full scene id a missing-scene problem names; `name`:
+        the stat or flag an unknown-name problem names. When that scene, its chapter or that
+        name was left out because of another problem, this one follows from it and is counted
+        under it, not shown (root cause first)."""
         root = self.lost_with(ref) if ref is not None else None
+        if name is not None:
+            root = self._root_index(self._lost_names.get(("name", _plain(name))))
         if root is not None:
             self._follow_ons[root] = self._follow_ons.get(root, 0) + 1
             return
@@ -119,16 +126,22 @@ class Linker:
             stem = f.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             self._lost.append((frozenset({stem}), root))
 
+    def _root_index(self, root: Diagnostic | None) -> int | None:
+        return None if root is None else next(i for i, d in enumerate(self.diagnostics) if d is root)
+
     def lost_with(self, ref: str) -> int | None:
-        """The index of the problem that lost the chapter `ref` is in, if it was lost."""
+        """The index of the problem that lost the scene `ref` or its chapter, if one did."""
         chapter = ref.split(".", 1)[0] if "." in ref else None
+        if chapter is not None:
+            left_out = self._lost_names.get(("scene", f"{chapter}.{_plain(ref.split('.', 1)[1])}"))
+            if left_out is not None:
+                return self._root_index(left_out)
         if not self._lost or chapter is None or chapter in getattr(self, "chapters", {}):
             return None
         named = [d for names, d in self._lost if chapter in names]
         if not named and len(self._lost) > 1:
             return None
-        root = (named or [self._lost[0][1]])[0]
-        return next(i for i, d in enumerate(self.diagnostics) if d is root)
+        return self._root_index((named or [self._lost[0][1]])[0])
 
     def follow_ons_counted(self) -> None:
         """Each root cause says how many problems follow from it."""
@@ -150,25 +163,40 @@ class Linker:
 
     def _link(self) -> Story | None:
         first_error: dict[str, Diagnostic] = {}
+        lost_scenes: dict[str, list[tuple[str, Diagnostic]]] = {}  # file -> (scene name, its problem)
+        has_manifest = any(f.ir["manifest"] is not None for f in self.files)
+        misnamed = [
+            f
+            for f in self.files
+            if f.rel != "story.yaml" and f.rel.lower() in _MANIFEST_NAMES and not has_manifest
+        ]
         for f in self.files:
+            if misnamed and f is misnamed[0]:
+                continue  # read as a chapter, it has only the problems of a manifest misnamed
+            reported = len(self.diagnostics)
             for code, message, line, col, scene, hint in f.ir["problems"]:
                 self.report(code, message, f.path, line, col, scene, hint)
                 if self.diagnostics[-1].is_error:
                     first_error.setdefault(f.rel, self.diagnostics[-1])
+            for kind, lost, index in f.ir.get("lost", ()):
+                root = self.diagnostics[reported + index]
+                if kind == "scene":
+                    lost_scenes.setdefault(f.rel, []).append((lost, root))
+                else:
+                    self._lost_names.setdefault(("name", _plain(lost)), root)
             if f.ir["manifest"] is None and f.ir["chapter"] is None:
                 self.lose(f, first_error.get(f.rel))  # the file could not be read at all
         manifests = [(f, m) for f in self.files if (m := f.ir["manifest"]) is not None]
         if not manifests:
             if not any(f.rel == "story.yaml" for f in self.files):
+                hint = "see docs/authoring.md, 'The manifest'"
+                if misnamed:
+                    hint = f"rename `{misnamed[0].rel}` to `story.yaml`"
                 self.report(
-                    "E027",
-                    "no story.yaml: a story folder needs a manifest",
-                    self.root,
-                    0,
-                    0,
-                    None,
-                    "see docs/authoring.md, 'The manifest'",
+                    "E027", "no story.yaml: a story folder needs a manifest", self.root, 0, 0, None, hint
                 )
+                if misnamed and misnamed[0].ir["problems"]:
+                    self._follow_ons[len(self.diagnostics) - 1] = len(misnamed[0].ir["problems"])
             return None
         manifest_file, m = manifests[0]
         self.declare(manifest_file, m["stats"], m["flags"])
@@ -202,6 +230,8 @@ class Linker:
                 cid, ch["phase"] or "training", ch["title"], Pos(f.path, ch["line"], ch["col"])
             )
             chapter_of[cid] = f
+            for lost, root in lost_scenes.get(f.rel, ()):
+                self._lost_names[("scene", f"{cid}.{_plain(lost)}")] = root
             # Scene names are unique within a file (a duplicate key is E006) and chapters are
             # unique across files (E026 above), so full scene ids are unique here.
             for sc in f.ir["scenes"]:
@@ -328,7 +358,9 @@ class Linker:
                     if stat in self.mirrors:
                         base = self.mirrors[stat].id
                         hint = f"`{stat}` is the other side of `{base}`: name `{base}`"
-                    self.report("E031", f"cast: unknown stat `{stat}`", f.path, line, col, None, hint)
+                    self.report(
+                        "E031", f"cast: unknown stat `{stat}`", f.path, line, col, None, hint, name=stat
+                    )
                     stat = None
             if_ir = p.get("if")
             condition = self.expression(ctx, if_ir, ex.BOOL, "cast condition") if if_ir is not None else None
@@ -389,8 +421,14 @@ class Linker:
         tree, got, problems, fn = known
         path = ctx.file.path
         for p in problems:
-            ref = m[1] if p.code == "E044" and (m := _VISITED.search(p.message)) else None
-            self.report(p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint, ref)
+            ref = name = None
+            if p.code == "E044" and (m := _VISITED.search(p.message)):
+                ref = _full(m[1], ctx.chapter)
+            elif p.code == "E041" and (m := _UNKNOWN_NAME.search(p.message)):
+                name = m[1]
+            self.report(
+                p.code, f"{what}: {p.message}", path, line, col + p.offset, ctx.scene, p.hint, ref, name
+            )
         if problems or fn is None:
             return None
         if want != ex.ANY and got not in (want, ex.ANY):
@@ -468,7 +506,9 @@ class Linker:
             if op == "flag":
                 if target not in self.flags:
                     flag_hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
-                    self.report("E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint)
+                    self.report(
+                        "E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint, name=target
+                    )
                     continue
                 out.append(Effect("flag", target, None, value, Pos(path, line, col)))
                 continue
@@ -489,6 +529,7 @@ class Linker:
                     col,
                     ctx.scene,
                     hint or _declare_hint("stats", target),
+                    name=target,
                 )
                 continue
             amount: int | float | Expr | None
@@ -548,7 +589,7 @@ class Linker:
                 col,
                 ctx.scene,
                 self.target_hint(name, ctx.chapter),
-                ref=name,
+                ref=_full(name, ctx.chapter),
             )
         return found
 
@@ -624,7 +665,7 @@ class Linker:
                         g["col"],
                         None,
                         self.target_hint(g["scene"], chapter),
-                        ref=g["scene"],
+                        ref=_full(g["scene"], chapter),
                     )
                     continue
                 for c in g["choices"]:
@@ -739,8 +780,24 @@ def _replace_names(tree: ex.Node, mirrors: dict[str, Stat]) -> ex.Node:
     return dataclasses.replace(tree, **changes) if changes else tree  # type: ignore[arg-type]
 
 
+#: What a manifest is called by an author who missed its name by case or extension.
+_MANIFEST_NAMES = frozenset({"story.yaml", "story.yml"})
+
 #: The scene a visits()/visited() problem (E044) names, as engine/core/expr/typecheck.py words it.
 _VISITED = re.compile(r'^visit(?:s|ed)\("([^"]*)"\)')
+#: The name an unknown-name problem (E041) names, as engine/core/expr/typecheck.py words it.
+_UNKNOWN_NAME = re.compile(r"^unknown name `([^`]*)`")
+
+
+def _full(ref: str, chapter: str | None) -> str:
+    """The scene id `ref` would be, written in `chapter`: a short name is in the same chapter."""
+    return ref if "." in ref or chapter is None else f"{chapter}.{ref}"
+
+
+def _plain(name: str) -> str:
+    """A name as its uses most likely spell it: `Nerve` and `cup-morning`, left out as invalid
+    names, are most likely used as `nerve` and `cup_morning`."""
+    return re.sub(r"[^a-z0-9_]", "_", name.lower())
 
 
 def _owners_first(files: Sequence[SourceFile]) -> list[SourceFile]:

@@ -34,6 +34,7 @@ from engine.load.ir import (
     FileIR,
     FlagIR,
     GraftIR,
+    LostIR,
     ManifestIR,
     OutcomeIR,
     ParagraphIR,
@@ -113,6 +114,20 @@ CHOICE_KEYS = (
 OUTCOME_KEYS = ("text", "milestone", "effects", "goto", "call", "return")
 BRANCH_KEYS = ("if", "goto", "call", "return")
 ENDING_KEYS = ("title", "tone")
+#: Every key of the format: one of these in the wrong place was moved, not misspelt, and is
+#: not read as its near neighbour (`start:` in a chapter file is not `stats:`).
+EVERY_KEY = frozenset(
+    MANIFEST_KEYS
+    + STAT_KEYS
+    + PERSON_KEYS
+    + FLAG_KEYS
+    + CHAPTER_KEYS
+    + SCENE_KEYS
+    + CHOICE_KEYS
+    + OUTCOME_KEYS
+    + BRANCH_KEYS
+    + ENDING_KEYS
+)
 
 
 def content_hash(data: bytes) -> str:
@@ -133,6 +148,7 @@ class FileParser:
     def __init__(self, source: Source):
         self.source = source
         self.problems: list[ProblemIR] = []
+        self.lost: list[LostIR] = []
         self.scene: str | None = None  # the scene being read, for messages
 
     # -- reporting ------------------------------------------------------------------------
@@ -140,6 +156,10 @@ class FileParser:
     def problem(self, code: str, message: str, at: Value | tuple[int, int], hint: str | None = None) -> None:
         line, col = (at.line, at.col) if isinstance(at, Value) else at
         self.problems.append((code, message, line, col, self.scene, hint))
+
+    def left_out(self, kind: str, name: str) -> None:
+        """Note that the scene, stat or flag `name` is left out because of the last problem."""
+        self.lost.append((kind, name, len(self.problems) - 1))
 
     def key_at(self, m: Value, key: str) -> tuple[int, int]:
         return m.key_pos.get(key, (m.line, m.col))
@@ -153,11 +173,7 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
-        recoverable = {
-            close[0]
-            for key in v.value
-            if key not in allowed and (close := difflib.get_close_matches(key, allowed, n=1, cutoff=0.6))
-        }
+        recoverable = {close for key in v.value if key not in allowed and (close := _misspelt(key, allowed))}
         for code, message, at, hint in key_problems(v, what, allowed, required):
             if code == "E021" and any(message.endswith(f"needs `{k}`") for k in recoverable):
                 continue  # the misspelt key stands for it, and E020 already says so
@@ -172,12 +188,10 @@ class FileParser:
         when that key is not also written: `statistics:` for `stats:` is one mistake, not the
         84 unknown-stat errors that leaving the stats out would give (root cause first)."""
         for key in list(v.value):
-            if key in allowed:
-                continue
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            if close and close[0] not in v.value:
-                v.value[close[0]] = v.value[key]
-                v.key_pos[close[0]] = v.key_pos.get(key, (v.line, v.col))
+            close = _misspelt(key, allowed) if key not in allowed else None
+            if close is not None and close not in v.value:
+                v.value[close] = v.value[key]
+                v.key_pos[close] = v.key_pos.get(key, (v.line, v.col))
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
         if v is None or v.kind == "bad":
@@ -511,6 +525,7 @@ class FileParser:
             at = self.key_at(v, sid)
             if not NAME.match(sid) or sid in RESERVED:
                 self.problem("E024", f"stat `{sid}` {_name_trouble(sid)}", at, _name_hint(sid, NAME))
+                self.left_out("stat", sid)
                 continue
             label, help_ = sid.replace("_", " ").capitalize(), ""
             group = opposite = opposite_label = ""
@@ -579,6 +594,7 @@ class FileParser:
         for fid, spec, at in entries:
             if not NAME.match(fid) or fid in RESERVED:
                 self.problem("E024", f"flag `{fid}` {_name_trouble(fid)}", at, _name_hint(fid, NAME))
+                self.left_out("flag", fid)
                 continue
             label, help_ = fid.replace("_", " "), ""
             if spec is not None:
@@ -627,6 +643,7 @@ class FileParser:
                         self.problem(
                             "E024", f"scene name `{name}` is not a valid name", at, _name_hint(name, NAME)
                         )
+                        self.left_out("scene", name)
                     else:
                         out["scenes"].append(self.scene_body(name, body, at))
                     self.scene = None
@@ -871,6 +888,14 @@ class FileParser:
         return out
 
 
+def _misspelt(key: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed key that `key` is one slip away from, unless `key` is a key of its own."""
+    if key in EVERY_KEY:
+        return None
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _at_column(what: str, err: ex.ExprError, source: str) -> str:
     """`what`: message, at column N of `the expression` (shortened when long)."""
     shown = source if len(source) <= 48 else source[:45] + "..."
@@ -955,4 +980,6 @@ def parse_file(data: bytes, manifest: bool) -> FileIR:
             ir["manifest"] = parser.manifest(root)
         else:
             parser.chapter_file(root, ir)
+    if parser.lost:
+        ir["lost"] = parser.lost
     return ir

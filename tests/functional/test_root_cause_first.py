@@ -95,7 +95,7 @@ def test_a_stat_with_any_bounds_never_makes_its_uses_unknown(
 
 
 @settings(max_examples=25, deadline=None)
-@given(key=st.sampled_from(["stat", "statss", "sats", "Stats", "stts"]))
+@given(key=st.sampled_from(["statistics", "statss", "sats", "Stats", "stts"]))
 def test_a_stats_key_one_slip_away_still_declares_the_stats(tmp_path_factory: object, key: str) -> None:
     story = Path(tmp_path_factory.mktemp("s"))  # type: ignore[attr-defined]
     shutil.copy(BAD_STORIES / "unknown_stat" / "main.yaml", story / "main.yaml")
@@ -103,3 +103,18 @@ def test_a_stats_key_one_slip_away_still_declares_the_stats(tmp_path_factory: ob
         f"id: bad\ntitle: Bad\nstart: main.a\n{key}:\n  technique: {{start: 50}}\nflags: [injured]\n"
     )
     assert [d.code for d in load_checked(story, cache=False).diagnostics] == ["E020"]
+
+
+def test_a_scene_or_stat_left_out_for_its_name_counts_its_uses_under_it() -> None:
+    for case, count in (("scene_name_invalid_used", 2), ("stat_name_invalid", 2)):
+        (d,) = load_checked(BAD_STORIES / case, cache=False).diagnostics
+        assert (d.code, d.follow_ons) == ("E024", count), case
+
+
+def test_a_manifest_misnamed_is_named_with_its_fix() -> None:
+    code, lines = _lines("manifest_misnamed")
+    assert code == 1 and lines == [
+        "manifest_misnamed: error E027: no story.yaml: a story folder needs a manifest"
+        " (rename `story.yml` to `story.yaml`); and 3 more problems that follow from this one",
+        "checked 1 story, 0 scenes: 1 error, 0 warnings",
+    ]
