@@ -811,10 +811,16 @@ class FileParser:
             if expr is not None and success and failure:
                 chance: ChanceIR = {"expr": expr, "success": success, "failure": failure}
                 choice["chance"] = chance
+        elif sides_written := [side for side in ("success", "failure") if side in m]:
+            # One omission, one problem: the choice's way on is in its sides, so no "needs `goto`".
+            named = " and ".join(f"`{side}`" for side in sides_written)
+            self.problem(
+                "E028",
+                f"{named} need{'s' * (len(sides_written) == 1)} a `chance`",
+                self.key_at(v, sides_written[0]),
+                "add `chance:` with the percent chance of success, for example `chance: 50`",
+            )
         else:
-            for side in ("success", "failure"):
-                if side in m:
-                    self.problem("E028", f"`{side}` needs a `chance`", self.key_at(v, side))
             route = self.route(v, "a choice")
             if route:
                 choice["route"] = route
