@@ -547,6 +547,18 @@ class FileParser:
             # make sense), so that its uses do not cascade into "unknown stat" errors.
             if start is None:
                 start = low
+            if not (low >= -ex.LIMIT and high <= ex.LIMIT):
+                # Arithmetic saturates at +-LIMIT, so a larger value would be shown but never
+                # computed with: `{big / 3}` of 10^21 would print 10^15.
+                self.problem(
+                    "E023",
+                    f"stat `{sid}`: its range {low}..{high} goes beyond the arithmetic limit of"
+                    f" ±{ex.LIMIT:,}",
+                    spec,
+                    f"keep `min` and `max` within ±{ex.LIMIT:,}, or count in larger units",
+                )
+                low, high = max(low, -ex.LIMIT), min(high, ex.LIMIT)
+                start = min(max(start, low), high)
             if low >= high:
                 self.problem("E023", f"stat `{sid}`: min {low} is not below max {high}", spec)
                 low, high = min(low, high), max(low, high) + (low == high)
