@@ -77,6 +77,7 @@ class _Analysis:
         self.with_ranges = with_ranges
         self.ranges: Ranges | None = None
         self.out: list[Diagnostic] = []
+        self._looping: set[str] = set()  # scenes already in a reported loop (E059)
 
     def report(self, code: str, message: str, pos: Pos, scene: str | None, hint: str | None = None) -> None:
         self.out.append(Diagnostic(code, message, pos.file, pos.line, pos.col, scene, hint))
@@ -86,6 +87,7 @@ class _Analysis:
         if graph is not None:
             self.returns_without_caller(graph)
             self.router_loops()
+            self.router_loops_that_cannot_change()
         self.grafts_never_offered()
         self.scene_warnings(has_errors or any(d.is_error for d in self.out))
         self.choice_memory()
@@ -171,6 +173,7 @@ class _Analysis:
                 loop = seen[seen.index(at) :]
                 if not reported.intersection(loop):
                     reported.update(loop)
+                    self._looping.update(loop)
                     scene = scenes[min(loop, key=order.__getitem__)]
                     self.report(
                         "E059",
@@ -179,6 +182,48 @@ class _Analysis:
                         scene.id,
                         "give one of them text and a choice, or a condition",
                     )
+
+    def router_loops_that_cannot_change(self) -> None:
+        """Text-less scenes that may pass to each other under conditions nothing on the way can
+        change: once play goes round such a loop, it goes round it forever (play stops it after
+        256 scenes). Nothing changes when no scene of the loop has an effect on a stat or flag
+        its conditions read, and no condition counts visits (every scene entered is a visit).
+        A loop with no conditions at all is `router_loops`' to report."""
+        scenes = self.story.scenes
+        edges: dict[str, list[str]] = {}
+        for scene in scenes.values():
+            if scene.is_router:
+                edges[scene.id] = [
+                    t
+                    for b in scene.next
+                    if b.route.kind == "goto" and (t := b.route.target) is not None and scenes[t].is_router
+                ]
+        order = {sid: i for i, sid in enumerate(scenes)}
+        done = set(self._looping)
+        for group in _cycles(edges):
+            if done.intersection(group):
+                continue
+            conditions = [b.condition for sid in group for b in scenes[sid].next if b.condition is not None]
+            read = {name for c in conditions for name in ex.names_in(c.tree)}
+            written = {e.target for sid in group for e in scenes[sid].effects}
+            counts_visits = any(
+                isinstance(n, ex.Call) and n.name in ("visits", "visited")
+                for c in conditions
+                for n in ex.walk(c.tree)
+            )
+            if read & written or counts_visits:
+                continue
+            done.update(group)
+            first = min(group, key=order.__getitem__)
+            loop = _a_cycle(edges, first, group)
+            self.report(
+                "E059",
+                "scenes without text may pass to each other forever, and nothing on the way changes"
+                " their conditions: " + " -> ".join([*loop, loop[0]]),
+                scenes[first].pos,
+                first,
+                "give one of them text and a choice, or lead one branch out of the loop for good",
+            )
 
     # -- warnings about one scene -------------------------------------------------------------
 
@@ -467,6 +512,69 @@ class _Analysis:
 
 # What tells one caller from another (`strikes` alone does not: it counts every caller's calls).
 _CALLER_NAMES = frozenset(name for name in ex.DETOUR_NAMES if name.startswith("caller_"))
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[set[str]]:
+    """The groups of nodes that can reach each other and go round (strongly connected
+    components with a cycle), by Tarjan's algorithm without recursion."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[set[str]] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            succ = edges.get(node, [])
+            if i < len(succ):
+                work.append((node, i + 1))
+                nxt = succ[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = set()
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    group.add(w)
+                    if w == node:
+                        break
+                if len(group) > 1 or node in edges.get(node, []):
+                    out.append(group)
+    return out
+
+
+def _a_cycle(edges: dict[str, list[str]], first: str, group: set[str]) -> list[str]:
+    """One way round from `first` back to it, inside `group`: the loop the message shows."""
+    came_from: dict[str, str] = {}
+    frontier = [first]
+    while frontier:
+        nxt_frontier = []
+        for node in frontier:
+            for t in edges[node]:
+                if t == first:
+                    path = [node]
+                    while path[-1] != first:
+                        path.append(came_from[path[-1]])
+                    return path[::-1]
+                if t in group and t not in came_from:
+                    came_from[t] = node
+                    nxt_frontier.append(t)
+        frontier = nxt_frontier
+    return [first]
 
 
 def _phase_order(phase: str) -> int:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from engine.author.check import load_checked
 from engine.core.expr import LIMIT
+from engine.play.session import Session
 from tests.support import BAD_STORIES
 
 
@@ -26,3 +27,43 @@ def test_a_stat_range_is_an_error_exactly_when_it_passes_the_arithmetic_limit(
     )
     codes = [d.code for d in load_checked(story, cache=False).errors]
     assert codes == ([] if low >= -LIMIT and high <= LIMIT else ["E023"])
+
+
+def _router_story(tmp_path: Path, recheck: str) -> Path:
+    """The corpus's conditional router loop, with `recheck` replaced."""
+    story = tmp_path / "loop"
+    shutil.copytree(BAD_STORIES / "router_loop_conditional", story)
+    main = story / "main.yaml"
+    main.write_text(main.read_text().replace("  recheck:\n    next: selection\n", recheck))
+    (story / "expected.txt").unlink()
+    return story
+
+
+def test_a_router_loop_whose_conditions_nothing_changes_is_e059() -> None:
+    (d,) = load_checked(BAD_STORIES / "router_loop_conditional", cache=False).diagnostics
+    assert (d.code, d.scene, d.line) == ("E059", "main.selection", 11)
+    assert d.message.endswith("main.selection -> main.recheck -> main.selection")
+
+
+def test_a_router_loop_with_an_effect_on_what_it_reads_passes_check_and_ends_in_play(tmp_path: Path) -> None:
+    story = _router_story(tmp_path, "  recheck:\n    effects: {technique: +10}\n    next: selection\n")
+    result = load_checked(story, cache=False)
+    assert result.errors == [] and result.story is not None
+    session = Session(result.story, 1)
+    session.choose("wait")  # technique 50 -> 60 on the way round: picked
+    assert session.fault is None and session.state.scene == "main.picked"
+
+
+def test_a_router_loop_that_counts_visits_is_not_e059(tmp_path: Path) -> None:
+    counted = '  recheck:\n    next:\n      - if: visits("recheck") < 3\n        goto: selection\n'
+    story = _router_story(tmp_path, counted + "      - goto: b\n")
+    assert [d.code for d in load_checked(story, cache=False).errors] == []
+
+
+def test_a_router_loop_is_judged_by_what_its_scenes_change(tmp_path: Path) -> None:
+    story = _router_story(tmp_path, "  recheck:\n    effects: {clear: [injured]}\n    next: selection\n")
+    # clearing `injured`, which `selection` reads, can change its way: not reported; a milestone
+    # changes nothing a condition reads
+    assert [d.code for d in load_checked(story, cache=False).errors] == []
+    story = _router_story(tmp_path / "2", "  recheck:\n    milestone: Waited.\n    next: selection\n")
+    assert [d.code for d in load_checked(story, cache=False).errors] == ["E059"]
