@@ -18,7 +18,7 @@ from engine.author.graph import StoryGraph, detour_scenes, routes
 from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, sort_key
-from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Story
+from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Route, Story
 from engine.load.cache import ParseCache
 from engine.load.folder import LoadResult, collector_paused, load_story
 
@@ -99,6 +99,7 @@ class _Analysis:
             if graph is not None:
                 self.reachability(graph)
                 self.detours_blind_to_their_callers(graph)
+                self.detours_that_call_themselves()
                 self.revisits_never_shown(graph)
                 if self.with_ranges:
                     from engine.author.ranges import warnings as range_check
@@ -451,6 +452,47 @@ class _Analysis:
                 target,
                 f'read where it struck, for example `{{if caller_phase == "{phases[-1]}" then "..." '
                 'else "..."}` in its text, or `if: caller_phase == ...` on a choice',
+            )
+
+    def detours_that_call_themselves(self) -> None:
+        """W124: a detour whose scenes, before any `return`, can call it again (directly or by
+        way of other detours). Each round nests one detour deeper, and play stops at 32: the
+        player meets a fault instead of the story. A condition on the way may bound it, so this
+        is a warning."""
+        scenes = self.story.scenes
+        targets = [r.target for sc in scenes.values() for r in routes(sc) if r.kind == "call" and r.target]
+        # Inside a detour: every scene its frame reaches, by goto and by coming back from nested
+        # detours (to their `after`, or to the calling scene), up to a `return`.
+        calls: dict[str, list[str]] = {}
+        where: dict[tuple[str, str], tuple[str, Route]] = {}  # (detour, callee) -> a call
+        for target in dict.fromkeys(targets):
+            seen, todo = {target}, [target]
+            while todo:
+                here = todo.pop()
+                for r in routes(scenes[here]):
+                    if r.kind == "call" and r.target is not None:
+                        calls.setdefault(target, [])
+                        if r.target not in calls[target]:
+                            calls[target].append(r.target)
+                            where[(target, r.target)] = (here, r)
+                    nxt = r.target if r.kind == "goto" else r.after if r.kind == "call" else None
+                    if nxt is not None and nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+        order = {sid: i for i, sid in enumerate(scenes)}
+        for group in _cycles(calls):
+            first = min(group, key=order.__getitem__)
+            loop = _a_cycle(calls, first, group)
+            caller, back = where[(loop[-1], first)]
+            chain = "" if len(loop) == 1 else " (by way of " + ", ".join(f"`{d}`" for d in loop[1:]) + ")"
+            self.report(
+                "W124",
+                f"detour `{first}` leads{chain}, before any `return`, back here, where it is called again:"
+                " each round nests one detour deeper, and play stops at 32",
+                back.pos,
+                caller,
+                "end the detour with `return: true` before it leads back to a scene that calls it,"
+                " or go there with `goto` after the return",
             )
 
     def reads_its_caller(self, graph: StoryGraph, target: str) -> bool:

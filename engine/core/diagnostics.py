@@ -94,6 +94,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W121": (Severity.WARNING, "every choice is once-only, with no fallback"),
     "W122": (Severity.WARNING, "several fallback choices in one scene"),
     "W123": (Severity.WARNING, "revisit text never shown"),
+    "W124": (Severity.WARNING, "a detour can call itself again before it returns"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".

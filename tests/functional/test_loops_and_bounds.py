@@ -67,3 +67,47 @@ def test_a_router_loop_is_judged_by_what_its_scenes_change(tmp_path: Path) -> No
     assert [d.code for d in load_checked(story, cache=False).errors] == []
     story = _router_story(tmp_path / "2", "  recheck:\n    milestone: Waited.\n    next: selection\n")
     assert [d.code for d in load_checked(story, cache=False).errors] == ["E059"]
+
+
+BACK = "        id: back\n        goto: a\n"  # the detour's way back to the scene that calls it
+
+
+def test_a_detour_that_leads_back_to_its_caller_is_w124_and_would_fault_in_play() -> None:
+    result = load_checked(BAD_STORIES / "detour_calls_itself", cache=False)
+    (d,) = result.diagnostics
+    assert (d.code, d.scene, d.line, d.col) == ("W124", "main.a", 8, 15)
+    assert result.story is not None
+    session = Session(result.story, 1)
+    for _ in range(32):
+        session.choose("physio")
+        session.choose("back")
+    assert session.fault is None and len(session.state.stack) == 32
+    session.choose("physio")  # what the warning foretells
+    assert session.fault is not None and "detours nested more than 32 deep" in session.fault
+
+
+def test_a_detour_that_returns_before_it_leads_back_is_not_w124(tmp_path: Path) -> None:
+    story = tmp_path / "s"
+    shutil.copytree(BAD_STORIES / "detour_calls_itself", story)
+    main = story / "main.yaml"
+    main.write_text(
+        main.read_text().replace(
+            "        id: back\n        goto: a\n", "        id: back\n        return: true\n"
+        )
+    )
+    assert [d.code for d in load_checked(story, cache=False).diagnostics if d.code == "W124"] == []
+
+
+def test_two_detours_that_call_each_other_are_one_w124(tmp_path: Path) -> None:
+    story = tmp_path / "s"
+    shutil.copytree(BAD_STORIES / "detour_calls_itself", story)
+    main = story / "main.yaml"
+    main.write_text(
+        main.read_text().replace(
+            "        id: back\n        goto: a\n", "        id: back\n        call: ice\n"
+        )
+        + "  ice:\n    text: Cold.\n    choices:\n      - text: Physio again\n        call: physio\n"
+        "      - text: Done\n        return: true\n"
+    )
+    found = [d for d in load_checked(story, cache=False).diagnostics if d.code == "W124"]
+    assert len(found) == 1 and "(by way of `main.ice`)" in found[0].message
