@@ -92,6 +92,7 @@ class _Analysis:
         self.scene_warnings(has_errors or any(d.is_error for d in self.out))
         self.choice_memory()
         self.printed_asterisks()
+        self.texts_after_own_effects()
         # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
         # file or choice that failed to load is missing from the story, and they would blame
         # the wrong places.
@@ -271,6 +272,33 @@ class _Analysis:
                         scene.id,
                         f"chances run from {CHANCE_MIN} to {CHANCE_MAX}",
                     )
+
+    def texts_after_own_effects(self) -> None:
+        """W125: a scene's text (or revisit, or milestone) that prints the value of a stat or
+        flag its own `effects` change. The effects apply as the scene is entered, so
+        `{points + 50}` after `points: +50` shows the total plus 50 again: the author meant the
+        value before. A condition that only chooses words (`{if body < 50 then ...}`) reading
+        the new value is how the guide says a scene describes its outcome, and is not warned of."""
+        for scene in self.story.scenes.values():
+            changed = {e.target for e in scene.effects}
+            if not changed:
+                continue
+            named: set[str] = set()
+            for template in (scene.text, scene.revisit, scene.milestone):
+                for expr in template.expressions if template is not None else ():
+                    if expr.type not in (ex.NUM, ex.BOOL):
+                        continue  # a text: words chosen by conditions, not a value printed
+                    for name in dict.fromkeys(ex.names_in(expr.tree)):
+                        if name in changed and name not in named:
+                            named.add(name)
+                            self.report(
+                                "W125",
+                                f"this text prints `{name}` after the scene's own effects have changed it",
+                                expr.pos,
+                                scene.id,
+                                "effects apply before the text: write for the new value, or move the"
+                                " effect to the choice that leads on",
+                            )
 
     def choice_memory(self) -> None:
         """Once-only choices that can all be used up (W121), and several fallbacks (W122)."""

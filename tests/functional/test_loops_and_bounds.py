@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.author.check import load_checked
+from engine.core import template as tpl
 from engine.core.expr import LIMIT
 from engine.play.session import Session
 from tests.support import BAD_STORIES
@@ -111,3 +112,25 @@ def test_two_detours_that_call_each_other_are_one_w124(tmp_path: Path) -> None:
     )
     found = [d for d in load_checked(story, cache=False).diagnostics if d.code == "W124"]
     assert len(found) == 1 and "(by way of `main.ice`)" in found[0].message
+
+
+def test_a_text_that_prints_a_stat_its_own_scene_changes_is_w125_and_shows_the_new_value() -> None:
+    result = load_checked(BAD_STORIES / "text_after_own_effects", cache=False)
+    (d,) = result.diagnostics
+    assert (d.code, d.scene, d.line, d.col) == ("W125", "main.letter", 12, 46)
+    assert result.story is not None
+    session = Session(result.story, 1)
+    session.choose("read-the-letter")
+    assert "gives you 70 for technique" in tpl.to_plain(session.text)  # 50 + 10, then + 10 again
+
+
+def test_a_condition_that_chooses_words_by_the_new_value_is_not_w125(tmp_path: Path) -> None:
+    story = tmp_path / "s"
+    shutil.copytree(BAD_STORIES / "text_after_own_effects", story)
+    main = story / "main.yaml"
+    main.write_text(
+        main.read_text().replace(
+            "{technique + 10} for technique", '{if technique >= 60 then "a lot" else "little"}'
+        )
+    )
+    assert [d.code for d in load_checked(story, cache=False).diagnostics] == []
