@@ -274,11 +274,12 @@ class _Analysis:
                     )
 
     def texts_after_own_effects(self) -> None:
-        """W125: a scene's text (or revisit, or milestone) that prints the value of a stat or
-        flag its own `effects` change. The effects apply as the scene is entered, so
-        `{points + 50}` after `points: +50` shows the total plus 50 again: the author meant the
-        value before. A condition that only chooses words (`{if body < 50 then ...}`) reading
-        the new value is how the guide says a scene describes its outcome, and is not warned of."""
+        """W125: a scene's text (or revisit, or milestone) that prints a sum or difference with
+        a stat its own `effects` change. The effects apply as the scene is entered, so
+        `{points + 50}` after `points: +50` counts the 50 twice: the author meant the value
+        before. The value alone (`your mark is {ballet} of ten`) and a condition that chooses
+        words (`{if body < 50 then ...}`) read the new value on purpose, as the guide teaches,
+        and are not warned of."""
         for scene in self.story.scenes.values():
             changed = {e.target for e in scene.effects}
             if not changed:
@@ -286,18 +287,26 @@ class _Analysis:
             named: set[str] = set()
             for template in (scene.text, scene.revisit, scene.milestone):
                 for expr in template.expressions if template is not None else ():
-                    if expr.type not in (ex.NUM, ex.BOOL):
+                    if expr.type != ex.NUM:
                         continue  # a text: words chosen by conditions, not a value printed
-                    for name in dict.fromkeys(ex.names_in(expr.tree)):
+                    summed = [
+                        n.name
+                        for node in ex.walk(expr.tree)
+                        if isinstance(node, ex.Arith) and node.op in "+-"
+                        for side in (node.left, node.right)
+                        for n in ex.walk(side)
+                        if isinstance(n, ex.Name)
+                    ]
+                    for name in dict.fromkeys(summed):
                         if name in changed and name not in named:
                             named.add(name)
                             self.report(
                                 "W125",
-                                f"this text prints `{name}` after the scene's own effects have changed it",
+                                f"this text adds to `{name}` after the scene's own effects have changed it",
                                 expr.pos,
                                 scene.id,
-                                "effects apply before the text: write for the new value, or move the"
-                                " effect to the choice that leads on",
+                                f"effects apply before the text: `{name}` is already the new value here;"
+                                " print it alone, or move the effect to the choice that leads on",
                             )
 
     def choice_memory(self) -> None:

@@ -95,7 +95,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W122": (Severity.WARNING, "several fallback choices in one scene"),
     "W123": (Severity.WARNING, "revisit text never shown"),
     "W124": (Severity.WARNING, "a detour can call itself again before it returns"),
-    "W125": (Severity.WARNING, "text shows a stat or flag its own scene's effects change"),
+    "W125": (Severity.WARNING, "text adds to a stat its own scene's effects have changed"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,13 +125,22 @@ def test_a_text_that_prints_a_stat_its_own_scene_changes_is_w125_and_shows_the_n
     assert "gives you 70 for technique" in tpl.to_plain(session.text)  # 50 + 10, then + 10 again
 
 
-def test_a_condition_that_chooses_words_by_the_new_value_is_not_w125(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text", ['{if technique >= 60 then "a lot" else "little"}', "{technique}", "{technique * 2}"]
+)
+def test_the_new_value_alone_or_in_a_condition_is_not_w125(tmp_path: Path, text: str) -> None:
     story = tmp_path / "s"
     shutil.copytree(BAD_STORIES / "text_after_own_effects", story)
     main = story / "main.yaml"
-    main.write_text(
-        main.read_text().replace(
-            "{technique + 10} for technique", '{if technique >= 60 then "a lot" else "little"}'
-        )
-    )
+    main.write_text(main.read_text().replace("{technique + 10}", text))
     assert [d.code for d in load_checked(story, cache=False).diagnostics] == []
+
+
+def test_a_difference_in_a_milestone_is_w125_too(tmp_path: Path) -> None:
+    story = tmp_path / "s"
+    shutil.copytree(BAD_STORIES / "text_after_own_effects", story)
+    main = story / "main.yaml"
+    effects = "    effects: {technique: +10}\n"
+    text = main.read_text().replace("{technique + 10}", "ten")
+    main.write_text(text.replace(effects, effects + "    milestone: Up from {technique - 10}.\n"))
+    assert [d.code for d in load_checked(story, cache=False).diagnostics] == ["W125"]
