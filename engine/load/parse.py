@@ -173,22 +173,20 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
-        recoverable = {close for key in v.value if key not in allowed and (close := _misspelt(key, allowed))}
+        unknown = [key for key in v.value if key not in allowed]
+        if unknown:
+            self._recover_misspelt_keys(v, unknown, allowed)
         for code, message, at, hint in key_problems(v, what, allowed, required):
-            if code == "E021" and any(message.endswith(f"needs `{k}`") for k in recoverable):
-                continue  # the misspelt key stands for it, and E020 already says so
             self.problem(code, message, at, hint)
-        self._recover_misspelt_keys(v, what, allowed, required)
         return True
 
-    def _recover_misspelt_keys(
-        self, v: Value, what: str, allowed: tuple[str, ...], required: tuple[str, ...]
-    ) -> None:
-        """Read an unknown key (reported, E020) as the allowed key it is one slip away from,
-        when that key is not also written: `statistics:` for `stats:` is one mistake, not the
-        84 unknown-stat errors that leaving the stats out would give (root cause first)."""
-        for key in list(v.value):
-            close = _misspelt(key, allowed) if key not in allowed else None
+    def _recover_misspelt_keys(self, v: Value, unknown: list[str], allowed: tuple[str, ...]) -> None:
+        """Read each unknown key as the allowed key it is one slip away from, when that key is
+        not also written: `statistics:` for `stats:` is one mistake (E020), not the 84
+        unknown-stat errors that leaving the stats out would give, nor a missing `stats` (E021).
+        `v` keeps the misspelt key too, so that E020 still names it."""
+        for key in unknown:
+            close = _misspelt(key, allowed)
             if close is not None and close not in v.value:
                 v.value[close] = v.value[key]
                 v.key_pos[close] = v.key_pos.get(key, (v.line, v.col))
