@@ -794,10 +794,13 @@ def _full(ref: str, chapter: str | None) -> str:
     return ref if "." in ref or chapter is None else f"{chapter}.{ref}"
 
 
+_NOT_IN_A_NAME = re.compile(r"[^a-z0-9_]")
+
+
 def _plain(name: str) -> str:
     """A name as its uses most likely spell it: `Nerve` and `cup-morning`, left out as invalid
     names, are most likely used as `nerve` and `cup_morning`."""
-    return re.sub(r"[^a-z0-9_]", "_", name.lower())
+    return _NOT_IN_A_NAME.sub("_", name.lower())
 
 
 def _owners_first(files: Sequence[SourceFile]) -> list[SourceFile]:
