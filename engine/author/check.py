@@ -18,7 +18,7 @@ from engine.author.graph import StoryGraph, detour_scenes, routes
 from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, sort_key
-from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Story
+from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Route, Story
 from engine.load.cache import ParseCache
 from engine.load.folder import LoadResult, collector_paused, load_story
 
@@ -77,6 +77,7 @@ class _Analysis:
         self.with_ranges = with_ranges
         self.ranges: Ranges | None = None
         self.out: list[Diagnostic] = []
+        self._looping: set[str] = set()  # scenes already in a reported loop (E059)
 
     def report(self, code: str, message: str, pos: Pos, scene: str | None, hint: str | None = None) -> None:
         self.out.append(Diagnostic(code, message, pos.file, pos.line, pos.col, scene, hint))
@@ -86,10 +87,12 @@ class _Analysis:
         if graph is not None:
             self.returns_without_caller(graph)
             self.router_loops()
+            self.router_loops_that_cannot_change()
         self.grafts_never_offered()
-        self.scene_warnings()
+        self.scene_warnings(has_errors or any(d.is_error for d in self.out))
         self.choice_memory()
         self.printed_asterisks()
+        self.texts_after_own_effects()
         # Whole-story warnings (reachability, endings, usage) wait until there are no errors: a
         # file or choice that failed to load is missing from the story, and they would blame
         # the wrong places.
@@ -97,6 +100,7 @@ class _Analysis:
             if graph is not None:
                 self.reachability(graph)
                 self.detours_blind_to_their_callers(graph)
+                self.detours_that_call_themselves()
                 self.revisits_never_shown(graph)
                 if self.with_ranges:
                     from engine.author.ranges import warnings as range_check
@@ -171,6 +175,7 @@ class _Analysis:
                 loop = seen[seen.index(at) :]
                 if not reported.intersection(loop):
                     reported.update(loop)
+                    self._looping.update(loop)
                     scene = scenes[min(loop, key=order.__getitem__)]
                     self.report(
                         "E059",
@@ -180,11 +185,56 @@ class _Analysis:
                         "give one of them text and a choice, or a condition",
                     )
 
+    def router_loops_that_cannot_change(self) -> None:
+        """Text-less scenes that may pass to each other under conditions nothing on the way can
+        change: once play goes round such a loop, it goes round it forever (play stops it after
+        256 scenes). Nothing changes when no scene of the loop has an effect on a stat or flag
+        its conditions read, and no condition counts visits (every scene entered is a visit).
+        A loop with no conditions at all is `router_loops`' to report."""
+        scenes = self.story.scenes
+        edges: dict[str, list[str]] = {}
+        for scene in scenes.values():
+            if scene.is_router:
+                edges[scene.id] = [
+                    t
+                    for b in scene.next
+                    if b.route.kind == "goto" and (t := b.route.target) is not None and scenes[t].is_router
+                ]
+        order = {sid: i for i, sid in enumerate(scenes)}
+        done = set(self._looping)
+        for group in _cycles(edges):
+            if done.intersection(group):
+                continue
+            conditions = [b.condition for sid in group for b in scenes[sid].next if b.condition is not None]
+            read = {name for c in conditions for name in ex.names_in(c.tree)}
+            written = {e.target for sid in group for e in scenes[sid].effects}
+            counts_visits = any(
+                isinstance(n, ex.Call) and n.name in ("visits", "visited")
+                for c in conditions
+                for n in ex.walk(c.tree)
+            )
+            if read & written or counts_visits:
+                continue
+            done.update(group)
+            first = min(group, key=order.__getitem__)
+            loop = _a_cycle(edges, first, group)
+            self.report(
+                "E059",
+                "scenes without text may pass to each other forever, and nothing on the way changes"
+                " their conditions: " + " -> ".join([*loop, loop[0]]),
+                scenes[first].pos,
+                first,
+                "give one of them text and a choice, or lead one branch out of the loop for good",
+            )
+
     # -- warnings about one scene -------------------------------------------------------------
 
-    def scene_warnings(self) -> None:
+    def scene_warnings(self, has_errors: bool) -> None:
+        """W106-W109. W106 and W107 wait until there are no errors: a choice or branch whose
+        target failed to load is left out of its scene, and the fallback it was would seem
+        missing."""
         for scene in self.story.scenes.values():
-            if scene.choices and all(c.condition is not None for c in scene.choices):
+            if not has_errors and scene.choices and all(c.condition is not None for c in scene.choices):
                 self.report(
                     "W106",
                     "every choice here has an `if`; when none holds, the player is stuck",
@@ -192,7 +242,7 @@ class _Analysis:
                     scene.id,
                     "add one choice without `if` as a way through",
                 )
-            if scene.next and scene.next[-1].condition is not None:
+            if not has_errors and scene.next and scene.next[-1].condition is not None:
                 self.report(
                     "W107",
                     "no branch of `next` is taken when every condition fails",
@@ -222,6 +272,42 @@ class _Analysis:
                         scene.id,
                         f"chances run from {CHANCE_MIN} to {CHANCE_MAX}",
                     )
+
+    def texts_after_own_effects(self) -> None:
+        """W125: a scene's text (or revisit, or milestone) that prints a sum or difference with
+        a stat its own `effects` change. The effects apply as the scene is entered, so
+        `{points + 50}` after `points: +50` counts the 50 twice: the author meant the value
+        before. The value alone (`your mark is {ballet} of ten`) and a condition that chooses
+        words (`{if body < 50 then ...}`) read the new value on purpose, as the guide teaches,
+        and are not warned of."""
+        for scene in self.story.scenes.values():
+            changed = {e.target for e in scene.effects}
+            if not changed:
+                continue
+            named: set[str] = set()
+            for template in (scene.text, scene.revisit, scene.milestone):
+                for expr in template.expressions if template is not None else ():
+                    if expr.type != ex.NUM:
+                        continue  # a text: words chosen by conditions, not a value printed
+                    summed = [
+                        n.name
+                        for node in ex.walk(expr.tree)
+                        if isinstance(node, ex.Arith) and node.op in "+-"
+                        for side in (node.left, node.right)
+                        for n in ex.walk(side)
+                        if isinstance(n, ex.Name)
+                    ]
+                    for name in dict.fromkeys(summed):
+                        if name in changed and name not in named:
+                            named.add(name)
+                            self.report(
+                                "W125",
+                                f"this text adds to `{name}` after the scene's own effects have changed it",
+                                expr.pos,
+                                scene.id,
+                                f"effects apply before the text: `{name}` is already the new value here;"
+                                " print it alone, or move the effect to the choice that leads on",
+                            )
 
     def choice_memory(self) -> None:
         """Once-only choices that can all be used up (W121), and several fallbacks (W122)."""
@@ -405,6 +491,47 @@ class _Analysis:
                 'else "..."}` in its text, or `if: caller_phase == ...` on a choice',
             )
 
+    def detours_that_call_themselves(self) -> None:
+        """W124: a detour whose scenes, before any `return`, can call it again (directly or by
+        way of other detours). Each round nests one detour deeper, and play stops at 32: the
+        player meets a fault instead of the story. A condition on the way may bound it, so this
+        is a warning."""
+        scenes = self.story.scenes
+        targets = [r.target for sc in scenes.values() for r in routes(sc) if r.kind == "call" and r.target]
+        # Inside a detour: every scene its frame reaches, by goto and by coming back from nested
+        # detours (to their `after`, or to the calling scene), up to a `return`.
+        calls: dict[str, list[str]] = {}
+        where: dict[tuple[str, str], tuple[str, Route]] = {}  # (detour, callee) -> a call
+        for target in dict.fromkeys(targets):
+            seen, todo = {target}, [target]
+            while todo:
+                here = todo.pop()
+                for r in routes(scenes[here]):
+                    if r.kind == "call" and r.target is not None:
+                        calls.setdefault(target, [])
+                        if r.target not in calls[target]:
+                            calls[target].append(r.target)
+                            where[(target, r.target)] = (here, r)
+                    nxt = r.target if r.kind == "goto" else r.after if r.kind == "call" else None
+                    if nxt is not None and nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+        order = {sid: i for i, sid in enumerate(scenes)}
+        for group in _cycles(calls):
+            first = min(group, key=order.__getitem__)
+            loop = _a_cycle(calls, first, group)
+            caller, back = where[(loop[-1], first)]
+            chain = "" if len(loop) == 1 else " (by way of " + ", ".join(f"`{d}`" for d in loop[1:]) + ")"
+            self.report(
+                "W124",
+                f"detour `{first}` leads{chain}, before any `return`, back here, where it is called again:"
+                " each round nests one detour deeper, and play stops at 32",
+                back.pos,
+                caller,
+                "end the detour with `return: true` before it leads back to a scene that calls it,"
+                " or go there with `goto` after the return",
+            )
+
     def reads_its_caller(self, graph: StoryGraph, target: str) -> bool:
         """Whether some scene of the detour that starts at `target` (up to its returns, not into
         the detours it calls itself) reads `caller_scene`, `caller_chapter` or `caller_phase`."""
@@ -464,6 +591,69 @@ class _Analysis:
 
 # What tells one caller from another (`strikes` alone does not: it counts every caller's calls).
 _CALLER_NAMES = frozenset(name for name in ex.DETOUR_NAMES if name.startswith("caller_"))
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[set[str]]:
+    """The groups of nodes that can reach each other and go round (strongly connected
+    components with a cycle), by Tarjan's algorithm without recursion."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[set[str]] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            succ = edges.get(node, [])
+            if i < len(succ):
+                work.append((node, i + 1))
+                nxt = succ[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = set()
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    group.add(w)
+                    if w == node:
+                        break
+                if len(group) > 1 or node in edges.get(node, []):
+                    out.append(group)
+    return out
+
+
+def _a_cycle(edges: dict[str, list[str]], first: str, group: set[str]) -> list[str]:
+    """One way round from `first` back to it, inside `group`: the loop the message shows."""
+    came_from: dict[str, str] = {}
+    frontier = [first]
+    while frontier:
+        nxt_frontier = []
+        for node in frontier:
+            for t in edges[node]:
+                if t == first:
+                    path = [node]
+                    while path[-1] != first:
+                        path.append(came_from[path[-1]])
+                    return path[::-1]
+                if t in group and t not in came_from:
+                    came_from[t] = node
+                    nxt_frontier.append(t)
+        frontier = nxt_frontier
+    return [first]
 
 
 def _phase_order(phase: str) -> int:

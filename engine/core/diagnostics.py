@@ -94,6 +94,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W121": (Severity.WARNING, "every choice is once-only, with no fallback"),
     "W122": (Severity.WARNING, "several fallback choices in one scene"),
     "W123": (Severity.WARNING, "revisit text never shown"),
+    "W124": (Severity.WARNING, "a detour can call itself again before it returns"),
+    "W125": (Severity.WARNING, "text adds to a stat its own scene's effects have changed"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".
@@ -111,6 +113,9 @@ class Diagnostic:
     col: int = 0
     scene: str | None = None
     hint: str | None = None
+    #: How many more problems follow from this one and are not shown: a chapter that failed
+    #: to load makes every goto into it "missing", and the author should read the cause.
+    follow_ons: int = 0
 
     def __post_init__(self) -> None:
         """A message quotes keys, file names and did-you-mean words from the story, which the
@@ -146,23 +151,37 @@ class Diagnostic:
             text += f" ({self.hint})"
         if self.scene:
             text += f" [{self.scene}]"
+        if self.follow_ons:
+            text += f"; {follows(self.follow_ons)}"
         return text
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "col": self.col,
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-            "hint": self.hint,
-            "scene": self.scene,
-        } | ({"kind": "proof"} if self.code in PROVEN else {})
+        return (
+            {
+                "file": self.file,
+                "line": self.line,
+                "col": self.col,
+                "severity": self.severity.value,
+                "code": self.code,
+                "message": self.message,
+                "hint": self.hint,
+                "scene": self.scene,
+            }
+            | ({"kind": "proof"} if self.code in PROVEN else {})
+            | ({"follow_ons": self.follow_ons} if self.follow_ons else {})
+        )
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
-    return (d.file, d.line, d.col, d.code)
+def follows(n: int) -> str:
+    """`and 3 more problems that follow from this one`: what a root cause held back."""
+    return f"and {n} more problem{'s' * (n != 1)} that follow{'s' * (n == 1)} from this one"
+
+
+def sort_key(d: Diagnostic) -> tuple[bool, str, int, int, str]:
+    """Problems in reading a file and in its shape (E001-E029) first, then the rest, each by
+    place: a file that failed to read, or a stat left out, is the cause of what comes after,
+    so the author reads it first."""
+    return (not (d.is_error and d.code < "E030"), d.file, d.line, d.col, d.code)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

@@ -11,18 +11,21 @@ Keys marked `NotRequired` are left out when they hold their default, which keeps
 Expressions are in the wire form of `engine.core.expr.to_data`.
 """
 
-
 from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
 
-IR_VERSION = 4  # 4: an expression may end with where its characters jump lines (anchors)
+IR_VERSION = 5  # 5: `lost`, what a file left out because of a problem; 4: an expression may end
+# with where its characters jump lines (anchors)
 # 3: stats have a group and an opposite side; a cast; chapter files' own stats
 # and flags; variations in texts, `revisit`, `once`, `fallback` and `tags` on choices
 # (2: stat and flag definitions and problems are tuples, were lists)
 
 #: A problem the file alone reveals: code, message, line, col, scene id (or None), hint.
 ProblemIR: TypeAlias = tuple[str, str, int, int, str | None, str | None]
+#: (kind, name, index of its problem): a scene, stat or flag a file declares but left out
+#: because of a problem, so that the linker counts its uses under that problem, not as unknown.
+LostIR: TypeAlias = tuple[str, str, int]
 #: A scene named in a `goto`, `call` or `start`: the name as written, line, col.
 RefIR: TypeAlias = tuple[str, int, int]
 #: An expression: its source (trimmed), line, col, and its tree's wire form; then, only when its
@@ -173,3 +176,4 @@ class FileIR(TypedDict):
     # A chapter file's own stats and flags (a branch's memory), left out when it has none.
     stats: NotRequired[list[StatIR]]
     flags: NotRequired[list[FlagIR]]
+    lost: NotRequired[list[LostIR]]  # left out when nothing was

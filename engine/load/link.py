@@ -10,8 +10,10 @@ rest of it in the same pass.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from engine.core import expr as ex
@@ -85,6 +87,14 @@ class Linker:
     _compiled: dict[tuple[ex.Data, str | None], tuple[ex.Node, str, list[ex.Problem], ex.Fn | None]] = field(
         default_factory=dict
     )
+    #: Files whose chapter failed to load, each with the names it may have gone by (its file
+    #: name; chapters are usually named after their file) and the problem that lost it.
+    _lost: list[tuple[frozenset[str], Diagnostic]] = field(default_factory=list)
+    #: Scenes (by full id), stats and flags (("name", name)) a file left out because of a
+    #: problem, with that problem; names are compared as `_plain` spells them.
+    _lost_names: dict[tuple[str, str], Diagnostic] = field(default_factory=dict)
+    #: How many problems were held back as following from each root cause (by its index).
+    _follow_ons: dict[int, int] = field(default_factory=dict)
 
     def report(
         self,
@@ -95,8 +105,48 @@ class Linker:
         col: int,
         scene: str | None,
         hint: str | None = None,
+        ref: str | None = None,
+        name: str | None = None,
     ) -> None:
+        """Report one problem. `ref`: the full scene id a missing-scene problem names; `name`:
+        the stat or flag an unknown-name problem names. When that scene, its chapter or that
+        name was left out because of another problem, this one follows from it and is counted
+        under it, not shown (root cause first)."""
+        root = self.lost_with(ref) if ref is not None else None
+        if name is not None:
+            root = self._root_index(self._lost_names.get(("name", _plain(name))))
+        if root is not None:
+            self._follow_ons[root] = self._follow_ons.get(root, 0) + 1
+            return
         self.diagnostics.append(Diagnostic(code, message, file, line, col, scene, hint))
+
+    def lose(self, f: SourceFile, root: Diagnostic | None) -> None:
+        """Note that `f`'s chapter is missing from the story because of `root`."""
+        if root is not None:
+            stem = f.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            self._lost.append((frozenset({stem}), root))
+
+    def _root_index(self, root: Diagnostic | None) -> int | None:
+        return None if root is None else next(i for i, d in enumerate(self.diagnostics) if d is root)
+
+    def lost_with(self, ref: str) -> int | None:
+        """The index of the problem that lost the scene `ref` or its chapter, if one did."""
+        chapter = ref.split(".", 1)[0] if "." in ref else None
+        if chapter is not None:
+            left_out = self._lost_names.get(("scene", f"{chapter}.{_plain(ref.split('.', 1)[1])}"))
+            if left_out is not None:
+                return self._root_index(left_out)
+        if not self._lost or chapter is None or chapter in getattr(self, "chapters", {}):
+            return None
+        named = [d for names, d in self._lost if chapter in names]
+        if not named and len(self._lost) > 1:
+            return None
+        return self._root_index((named or [self._lost[0][1]])[0])
+
+    def follow_ons_counted(self) -> None:
+        """Each root cause says how many problems follow from it."""
+        for i, n in self._follow_ons.items():
+            self.diagnostics[i] = replace(self.diagnostics[i], follow_ons=n)
 
     # -- the whole story -------------------------------------------------------------------
 
@@ -104,6 +154,7 @@ class Linker:
         try:
             return self._link()
         finally:
+            self.follow_ons_counted()
             # The per-chapter scopes hold lambdas that refer back to this linker: a reference
             # cycle that would keep every file's IR alive while the loader pauses the collector.
             self._scopes.clear()
@@ -111,21 +162,41 @@ class Linker:
             self._trees.clear()
 
     def _link(self) -> Story | None:
+        first_error: dict[str, Diagnostic] = {}
+        lost_scenes: dict[str, list[tuple[str, Diagnostic]]] = {}  # file -> (scene name, its problem)
+        has_manifest = any(f.ir["manifest"] is not None for f in self.files)
+        misnamed = [
+            f
+            for f in self.files
+            if f.rel != "story.yaml" and f.rel.lower() in _MANIFEST_NAMES and not has_manifest
+        ]
         for f in self.files:
+            if misnamed and f is misnamed[0]:
+                continue  # read as a chapter, it has only the problems of a manifest misnamed
+            reported = len(self.diagnostics)
             for code, message, line, col, scene, hint in f.ir["problems"]:
                 self.report(code, message, f.path, line, col, scene, hint)
+                if self.diagnostics[-1].is_error:
+                    first_error.setdefault(f.rel, self.diagnostics[-1])
+            for kind, lost, index in f.ir.get("lost", ()):
+                root = self.diagnostics[reported + index]
+                if kind == "scene":
+                    lost_scenes.setdefault(f.rel, []).append((lost, root))
+                else:
+                    self._lost_names.setdefault(("name", _plain(lost)), root)
+            if f.ir["manifest"] is None and f.ir["chapter"] is None:
+                self.lose(f, first_error.get(f.rel))  # the file could not be read at all
         manifests = [(f, m) for f in self.files if (m := f.ir["manifest"]) is not None]
         if not manifests:
             if not any(f.rel == "story.yaml" for f in self.files):
+                hint = "see docs/authoring.md, 'The manifest'"
+                if misnamed:
+                    hint = f"rename `{misnamed[0].rel}` to `story.yaml`"
                 self.report(
-                    "E027",
-                    "no story.yaml: a story folder needs a manifest",
-                    self.root,
-                    0,
-                    0,
-                    None,
-                    "see docs/authoring.md, 'The manifest'",
+                    "E027", "no story.yaml: a story folder needs a manifest", self.root, 0, 0, None, hint
                 )
+                if misnamed and misnamed[0].ir["problems"]:
+                    self._follow_ons[len(self.diagnostics) - 1] = len(misnamed[0].ir["problems"])
             return None
         manifest_file, m = manifests[0]
         self.declare(manifest_file, m["stats"], m["flags"])
@@ -135,9 +206,11 @@ class Linker:
         self.chapters: dict[str, Chapter] = {}
         chapter_of: dict[str, SourceFile] = {}
         raw_scenes: dict[str, tuple[SourceFile, str, SceneIR]] = {}
-        for f in self.files:
+        for f in _owners_first(self.files):
             ch = f.ir["chapter"]
             cid = ch["id"] if ch else None
+            if ch and not cid:
+                self.lose(f, first_error.get(f.rel))  # its chapter name is not valid
             if not ch or not cid:
                 continue
             if cid in self.chapters:
@@ -151,11 +224,14 @@ class Linker:
                     None,
                     "give this file's chapter a name of its own",
                 )
+                self.lose(f, self.diagnostics[-1])
                 continue
             self.chapters[cid] = Chapter(
                 cid, ch["phase"] or "training", ch["title"], Pos(f.path, ch["line"], ch["col"])
             )
             chapter_of[cid] = f
+            for lost, root in lost_scenes.get(f.rel, ()):
+                self._lost_names[("scene", f"{cid}.{_plain(lost)}")] = root
             # Scene names are unique within a file (a duplicate key is E006) and chapters are
             # unique across files (E026 above), so full scene ids are unique here.
             for sc in f.ir["scenes"]:
@@ -193,6 +269,7 @@ class Linker:
                     start_col,
                     None,
                     hint,
+                    ref=start_name,
                 )
         return Story(
             id=m["id"] or "",
@@ -281,7 +358,9 @@ class Linker:
                     if stat in self.mirrors:
                         base = self.mirrors[stat].id
                         hint = f"`{stat}` is the other side of `{base}`: name `{base}`"
-                    self.report("E031", f"cast: unknown stat `{stat}`", f.path, line, col, None, hint)
+                    self.report(
+                        "E031", f"cast: unknown stat `{stat}`", f.path, line, col, None, hint, name=stat
+                    )
                     stat = None
             if_ir = p.get("if")
             condition = self.expression(ctx, if_ir, ex.BOOL, "cast condition") if if_ir is not None else None
@@ -343,7 +422,12 @@ class Linker:
         path = ctx.file.path
         for p in problems:
             pline, pcol = _placed(ir, p.offset)
-            self.report(p.code, f"{what}: {p.message}", path, pline, pcol, ctx.scene, p.hint)
+            ref = name = None
+            if p.code == "E044" and (m := _VISITED.search(p.message)):
+                ref = _full(m[1], ctx.chapter)
+            elif p.code == "E041" and (m := _UNKNOWN_NAME.search(p.message)):
+                name = m[1]
+            self.report(p.code, f"{what}: {p.message}", path, pline, pcol, ctx.scene, p.hint, ref, name)
         if problems or fn is None:
             return None
         if want != ex.ANY and got not in (want, ex.ANY):
@@ -421,7 +505,9 @@ class Linker:
             if op == "flag":
                 if target not in self.flags:
                     flag_hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
-                    self.report("E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint)
+                    self.report(
+                        "E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint, name=target
+                    )
                     continue
                 out.append(Effect("flag", target, None, value, Pos(path, line, col)))
                 continue
@@ -442,6 +528,7 @@ class Linker:
                     col,
                     ctx.scene,
                     hint or _declare_hint("stats", target),
+                    name=target,
                 )
                 continue
             amount: int | float | Expr | None
@@ -501,6 +588,7 @@ class Linker:
                 col,
                 ctx.scene,
                 self.target_hint(name, ctx.chapter),
+                ref=_full(name, ctx.chapter),
             )
         return found
 
@@ -576,6 +664,7 @@ class Linker:
                         g["col"],
                         None,
                         self.target_hint(g["scene"], chapter),
+                        ref=_full(g["scene"], chapter),
                     )
                     continue
                 for c in g["choices"]:
@@ -702,6 +791,45 @@ def _replace_names(tree: ex.Node, mirrors: dict[str, Stat]) -> ex.Node:
         elif not isinstance(value, str | int | float | bool):
             changes[f.name] = _replace_names(value, mirrors)
     return dataclasses.replace(tree, **changes) if changes else tree  # type: ignore[arg-type]
+
+
+#: What a manifest is called by an author who missed its name by case or extension.
+_MANIFEST_NAMES = frozenset({"story.yaml", "story.yml"})
+
+#: The scene a visits()/visited() problem (E044) names, as engine/core/expr/typecheck.py words it.
+_VISITED = re.compile(r'^visit(?:s|ed)\("([^"]*)"\)')
+#: The name an unknown-name problem (E041) names, as engine/core/expr/typecheck.py words it.
+_UNKNOWN_NAME = re.compile(r"^unknown name `([^`]*)`")
+
+
+def _full(ref: str, chapter: str | None) -> str:
+    """The scene id `ref` would be, written in `chapter`: a short name is in the same chapter."""
+    return ref if "." in ref or chapter is None else f"{chapter}.{ref}"
+
+
+_NOT_IN_A_NAME = re.compile(r"[^a-z0-9_]")
+
+
+def _plain(name: str) -> str:
+    """A name as its uses most likely spell it: `Nerve` and `cup-morning`, left out as invalid
+    names, are most likely used as `nerve` and `cup_morning`."""
+    return _NOT_IN_A_NAME.sub("_", name.lower())
+
+
+def _owners_first(files: Sequence[SourceFile]) -> list[SourceFile]:
+    """The files in order, except that a file named after its chapter comes before the others
+    that claim the same chapter: when an author copies `chapter: meet` into gala.yaml, the
+    duplicate (E026) is blamed on gala.yaml, the file that changed, not on meet.yaml."""
+
+    claimed = Counter(ch["id"] for f in files if (ch := f.ir["chapter"]) and ch["id"])
+    twice = {cid for cid, n in claimed.items() if n > 1}
+
+    def owns_a_shared_chapter(f: SourceFile) -> bool:
+        ch = f.ir["chapter"]
+        cid = ch["id"] if ch else None
+        return cid in twice and f.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] == cid
+
+    return sorted(files, key=lambda f: not owns_a_shared_chapter(f)) if twice else list(files)
 
 
 def _declare_hint(kind: str, name: str) -> str:

@@ -12,6 +12,7 @@ so one cache entry serves any copy of the same file.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -33,6 +34,7 @@ from engine.load.ir import (
     FileIR,
     FlagIR,
     GraftIR,
+    LostIR,
     ManifestIR,
     OutcomeIR,
     ParagraphIR,
@@ -111,6 +113,20 @@ CHOICE_KEYS = (
 OUTCOME_KEYS = ("text", "milestone", "effects", "goto", "call", "return")
 BRANCH_KEYS = ("if", "goto", "call", "return")
 ENDING_KEYS = ("title", "tone")
+#: Every key of the format: one of these in the wrong place was moved, not misspelt, and is
+#: not read as its near neighbour (`start:` in a chapter file is not `stats:`).
+EVERY_KEY = frozenset(
+    MANIFEST_KEYS
+    + STAT_KEYS
+    + PERSON_KEYS
+    + FLAG_KEYS
+    + CHAPTER_KEYS
+    + SCENE_KEYS
+    + CHOICE_KEYS
+    + OUTCOME_KEYS
+    + BRANCH_KEYS
+    + ENDING_KEYS
+)
 
 
 def content_hash(data: bytes) -> str:
@@ -131,6 +147,7 @@ class FileParser:
     def __init__(self, source: Source):
         self.source = source
         self.problems: list[ProblemIR] = []
+        self.lost: list[LostIR] = []
         self.scene: str | None = None  # the scene being read, for messages
 
     # -- reporting ------------------------------------------------------------------------
@@ -138,6 +155,10 @@ class FileParser:
     def problem(self, code: str, message: str, at: Value | tuple[int, int], hint: str | None = None) -> None:
         line, col = (at.line, at.col) if isinstance(at, Value) else at
         self.problems.append((code, message, line, col, self.scene, hint))
+
+    def left_out(self, kind: str, name: str) -> None:
+        """Note that the scene, stat or flag `name` is left out because of the last problem."""
+        self.lost.append((kind, name, len(self.problems) - 1))
 
     def key_at(self, m: Value, key: str) -> tuple[int, int]:
         return m.key_pos.get(key, (m.line, m.col))
@@ -151,9 +172,23 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
+        unknown = [key for key in v.value if key not in allowed]
+        if unknown:
+            self._recover_misspelt_keys(v, unknown, allowed)
         for code, message, at, hint in key_problems(v, what, allowed, required):
             self.problem(code, message, at, hint)
         return True
+
+    def _recover_misspelt_keys(self, v: Value, unknown: list[str], allowed: tuple[str, ...]) -> None:
+        """Read each unknown key as the allowed key it is one slip away from, when that key is
+        not also written: `statistics:` for `stats:` is one mistake (E020), not the 84
+        unknown-stat errors that leaving the stats out would give, nor a missing `stats` (E021).
+        `v` keeps the misspelt key too, so that E020 still names it."""
+        for key in unknown:
+            close = _misspelt(key, allowed)
+            if close is not None and close not in v.value:
+                v.value[close] = v.value[key]
+                v.key_pos[close] = v.key_pos.get(key, (v.line, v.col))
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
         if v is None or v.kind == "bad":
@@ -500,6 +535,7 @@ class FileParser:
             at = self.key_at(v, sid)
             if not NAME.match(sid) or sid in RESERVED:
                 self.problem("E024", f"stat `{sid}` {_name_trouble(sid)}", at, _name_hint(sid, NAME))
+                self.left_out("stat", sid)
                 continue
             label, help_ = sid.replace("_", " ").capitalize(), ""
             group = opposite = opposite_label = ""
@@ -517,14 +553,28 @@ class FileParser:
                 high = _or(self.number(s.get("max"), "`max`"), 100)
             else:
                 start = self.number(spec, f"stat `{sid}`")
-            if start is None:  # reported; keep the stat so its uses do not cascade into errors
+            # A stat with a bad start or range is reported and kept (with a range and start that
+            # make sense), so that its uses do not cascade into "unknown stat" errors.
+            if start is None:
                 start = low
+            if not (low >= -ex.LIMIT and high <= ex.LIMIT):
+                # Arithmetic saturates at +-LIMIT, so a larger value would be shown but never
+                # computed with: `{big / 3}` of 10^21 would print 10^15.
+                self.problem(
+                    "E023",
+                    f"stat `{sid}`: its range {low}..{high} goes beyond the arithmetic limit of"
+                    f" ±{ex.LIMIT:,}",
+                    spec,
+                    f"keep `min` and `max` within ±{ex.LIMIT:,}, or count in larger units",
+                )
+                low, high = max(low, -ex.LIMIT), min(high, ex.LIMIT)
+                start = min(max(start, low), high)
             if low >= high:
                 self.problem("E023", f"stat `{sid}`: min {low} is not below max {high}", spec)
-                continue
+                low, high = min(low, high), max(low, high) + (low == high)
             if not low <= start <= high:
                 self.problem("E023", f"stat `{sid}` starts at {start}, outside {low}..{high}", spec)
-                continue
+                start = min(max(start, low), high)
             out.append((sid, label, start, low, high, help_, at[0], at[1], group, opposite, opposite_label))
         return out
 
@@ -566,6 +616,7 @@ class FileParser:
         for fid, spec, at in entries:
             if not NAME.match(fid) or fid in RESERVED:
                 self.problem("E024", f"flag `{fid}` {_name_trouble(fid)}", at, _name_hint(fid, NAME))
+                self.left_out("flag", fid)
                 continue
             label, help_ = fid.replace("_", " "), ""
             if spec is not None:
@@ -614,6 +665,7 @@ class FileParser:
                         self.problem(
                             "E024", f"scene name `{name}` is not a valid name", at, _name_hint(name, NAME)
                         )
+                        self.left_out("scene", name)
                     else:
                         out["scenes"].append(self.scene_body(name, body, at))
                     self.scene = None
@@ -688,7 +740,7 @@ class FileParser:
             self.problem(
                 "E021", f"scene `{name}` needs `text`", at, "only a scene that passes straight on may skip it"
             )
-        if "continue" in m and not scene.get("next"):
+        if "continue" in m and "next" not in m and "return" not in m:  # a `next` that failed is reported
             self.problem(
                 "E028",
                 "`continue` labels the button of `next`; this scene has no `next`",
@@ -781,10 +833,16 @@ class FileParser:
             if expr is not None and success and failure:
                 chance: ChanceIR = {"expr": expr, "success": success, "failure": failure}
                 choice["chance"] = chance
+        elif sides_written := [side for side in ("success", "failure") if side in m]:
+            # One omission, one problem: the choice's way on is in its sides, so no "needs `goto`".
+            named = " and ".join(f"`{side}`" for side in sides_written)
+            self.problem(
+                "E028",
+                f"{named} need{'s' * (len(sides_written) == 1)} a `chance`",
+                self.key_at(v, sides_written[0]),
+                "add `chance:` with the percent chance of success, for example `chance: 50`",
+            )
         else:
-            for side in ("success", "failure"):
-                if side in m:
-                    self.problem("E028", f"`{side}` needs a `chance`", self.key_at(v, side))
             route = self.route(v, "a choice")
             if route:
                 choice["route"] = route
@@ -856,6 +914,14 @@ class FileParser:
             out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
             self.scene = None
         return out
+
+
+def _misspelt(key: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed key that `key` is one slip away from, unless `key` is a key of its own."""
+    if key in EVERY_KEY:
+        return None
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _at_column(what: str, err: ex.ExprError, source: str) -> str:
@@ -945,4 +1011,6 @@ def parse_file(data: bytes, manifest: bool) -> FileIR:
             ir["manifest"] = parser.manifest(root)
         else:
             parser.chapter_file(root, ir)
+    if parser.lost:
+        ir["lost"] = parser.lost
     return ir

@@ -122,7 +122,8 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Story:
         {"story.yaml": MANIFEST, "practice.yaml": PRACTICE, "final.yaml": FINAL, "setback.yaml": SETBACK},
     )
     result = load_checked(folder, cache=False, ranges=True)
-    assert [d.format() for d in result.diagnostics] == []
+    # "Fall again, inside the fall" nests the detour in itself on purpose: check warns (W124)
+    assert [d.code for d in result.diagnostics] == ["W124"]
     assert result.story is not None
     return result.story
 
@@ -328,7 +329,7 @@ def test_the_ranges_know_the_callers_of_each_detour(tmp_path: Path) -> None:
     setback = SETBACK.replace('if: caller_phase == "competition"', 'if: caller_phase == "audition"').replace(
         "if: strikes >= 3", "if: strikes == 0"
     )
-    lines = _diagnostics(tmp_path, setback=setback)
+    lines = [line for line in _diagnostics(tmp_path, setback=setback) if " W124: " not in line]  # see `story`
     assert [line.split(": ")[1] for line in lines] == ["warning W111", "warning W111"]
     assert "choice `bow` can never be open here" in lines[0]
     assert "choice `third` can never be open here" in lines[1]

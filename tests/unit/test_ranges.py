@@ -299,7 +299,10 @@ def _story_files(draw: Any) -> dict[str, str]:
         else:
             lines.append("    next:")
             lines.append(f"      - if: {draw(cond)}")
-            lines.append(f"        goto: {where(draw(target))}")
+            # A router goes forward only: routers that may go round with nothing changing their
+            # conditions loop forever, and are an error (E059).
+            ahead = st.integers(i + 1, n) if kind == "router" else target
+            lines.append(f"        goto: {where(draw(ahead))}")
             if draw(st.booleans()):
                 lines.append(f"      - if: {draw(cond)}")
                 lines.append("        call: detour.d0")
