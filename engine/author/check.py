@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.author import walk
-from engine.author.graph import StoryGraph, detour_scenes, routes
+from engine.author.graph import StoryGraph, detour_scenes, routes, strong_components
 from engine.core import expr as ex
 from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, sort_key
@@ -595,45 +595,9 @@ _CALLER_NAMES = frozenset(name for name in ex.DETOUR_NAMES if name.startswith("c
 
 def _cycles(edges: dict[str, list[str]]) -> list[set[str]]:
     """The groups of nodes that can reach each other and go round (strongly connected
-    components with a cycle), by Tarjan's algorithm without recursion."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    out: list[set[str]] = []
-    for root in edges:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            succ = edges.get(node, [])
-            if i < len(succ):
-                work.append((node, i + 1))
-                nxt = succ[i]
-                if nxt not in index:
-                    work.append((nxt, 0))
-                elif nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                group = set()
-                while True:
-                    w = stack.pop()
-                    on_stack.discard(w)
-                    group.add(w)
-                    if w == node:
-                        break
-                if len(group) > 1 or node in edges.get(node, []):
-                    out.append(group)
-    return out
+    components with a cycle)."""
+    components, _ = strong_components(edges, lambda node: edges.get(node, []))
+    return [set(c) for c in components if len(c) > 1 or c[0] in edges.get(c[0], [])]
 
 
 def _a_cycle(edges: dict[str, list[str]], first: str, group: set[str]) -> list[str]:

@@ -9,7 +9,7 @@ route whatever its condition, so "unreachable" means no path exists at all.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from engine.core.model import Route, Scene, Story
 
@@ -131,3 +131,56 @@ def detour_scenes(story: Story, graph: StoryGraph | None = None) -> set[str]:
     targets = {t for calls in graph.calls.values() for t in calls}
     main = graph.reachable(into_calls=False)
     return graph.reachable(targets, into_calls=False) - main
+
+
+def strong_components(
+    roots: Iterable[str], successors: Callable[[str], Iterable[str]]
+) -> tuple[list[list[str]], list[str]]:
+    """The strongly connected components of what `roots` reach, in the order Tarjan's algorithm
+    finishes them, and the depth-first postorder of the walk (iterative: a story's graph can be
+    deeper than Python's recursion limit).
+
+    One walk serves the range solver (its solving order and the scenes on a loop) and `check`
+    (loops of routers, detours that call themselves). A component of one node is a loop only
+    when the node is its own successor; the callers decide what counts.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    post: list[str] = []
+    components: list[list[str]] = []
+    for root in roots:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(successors(root)))]
+        while work:
+            node, it = work[-1]
+            for nxt in it:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(successors(nxt))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                post.append(node)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components, post

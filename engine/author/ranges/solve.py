@@ -38,9 +38,9 @@ The analysis runs for `check` (see engine/author/check.py), not when a story is 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from engine.author.graph import StoryGraph
+from engine.author.graph import StoryGraph, strong_components
 from engine.author.ranges.domain import Bounds, Domain, State, join, join_all
 from engine.core.model import Expr, Route, Scene, Story
 
@@ -249,45 +249,12 @@ def _shape(story: Story, graph: StoryGraph) -> tuple[dict[str, int], set[str]]:
     widening there alone is enough to finish, and keeps every other bound exact.
     """
     successors = graph.successors
-    # Tarjan's strongly connected components, iteratively; its finishing order is a postorder.
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    post: list[str] = []
-    looped: set[str] = set()
-    work: list[tuple[str, Iterator[str]]] = [(story.start, iter(successors(story.start)))]
-    index[story.start] = low[story.start] = 0
-    stack.append(story.start)
-    on_stack.add(story.start)
-    while work:
-        sid, it = work[-1]
-        for nxt in it:
-            if nxt not in index:
-                index[nxt] = low[nxt] = len(index)
-                stack.append(nxt)
-                on_stack.add(nxt)
-                work.append((nxt, iter(successors(nxt))))
-                break
-            if nxt in on_stack:
-                low[sid] = min(low[sid], index[nxt])
-                if nxt == sid:
-                    looped.add(sid)
-        else:
-            work.pop()
-            post.append(sid)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[sid])
-            if low[sid] == index[sid]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == sid:
-                        break
-                if len(component) > 1:
-                    looped.update(component)
+    components, post = strong_components([story.start], successors)
+    looped = {
+        sid
+        for component in components
+        for sid in component
+        if len(component) > 1 or sid in successors(sid)
+    }
     n = len(post)
     return {sid: n - i for i, sid in enumerate(post)}, looped
