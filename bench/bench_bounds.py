@@ -13,7 +13,6 @@ hang: every special-file case runs under a 30 s alarm that counts as a failure).
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sys
@@ -29,6 +28,7 @@ from engine.saves.format import SaveError
 from engine.saves.record import Recorder
 from engine.saves.store import SaveStore
 from tests.support.cli import run_cli
+from tests.support.special_files import SPECIAL, make_special
 
 MANIFEST = "id: tiny\ntitle: Tiny\nstart: main.a\nstats:\n  nerve: {start: 50}\n"
 MAIN = (
@@ -46,21 +46,6 @@ def story(folder: Path, extra: str = "") -> Path:
     return folder
 
 
-def special(kind: str, path: Path, outside: Path) -> None:
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "dev_zero":
-        path.symlink_to("/dev/zero")
-    elif kind == "folder":
-        path.mkdir()
-    elif kind == "link_out":
-        outside.write_text("token: secret\n")
-        path.symlink_to(outside)
-    else:
-        with open(path, "wb") as f:
-            f.truncate(25_000_001)
-
-
 def alarm(signum: int, frame: object) -> None:
     raise TimeoutError
 
@@ -69,7 +54,7 @@ def main() -> None:
     signal.signal(signal.SIGALRM, alarm)
     tried = handled = 0
     base = Path(tempfile.mkdtemp())
-    kinds = ["fifo", "dev_zero", "folder", "link_out", "huge"]
+    kinds = [*SPECIAL, "sparse"]
     places = ["chapter", "manifest", "story test", "career", "index", "import"]
     for n, (kind, place) in enumerate((k, p) for k in kinds for p in places):
         tmp = base / f"s{n}"
@@ -81,17 +66,17 @@ def main() -> None:
                 folder = story(tmp / "s")
                 if place == "story test":
                     (folder / "tests").mkdir()
-                    special(kind, folder / "tests" / "t.yaml", tmp / "o.yaml")
+                    make_special(kind, folder / "tests" / "t.yaml", tmp / "o.yaml")
                     code, out = run_cli("test", str(folder))
                 else:
                     target = folder / ("extra.yaml" if place == "chapter" else "story.yaml")
                     if target.exists():
                         target.unlink()
-                    special(kind, target, tmp / "o.yaml")
+                    make_special(kind, target, tmp / "o.yaml")
                     code, out = run_cli("check", str(folder), "--no-cache")
                 ok = code in (0, 1) and ("E002" in out or "E009" in out or kind == "folder")
             elif place == "import":
-                special(kind, tmp / "c.json", tmp / "o.json")
+                make_special(kind, tmp / "c.json", tmp / "o.json")
                 code, out = run_cli("saves", "import", str(tmp / "c.json"), "--saves", str(tmp / "saves"))
                 ok = code == 2 or kind == "link_out"
             else:
@@ -104,7 +89,7 @@ def main() -> None:
                 store.save(career)
                 target = store.career_path(career.id) if place == "career" else store.index_path
                 target.unlink()
-                special(kind, target, tmp / "o.json")
+                make_special(kind, target, tmp / "o.json")
                 try:
                     store.load(career.id)
                     ok = place == "index" or kind == "folder"

@@ -28,6 +28,7 @@ from engine.saves.format import SaveError
 from engine.saves.record import Recorder
 from engine.saves.store import SaveStore
 from tests.support.cli import run_cli
+from tests.support.special_files import SPECIAL, make_special
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 
@@ -68,28 +69,11 @@ def _story(folder: Path, extra: str = "", **manifest: str) -> Path:
 
 # -- special files: the reader itself ------------------------------------------------------
 
-SPECIAL = ["fifo", "dev_zero", "folder", "link_out"]
-
-
-def _special(kind: str, folder: Path, name: str, outside: Path) -> Path:
-    path = folder / name
-    if kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "dev_zero":
-        path.symlink_to("/dev/zero")
-    elif kind == "folder":
-        path.mkdir()
-    else:
-        outside.write_text("token: secret\n")
-        path.symlink_to(outside)
-    return path
-
-
 @pytest.mark.parametrize("kind", SPECIAL)
 def test_the_reader_refuses_special_files_without_opening_them(kind: str, tmp_path: Path) -> None:
     folder = tmp_path / "f"
     folder.mkdir()
-    path = _special(kind, folder, "x.yaml", tmp_path / "secret.yaml")
+    path = make_special(kind, folder / "x.yaml", tmp_path / "secret.yaml")
     with never_blocks(), pytest.raises(FileRefused) as caught:
         read_regular(path, max_bytes=1000, inside=folder)
     assert str(path) in str(caught.value)
@@ -111,7 +95,7 @@ def test_the_reader_reads_a_link_inside_its_folder_and_stops_at_the_cap(tmp_path
 @pytest.mark.parametrize("kind", SPECIAL)
 def test_a_special_story_file_is_a_located_error_not_a_hang(kind: str, tmp_path: Path) -> None:
     folder = _story(tmp_path / "s")
-    _special(kind, folder, "extra.yaml" if kind != "folder" else "more.yaml", tmp_path / "secret.yml")
+    make_special(kind, folder / ("extra.yaml" if kind != "folder" else "more.yaml"), tmp_path / "secret.yml")
     with never_blocks():
         result = load_story(folder, cache=False)
     if kind == "folder":  # a folder named like a file is a folder: nothing to read, nothing wrong
@@ -127,12 +111,12 @@ def test_a_special_story_file_is_a_located_error_not_a_hang(kind: str, tmp_path:
 def test_a_special_manifest_or_story_test_file_never_blocks_check(kind: str, tmp_path: Path) -> None:
     folder = _story(tmp_path / "s")
     (folder / "tests").mkdir()
-    _special(kind, folder / "tests", "t.yaml", tmp_path / "outside.yaml")
+    make_special(kind, folder / "tests" / "t.yaml", tmp_path / "outside.yaml")
     (folder / "story.yaml").rename(tmp_path / "manifest.yaml")
     if kind == "link_out":  # the real manifest, but outside the folder
         (folder / "story.yaml").symlink_to(tmp_path / "manifest.yaml")
     else:
-        _special(kind, folder, "story.yaml", tmp_path / "unused.yaml")
+        make_special(kind, folder / "story.yaml", tmp_path / "unused.yaml")
     with never_blocks():
         code, out = run_cli("check", str(folder), "--no-cache")
     assert code == 1
@@ -172,7 +156,7 @@ def test_a_special_career_file_is_set_aside_with_a_note(kind: str, saved: tuple[
     path = store.career_path(cid)
     good = path.read_bytes()
     path.unlink()
-    _special(kind, path.parent, path.name, store.folder.parent / "elsewhere.json")
+    make_special(kind, path, store.folder.parent / "elsewhere.json")
     if kind == "link_out":
         (store.folder.parent / "elsewhere.json").write_bytes(good)  # a valid career, but not ours
     with never_blocks(), pytest.raises(SaveError) as caught:
@@ -188,9 +172,9 @@ def test_a_special_career_file_is_set_aside_with_a_note(kind: str, saved: tuple[
 @pytest.mark.parametrize("kind", SPECIAL)
 def test_a_special_stray_or_index_never_blocks_the_list(kind: str, saved: tuple[SaveStore, str]) -> None:
     store, cid = saved
-    _special(kind, store.careers_dir, "0123456789abcdef.json", store.folder.parent / "o.json")
+    make_special(kind, store.careers_dir / "0123456789abcdef.json", store.folder.parent / "o.json")
     store.index_path.rename(store.folder.parent / "index.json")
-    _special(kind, store.folder, "index.json", store.folder.parent / "o2.json")
+    make_special(kind, store.folder / "index.json", store.folder.parent / "o2.json")
     with never_blocks():
         listed = store.list()
     assert [i.id for i in listed] == [cid]  # rebuilt from the career files
@@ -202,7 +186,7 @@ def test_a_special_stray_or_index_never_blocks_the_list(kind: str, saved: tuple[
 
 @pytest.mark.parametrize("kind", SPECIAL)
 def test_importing_a_special_file_is_refused_in_one_line(kind: str, tmp_path: Path) -> None:
-    path = _special(kind, tmp_path, "career.json", tmp_path / "other.json")
+    path = make_special(kind, tmp_path / "career.json", tmp_path / "other.json")
     if kind == "link_out":  # a file the player names is theirs to name, link or not
         return
     with never_blocks():
