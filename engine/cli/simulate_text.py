@@ -232,6 +232,10 @@ class _TextReport:
                 f"  share of the story's text one career shows  median {100 * share['p50']:.0f}%"
                 f" ({100 * share['min']:.0f}% to {100 * share['max']:.0f}%)"
             )
+        rolls = figures["rolls"]
+        if rolls:
+            span = f"{_n(rolls['min'])} to {_n(rolls['max'])}"
+            yield f"  chance rolls in a career  {span}, median {_n(rolls['p50'])}"
         same = figures["same_next"]
         yield (
             f"  choice scenes whose options all lead to the same scene  {_n(same['scenes'])}"

@@ -55,6 +55,26 @@ def test_words_shown_and_the_share_of_text_match_a_career_replayed_by_hand() -> 
     assert report.text_share == {round(1000 * share): 1}
 
 
+def test_rolls_per_career_count_the_rolls_each_career_made() -> None:
+    """The careers standard wants at most 12 chance rolls on a median career: simulate counts
+    each career's rolls, and the count agrees with the rolls in the careers' journals."""
+    demo = story("demo")
+    report = simulate(demo, 1, 5)
+    assert report.shortest is not None
+    session = Session(demo, report.shortest.seed)
+    for cid in report.shortest.choices:
+        session.choose(cid)
+    assert report.roll_counts == {sum(step.roll is not None for step in session.journal): 1}
+    many = simulate(demo, 300, 3)
+    assert sum(many.roll_counts.values()) == many.ended
+    assert sum(k * n for k, n in many.roll_counts.items()) == sum(row[0] for row in many.rolls.values())
+    rolls = Summary(demo, many).to_json()["text"]["rolls"]
+    assert rolls["min"] <= rolls["p50"] <= rolls["max"]
+    assert f"chance rolls in a career  {rolls['min']} to {rolls['max']}, median {rolls['p50']}" in as_text(
+        Summary(demo, many)
+    )
+
+
 def test_the_figures_are_in_the_json_and_the_text() -> None:
     demo = story("demo")
     summary = Summary(demo, simulate(demo, 300, 3))

@@ -110,6 +110,7 @@ class Report:
     lengths: Histogram = field(default_factory=dict)  # steps -> careers, for those that ended
     words: Histogram = field(default_factory=dict)  # words shown -> careers, for those that ended
     text_share: Histogram = field(default_factory=dict)  # per mille of the story's text -> careers
+    roll_counts: Histogram = field(default_factory=dict)  # chance rolls made -> careers, for those that ended
     shortest: NotableCareer | None = None
     longest: NotableCareer | None = None
     stuck: list[NotableCareer] = field(default_factory=list)  # the first KEEP_STUCK, by career number
@@ -138,6 +139,7 @@ class Report:
             (self.lengths, other.lengths),
             (self.words, other.words),
             (self.text_share, other.text_share),
+            (self.roll_counts, other.roll_counts),
         ):
             _add(mine, theirs)
         _first(self.scene_first, other.scene_first)
@@ -319,6 +321,7 @@ class Player:
         taken, choice_first, rolls = report.choice_taken, report.choice_first, report.rolls
         journal = session.journal
         outcomes: dict[tuple[ChoiceKey, bool], int] = {}
+        made = 0  # chance rolls this career made
         for step in journal:
             k = (step.scene, step.choice)
             taken[k] = taken.get(k, 0) + 1
@@ -326,6 +329,7 @@ class Player:
                 choice_first[k] = index
             roll = step.roll
             if roll is not None:
+                made += 1
                 said = self.outcome_words[k][0 if roll.success else 1]
                 words += said
                 outcomes[k, roll.success] = said
@@ -353,6 +357,7 @@ class Player:
             distinct = sum(words_of[sid] for sid in visits) + sum(outcomes.values())
             share = round(1000 * distinct / self.all_words) if self.all_words else 0
             report.text_share[share] = report.text_share.get(share, 0) + 1
+            report.roll_counts[made] = report.roll_counts.get(made, 0) + 1
             if report.shortest is None or steps < report.shortest.steps:
                 choices = tuple(s.choice for s in journal)
                 report.shortest = NotableCareer(index, seed, steps, choices, ending, ending)

@@ -213,7 +213,8 @@ class Summary:
     def text_figures(self) -> dict[str, Any]:
         """What the careers standard measures: words shown per career (each rest at a scene
         counts its text again), the share of the story's text one career shows (each text
-        once), and the share of choice scenes whose options all lead to the same scene."""
+        once), the chance rolls a career makes (the standard wants at most 12 on a median
+        career), and the share of choice scenes whose options all lead to the same scene."""
         r = self.report
         funnels, choice_scenes = same_next_scenes(self.story)
         share = None
@@ -223,6 +224,7 @@ class Summary:
         return {
             "words": spread(r.words) if r.words else None,
             "text_share": share,
+            "rolls": spread(r.roll_counts) if r.roll_counts else None,
             "same_next": {
                 "scenes": funnels,
                 "choice_scenes": choice_scenes,
