@@ -357,11 +357,35 @@ class FileParser:
             if not NAME.match(key):
                 self.problem("E024", f"`{key}` is not a valid stat name", (line, col), _name_hint(key, NAME))
                 continue
+            if val.kind in ("bool", "null") and not val.surprise:
+                self.flag_as_stat(v, key, val)
+                continue
             effect = self.effect_amount(key, val)
             if effect is not None:
                 op, amount = effect
                 out.append((op, key, amount, False, line, col))
         return out
+
+    def flag_as_stat(self, effects: Value, key: str, v: Value) -> None:
+        """`{injured: true}`, or `{set: injured, tired}` (a list without brackets, which YAML
+        reads as a key `tired` with no value): an effect that was meant for flags."""
+        listed = next(
+            (
+                (word, other)
+                for word in ("set", "clear")
+                if (other := effects.value.get(word)) is not None and other.kind == "str"
+            ),
+            None,
+        )
+        if v.kind == "null" and listed is not None:
+            word, other = listed
+            hint = f"several flags make a list: write `{word}: [{other.value}, {key}]`"
+        elif v.kind == "null":
+            hint = f"give it a change such as +5; if `{key}` is a flag, write `set: [{key}]`"
+        else:
+            word = "set" if v.value else "clear"
+            hint = f"a flag is made {str(bool(v.value)).lower()} with `{word}: [{key}]`"
+        self.problem("E030", f"effect on `{key}` must be a number or text like \"+5\"", v, hint)
 
     def effect_amount(self, stat: str, v: Value) -> tuple[str, int | float | ExprIR] | None:
         """The op and amount of an effect on a stat: a number when constant, else an expression."""
