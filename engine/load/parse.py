@@ -551,12 +551,27 @@ class FileParser:
     def stat_defs(self, v: Value | None) -> list[StatIR]:
         if v is None:
             return []
-        if v.kind != "map":
+        specs: list[tuple[str, Value, tuple[int, int]]]
+        if v.kind == "seq" and v.value:
+            # `stats: [technique, nerve]`, written like a list of flags: reported once, and each
+            # name kept as a stat with the defaults, so that its uses are not "unknown" too.
+            first = v.value[0].value if v.value[0].kind == "str" else "technique"
+            self.problem(
+                "E022",
+                "`stats` must map each stat to its settings, not a list",
+                v,
+                f"write each stat on a line of its own with its start, such as `{first}: {{start: 30}}`"
+                f" or just `{first}: 30`",
+            )
+            named = [(item, self.name(item, "stat")) for item in v.value]
+            specs = [(sid, Value(0, i.line, i.col, "int"), (i.line, i.col)) for i, sid in named if sid]
+        elif v.kind != "map":
             self.problem("E022", f"`stats` must map each stat to its settings, not {_kind(v)}", v)
             return []
+        else:
+            specs = [(sid, spec, self.key_at(v, sid)) for sid, spec in v.value.items()]
         out: list[StatIR] = []
-        for sid, spec in v.value.items():
-            at = self.key_at(v, sid)
+        for sid, spec, at in specs:
             if not NAME.match(sid) or sid in RESERVED:
                 self.problem("E024", f"stat `{sid}` {_name_trouble(sid)}", at, _name_hint(sid, NAME))
                 self.left_out("stat", sid)

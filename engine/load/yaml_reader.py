@@ -356,7 +356,12 @@ class _Converter:
 
     def bad_tag(self, node: Any) -> None:
         tag = node.tag.replace(_T, "!!")
-        self.problem("E005", f"tag `{tag}` is not allowed in a story file", node, "remove the tag")
+        hint = "remove the tag"
+        word = tag[1:]
+        if not tag.startswith("!!") and word and word.replace("_", "a").isalnum():
+            # `if: !injured`: a `!` meant as "not", which YAML reads as a tag
+            hint = f"a value that starts with `!` is a YAML tag: to say not, write `not {word}`"
+        self.problem("E005", f"tag `{tag}` is not allowed in a story file", node, hint)
 
     def key(self, node: Any) -> str | None:
         if not isinstance(node, self.yaml.ScalarNode):
