@@ -12,7 +12,6 @@ so one cache entry serves any copy of the same file.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -48,7 +47,14 @@ from engine.load.ir import (
     TemplateIR,
 )
 from engine.load.name_hints import example_name
-from engine.load.yaml_reader import Source, Value, key_problems, read, surprise_message
+from engine.load.yaml_reader import (
+    Source,
+    Value,
+    key_problems,
+    read,
+    read_misspelt_keys_as_meant,
+    surprise_message,
+)
 
 NAME = re.compile(r"\A[a-z][a-z0-9_]*\Z")
 REF = re.compile(r"\A(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
@@ -172,23 +178,10 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
-        unknown = [key for key in v.value if key not in allowed]
-        if unknown:
-            self._recover_misspelt_keys(v, unknown, allowed)
+        read_misspelt_keys_as_meant(v, allowed, EVERY_KEY)
         for code, message, at, hint in key_problems(v, what, allowed, required):
             self.problem(code, message, at, hint)
         return True
-
-    def _recover_misspelt_keys(self, v: Value, unknown: list[str], allowed: tuple[str, ...]) -> None:
-        """Read each unknown key as the allowed key it is one slip away from, when that key is
-        not also written: `statistics:` for `stats:` is one mistake (E020), not the 84
-        unknown-stat errors that leaving the stats out would give, nor a missing `stats` (E021).
-        `v` keeps the misspelt key too, so that E020 still names it."""
-        for key in unknown:
-            close = _misspelt(key, allowed)
-            if close is not None and close not in v.value:
-                v.value[close] = v.value[key]
-                v.key_pos[close] = v.key_pos.get(key, (v.line, v.col))
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
         if v is None or v.kind == "bad":
@@ -953,14 +946,6 @@ class FileParser:
             out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
             self.scene = None
         return out
-
-
-def _misspelt(key: str, allowed: tuple[str, ...]) -> str | None:
-    """The allowed key that `key` is one slip away from, unless `key` is a key of its own."""
-    if key in EVERY_KEY:
-        return None
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _at_column(what: str, err: ex.ExprError, source: str) -> str:

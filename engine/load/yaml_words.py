@@ -246,7 +246,8 @@ def _closed_early(lines: list[str], before: list[Any], line: int, col: int) -> E
                     break
         if start is None or start.start_mark.line + 1 != line:
             return None
-        bracket, what = ("{", "a `{key: value}` mapping") if opener.startswith("FlowMapping") else ("[", "a list")
+        mapping = opener.startswith("FlowMapping")
+        bracket, what = ("{", "a `{key: value}` mapping") if mapping else ("[", "a list")
         return Explained(
             f"a value that starts with `{bracket}` is {what} in YAML, so nothing can follow its end",
             line,

@@ -158,8 +158,10 @@ def _scene_in_quotes(tokens: list[Token], rest: str) -> str | None:
     call, paren, first = tokens[-3:]
     if call.text not in ("visits", "visited") or paren.text != "(" or first.kind != "name":
         return None
-    tail = re.match(r"\.[A-Za-z0-9_.]*", rest)
-    scene = first.text + (tail.group() if tail else "")
+    end = 1
+    while end < len(rest) and (rest[end].isascii() and (rest[end].isalnum() or rest[end] in "_.")):
+        end += 1
+    scene = first.text + rest[:end]
     return f'a scene\'s name goes in quotes: write `{call.text}("{scene}")`'
 
 
