@@ -85,6 +85,8 @@ MANIFEST_KEYS = (
 STAT_KEYS = ("label", "start", "min", "max", "help", "group", "opposite", "opposite_label")
 PERSON_KEYS = ("name", "role", "about", "stat", "if")
 FLAG_KEYS = ("label", "help")
+#: The folder of the story's own tests, which the loader never reads as story (folder.TESTS_DIR).
+TESTS_FOLDER = "tests"
 CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft", "stats", "flags")
 SCENE_KEYS = (
     "title",
@@ -663,6 +665,18 @@ class FileParser:
 
     def chapter_file(self, root: Value, out: FileIR) -> None:
         """Fill in a chapter file's chapter, scenes and grafts."""
+        tests = [k for k in ("paths", "personas") if root.kind == "map" and k in root.value]
+        if tests and not any(k in root.value for k in CHAPTER_KEYS):
+            # A story test file outside `tests/` (`test/paths.yaml`): said once, not read as a
+            # chapter whose `paths:` is a misspelt `stats:`.
+            self.problem(
+                "E020",
+                f"`{tests[0]}:` belongs in a story test file, which the loader reads only in the"
+                f" `{TESTS_FOLDER}` folder",
+                self.key_at(root, tests[0]),
+                f"move this file into the `{TESTS_FOLDER}` folder at the top of the story folder",
+            )
+            return
         if not self.mapping(root, "a chapter file", CHAPTER_KEYS):
             return
         m = root.value
