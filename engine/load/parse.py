@@ -380,7 +380,7 @@ class FileParser:
         else:
             word = "set" if v.value else "clear"
             hint = f"a flag is made {str(bool(v.value)).lower()} with `{word}: [{key}]`"
-        self.problem("E030", f"effect on `{key}` must be a number or text like \"+5\"", v, hint)
+        self.problem("E030", f'effect on `{key}` must be a number or text like "+5"', v, hint)
 
     def effect_amount(self, stat: str, v: Value) -> tuple[str, int | float | ExprIR] | None:
         """The op and amount of an effect on a stat: a number when constant, else an expression."""

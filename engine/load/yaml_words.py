@@ -222,10 +222,10 @@ def _closed_early(lines: list[str], before: list[Any], line: int, col: int) -> E
             how = "inside single quotes an apostrophe is written twice"
         elif "'" not in inner:
             fix = "'" + inner + "'"
-            how = "put a text with `\"` in it in single quotes"
+            how = 'put a text with `"` in it in single quotes'
         else:
             fix = '"' + inner.replace('"', '\\"') + '"'
-            how = "inside double quotes a quote mark is written `\\\"`"
+            how = 'inside double quotes a quote mark is written `\\"`'
         return Explained(
             f"this `{quote}` ends the quoted text, and the rest of the line cannot follow it",
             line,

@@ -189,7 +189,7 @@ def test_unknown_names_get_the_closest_known_one() -> None:
     [
         ("technique + five", "write the number in digits: `5`"),
         ('if injured then sore else "fine"', 'words to show go in quotes: write `"sore"`'),
-        ('if injured then tecnique else 0', "did you mean `technique`?"),  # a typo stays a typo
+        ("if injured then tecnique else 0", "did you mean `technique`?"),  # a typo stays a typo
         ('injured == "true"', "a flag is true or false already: write `injured`"),
         ('injured != "true"', "a flag is true or false already: write `not injured`"),
         ('"false" == injured', "a flag is true or false already: write `not injured`"),
