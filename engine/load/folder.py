@@ -25,11 +25,11 @@ from engine.core.textsafe import has_unsafe
 from engine.load.cache import ParseCache, default_dir
 from engine.load.ir import FileIR
 from engine.load.link import Linker, SourceFile
-from engine.load.parse import content_hash, parse_file
+from engine.load.parse import TESTS_FOLDER, content_hash, parse_file
 
 MANIFEST = "story.yaml"
 #: The story's own tests (engine/author/storytest): a folder at the top, never read as story.
-TESTS_DIR = "tests"
+TESTS_DIR = TESTS_FOLDER
 STORIES_DIR = Path(__file__).resolve().parents[2] / "stories"
 
 

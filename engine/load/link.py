@@ -505,6 +505,8 @@ class Linker:
             if op == "flag":
                 if target not in self.flags:
                     flag_hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
+                    if target in self.stats or target in self.mirrors:
+                        flag_hint = f"`{target}` is a stat, not a flag: change it with `{target}: +5`"
                     self.report(
                         "E032", f"unknown flag `{target}`", path, line, col, ctx.scene, flag_hint, name=target
                     )

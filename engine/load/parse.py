@@ -12,7 +12,6 @@ so one cache entry serves any copy of the same file.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import unicodedata
@@ -48,7 +47,14 @@ from engine.load.ir import (
     TemplateIR,
 )
 from engine.load.name_hints import example_name
-from engine.load.yaml_reader import Source, Value, key_problems, read, surprise_message
+from engine.load.yaml_reader import (
+    Source,
+    Value,
+    key_problems,
+    read,
+    read_misspelt_keys_as_meant,
+    surprise_message,
+)
 
 NAME = re.compile(r"\A[a-z][a-z0-9_]*\Z")
 REF = re.compile(r"\A(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*\Z")
@@ -79,6 +85,8 @@ MANIFEST_KEYS = (
 STAT_KEYS = ("label", "start", "min", "max", "help", "group", "opposite", "opposite_label")
 PERSON_KEYS = ("name", "role", "about", "stat", "if")
 FLAG_KEYS = ("label", "help")
+#: The folder of the story's own tests, which the loader never reads as story (folder.TESTS_DIR).
+TESTS_FOLDER = "tests"
 CHAPTER_KEYS = ("chapter", "phase", "title", "scenes", "graft", "stats", "flags")
 SCENE_KEYS = (
     "title",
@@ -172,23 +180,10 @@ class FileParser:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
-        unknown = [key for key in v.value if key not in allowed]
-        if unknown:
-            self._recover_misspelt_keys(v, unknown, allowed)
+        read_misspelt_keys_as_meant(v, allowed, EVERY_KEY)
         for code, message, at, hint in key_problems(v, what, allowed, required):
             self.problem(code, message, at, hint)
         return True
-
-    def _recover_misspelt_keys(self, v: Value, unknown: list[str], allowed: tuple[str, ...]) -> None:
-        """Read each unknown key as the allowed key it is one slip away from, when that key is
-        not also written: `statistics:` for `stats:` is one mistake (E020), not the 84
-        unknown-stat errors that leaving the stats out would give, nor a missing `stats` (E021).
-        `v` keeps the misspelt key too, so that E020 still names it."""
-        for key in unknown:
-            close = _misspelt(key, allowed)
-            if close is not None and close not in v.value:
-                v.value[close] = v.value[key]
-                v.key_pos[close] = v.key_pos.get(key, (v.line, v.col))
 
     def text(self, v: Value | None, what: str, allow_empty: bool = False) -> str | None:
         if v is None or v.kind == "bad":
@@ -357,11 +352,35 @@ class FileParser:
             if not NAME.match(key):
                 self.problem("E024", f"`{key}` is not a valid stat name", (line, col), _name_hint(key, NAME))
                 continue
+            if val.kind in ("bool", "null") and not val.surprise:
+                self.flag_as_stat(v, key, val)
+                continue
             effect = self.effect_amount(key, val)
             if effect is not None:
                 op, amount = effect
                 out.append((op, key, amount, False, line, col))
         return out
+
+    def flag_as_stat(self, effects: Value, key: str, v: Value) -> None:
+        """`{injured: true}`, or `{set: injured, tired}` (a list without brackets, which YAML
+        reads as a key `tired` with no value): an effect that was meant for flags."""
+        listed = next(
+            (
+                (word, other)
+                for word in ("set", "clear")
+                if (other := effects.value.get(word)) is not None and other.kind == "str"
+            ),
+            None,
+        )
+        if v.kind == "null" and listed is not None:
+            word, other = listed
+            hint = f"several flags make a list: write `{word}: [{other.value}, {key}]`"
+        elif v.kind == "null":
+            hint = f"give it a change such as +5; if `{key}` is a flag, write `set: [{key}]`"
+        else:
+            word = "set" if v.value else "clear"
+            hint = f"a flag is made {str(bool(v.value)).lower()} with `{word}: [{key}]`"
+        self.problem("E030", f'effect on `{key}` must be a number or text like "+5"', v, hint)
 
     def effect_amount(self, stat: str, v: Value) -> tuple[str, int | float | ExprIR] | None:
         """The op and amount of an effect on a stat: a number when constant, else an expression."""
@@ -527,12 +546,27 @@ class FileParser:
     def stat_defs(self, v: Value | None) -> list[StatIR]:
         if v is None:
             return []
-        if v.kind != "map":
+        specs: list[tuple[str, Value, tuple[int, int]]]
+        if v.kind == "seq" and v.value:
+            # `stats: [technique, nerve]`, written like a list of flags: reported once, and each
+            # name kept as a stat with the defaults, so that its uses are not "unknown" too.
+            first = v.value[0].value if v.value[0].kind == "str" else "technique"
+            self.problem(
+                "E022",
+                "`stats` must map each stat to its settings, not a list",
+                v,
+                f"write each stat on a line of its own with its start, such as `{first}: {{start: 30}}`"
+                f" or just `{first}: 30`",
+            )
+            named = [(item, self.name(item, "stat")) for item in v.value]
+            specs = [(sid, Value(0, i.line, i.col, "int"), (i.line, i.col)) for i, sid in named if sid]
+        elif v.kind != "map":
             self.problem("E022", f"`stats` must map each stat to its settings, not {_kind(v)}", v)
             return []
+        else:
+            specs = [(sid, spec, self.key_at(v, sid)) for sid, spec in v.value.items()]
         out: list[StatIR] = []
-        for sid, spec in v.value.items():
-            at = self.key_at(v, sid)
+        for sid, spec, at in specs:
             if not NAME.match(sid) or sid in RESERVED:
                 self.problem("E024", f"stat `{sid}` {_name_trouble(sid)}", at, _name_hint(sid, NAME))
                 self.left_out("stat", sid)
@@ -631,6 +665,18 @@ class FileParser:
 
     def chapter_file(self, root: Value, out: FileIR) -> None:
         """Fill in a chapter file's chapter, scenes and grafts."""
+        tests = [k for k in ("paths", "personas") if root.kind == "map" and k in root.value]
+        if tests and not any(k in root.value for k in CHAPTER_KEYS):
+            # A story test file outside `tests/` (`test/paths.yaml`): said once, not read as a
+            # chapter whose `paths:` is a misspelt `stats:`.
+            self.problem(
+                "E020",
+                f"`{tests[0]}:` belongs in a story test file, which the loader reads only in the"
+                f" `{TESTS_FOLDER}` folder",
+                self.key_at(root, tests[0]),
+                f"move this file into the `{TESTS_FOLDER}` folder at the top of the story folder",
+            )
+            return
         if not self.mapping(root, "a chapter file", CHAPTER_KEYS):
             return
         m = root.value
@@ -914,14 +960,6 @@ class FileParser:
             out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
             self.scene = None
         return out
-
-
-def _misspelt(key: str, allowed: tuple[str, ...]) -> str | None:
-    """The allowed key that `key` is one slip away from, unless `key` is a key of its own."""
-    if key in EVERY_KEY:
-        return None
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _at_column(what: str, err: ex.ExprError, source: str) -> str:

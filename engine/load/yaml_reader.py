@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -356,7 +356,12 @@ class _Converter:
 
     def bad_tag(self, node: Any) -> None:
         tag = node.tag.replace(_T, "!!")
-        self.problem("E005", f"tag `{tag}` is not allowed in a story file", node, "remove the tag")
+        hint = "remove the tag"
+        word = tag[1:]
+        if not tag.startswith("!!") and word and word.replace("_", "a").isalnum():
+            # `if: !injured`: a `!` meant as "not", which YAML reads as a tag
+            hint = f"a value that starts with `!` is a YAML tag: to say not, write `not {word}`"
+        self.problem("E005", f"tag `{tag}` is not allowed in a story file", node, hint)
 
     def key(self, node: Any) -> str | None:
         if not isinstance(node, self.yaml.ScalarNode):
@@ -506,6 +511,23 @@ def key_problems(
         if key not in v.value:
             out.append(("E021", f"{what} needs `{key}`", (v.line, v.col), None))
     return out
+
+
+def read_misspelt_keys_as_meant(v: Value, allowed: tuple[str, ...], every_key: Collection[str]) -> None:
+    """Read each unknown key of the mapping `v` as the allowed key it is one slip away from,
+    when that key is not also written and the unknown one is not a key of the format put in the
+    wrong place (`every_key`): `statistics:` for `stats:` is one mistake (E020), not the errors
+    that leaving the stats out would give, nor a missing `stats` (E021). `v` keeps the misspelt
+    key too, so that E020 still names it. Story files and story test files both use it."""
+    import difflib
+
+    for key in [k for k in v.value if k not in allowed]:
+        if key in every_key:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        if close and close[0] not in v.value:
+            v.value[close[0]] = v.value[key]
+            v.key_pos[close[0]] = v.key_pos.get(key, (v.line, v.col))
 
 
 def surprise_message(v: Value, wanted: str) -> tuple[str, str, str]:

@@ -148,6 +148,12 @@ def test_strings_may_wrap_across_lines_as_prose_does() -> None:
         ("99999999999999", 0, "numbers go up to"),
         ('"bad \\q escape"', 5, "backslash"),
         ("technique @ 2", 10, None),
+        ("technique => 60", 10, "write `>=`"),
+        ("technique =< 60", 10, "write `<=`"),
+        ("technique >= 60 AND injured", 16, "write `and` in lower case"),
+        ("NOT injured", 0, "write `not` in lower case"),
+        ("visited(gym.beam)", 11, 'write `visited("gym.beam")`'),
+        ("visits(gym.beam) > 1", 10, 'write `visits("gym.beam")`'),
     ],
 )
 def test_syntax_errors_point_at_the_column(source: str, offset: int, hint_part: str | None) -> None:
@@ -176,6 +182,22 @@ def test_unknown_names_get_the_closest_known_one() -> None:
     assert (p.code, p.offset, p.hint) == ("E041", 22, "did you mean `injured`?")
     (p,) = problems_of("True")
     assert p.hint == "write `true`"
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("technique + five", "write the number in digits: `5`"),
+        ('if injured then sore else "fine"', 'words to show go in quotes: write `"sore"`'),
+        ("if injured then tecnique else 0", "did you mean `technique`?"),  # a typo stays a typo
+        ('injured == "true"', "a flag is true or false already: write `injured`"),
+        ('injured != "true"', "a flag is true or false already: write `not injured`"),
+        ('"false" == injured', "a flag is true or false already: write `not injured`"),
+    ],
+)
+def test_a_new_author_s_slips_get_the_hint_that_fixes_them(source: str, hint: str) -> None:
+    (p,) = problems_of(source)
+    assert p.hint == hint
 
 
 @pytest.mark.parametrize(

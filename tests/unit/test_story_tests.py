@@ -196,6 +196,9 @@ def test_bad_test_files_get_located_diagnostics_with_hints() -> None:
     assert [p.format() for p in outcome.problems] == [
         "t.yaml:4:15: error E060: choice `drill_salchw` is not in the story (did you mean `drill_salchow`?)",
         "t.yaml:5:5: error E020: unknown key `endng` in path `x` (did you mean `ending`?)",
+        # `endng` is read as the `ending` it was meant to be, so its value is checked too
+        "t.yaml:5:12: error E060: ending `a` is not in the story"
+        " (an ending is the id of a scene with `ending:`)",
         "t.yaml:8:14: error E060: tag or choice `ambitous` is not in the story (did you mean `ambitious`?)",
         "t.yaml:9:35: error E023: ending `competition.podium`: `lots` is not a share"
         " (write `at least 40%` or `at most 10%`)",

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 
 from engine.core.diagnostics import Diagnostic, did_you_mean
 from engine.core.model import CONTINUE, Story
-from engine.load.yaml_reader import Value, key_problems, read
+from engine.load.yaml_reader import Value, key_problems, read, read_misspelt_keys_as_meant
 
 TOP_KEYS = ("paths", "personas")
 PATH_KEYS = ("seed", "choices", "ending", "visits", "avoids", "flags", "stats", "at", "shows", "hides")
 PERSONA_KEYS = ("prefer", "careers", "seed", "endings")
+_EVERY_KEY = frozenset((*TOP_KEYS, *PATH_KEYS, *PERSONA_KEYS))
 DEFAULT_CAREERS = 200
 MAX_CAREERS = 100_000
 CASE_NAME = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")
@@ -181,6 +182,7 @@ class _Reader:
         if v.kind != "map":
             self.problem("E022", f"{what} must be a mapping of `key: value` lines, not {_kind(v)}", v)
             return False
+        read_misspelt_keys_as_meant(v, allowed, _EVERY_KEY)
         for code, message, (line, col), hint in key_problems(v, what, allowed, required):
             self.problem(code, message, At(line, col), hint)
         return True

@@ -94,6 +94,8 @@ _FOREIGN = [
     ("&&", "write `and`"),
     ("||", "write `or`"),
     ("!", "write `not`"),
+    ("=>", "write `>=`"),
+    ("=<", "write `<=`"),
     ("=", "write `==` to compare"),
     (".", "names have no attributes; use a stat or flag name"),
     ("[", "there is no indexing here"),
@@ -131,7 +133,7 @@ def tokenize(src: str) -> list[Token]:
             rest = src[pos:]
             for bad, hint in _FOREIGN:
                 if rest.startswith(bad):
-                    raise ExprError(f"unexpected `{bad}`", pos, hint)
+                    raise ExprError(f"unexpected `{bad}`", pos, _scene_in_quotes(tokens, rest) or hint)
             ch = src[pos]
             if ch in _CURLY_QUOTES:
                 straight = src.translate(_STRAIGHTEN).strip()
@@ -147,6 +149,20 @@ def tokenize(src: str) -> list[Token]:
         pos = m.end()
     tokens.append(Token("end", "", n))
     return tokens
+
+
+def _scene_in_quotes(tokens: list[Token], rest: str) -> str | None:
+    """`visited(gym.beam)`: a scene's name is text, in quotes; say so at its dot."""
+    if not rest.startswith(".") or len(tokens) < 3:
+        return None
+    call, paren, first = tokens[-3:]
+    if call.text not in ("visits", "visited") or paren.text != "(" or first.kind != "name":
+        return None
+    end = 1
+    while end < len(rest) and (rest[end].isascii() and (rest[end].isalnum() or rest[end] in "_.")):
+        end += 1
+    scene = first.text + rest[:end]
+    return f'a scene\'s name goes in quotes: write `{call.text}("{scene}")`'
 
 
 # A line break and the indentation after it. The spaces before it are stripped from each piece:
@@ -235,7 +251,12 @@ class _Parser:
         t = self.tok
         if t.kind != "end":
             hint = None
-            if t.text in ("if", "then", "else"):
+            before = self.tokens[self.i - 1] if self.i else None
+            if before is not None and _in_capitals(before):  # `NOT injured`: the word before
+                t = before
+            if _in_capitals(t):
+                hint = f"write `{t.text.lower()}` in lower case"
+            elif t.text in ("if", "then", "else"):
                 hint = "the conditional form is `if condition then this else that`"
             elif t.kind in ("num", "name", "str") or t.text == "(":
                 hint = "an operator is missing between two values"
@@ -386,6 +407,11 @@ class _Parser:
         if t.kind == "end":
             raise ExprError("expression ends too soon", t.offset, "a value is missing at the end")
         raise ExprError(f"unexpected `{t.text}`", t.offset, "a value is expected here")
+
+
+def _in_capitals(t: Token) -> bool:
+    """`AND`, `Not`: a keyword of the language written with capitals, read as a name."""
+    return t.kind == "name" and t.text != t.text.lower() and t.text.lower() in KEYWORDS
 
 
 @functools.lru_cache(maxsize=4096)

@@ -125,6 +125,25 @@ def _offset(node: Node) -> int:
     return 0 if isinstance(node, Num | Str | Bool) else node.offset
 
 
+#: Numbers written as words (`+five`), and the digits to write instead.
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+        " fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+
+
+def _flag_as_text(op: str, left: Node, right: Node) -> str | None:
+    """`injured == "true"`: a flag is already true or false, so say how to test it."""
+    for flag, text in ((left, right), (right, left)):
+        if isinstance(flag, Name) and isinstance(text, Str) and text.value.lower() in ("true", "false"):
+            holds = (text.value.lower() == "true") == (op == "==")
+            return f"a flag is true or false already: write `{'' if holds else 'not '}{flag.name}`"
+    return None
+
+
 def _want(node: Node, want: str, got: str, what: str, problems: list[Problem]) -> None:
     if got in (want, ANY):
         return
@@ -136,7 +155,9 @@ def _want(node: Node, want: str, got: str, what: str, problems: list[Problem]) -
     problems.append(Problem("E043", f"{what} needs {want}, but this is {got}", _offset(node), hint))
 
 
-def _infer(node: Node, scope: Scope, problems: list[Problem]) -> str:
+def _infer(node: Node, scope: Scope, problems: list[Problem], words: bool = False) -> str:
+    """The type of `node`; `words` when it is what an `if` gives, where a bare word was
+    probably meant as text to show."""
     match node:
         case Num():
             return NUM
@@ -155,8 +176,12 @@ def _infer(node: Node, scope: Scope, problems: list[Problem]) -> str:
             hint = _hint(name, [*scope.stats, *scope.flags, *DETOUR_NAMES])
             if hint is None and name in FUNCTIONS:
                 hint = f"call it: `{name}(...)`"
-            elif hint is None and name in ("True", "False"):
+            elif hint is None and name.lower() in ("true", "false"):
                 hint = f"write `{name.lower()}`"
+            elif hint is None and name.lower() in _NUMBER_WORDS:
+                hint = f"write the number in digits: `{_NUMBER_WORDS[name.lower()]}`"
+            elif hint is None and words:
+                hint = f'words to show go in quotes: write `"{name}"`'
             problems.append(
                 Problem("E041", f"unknown name `{name}`: not a stat or flag of this story", node.offset, hint)
             )
@@ -183,7 +208,10 @@ def _infer(node: Node, scope: Scope, problems: list[Problem]) -> str:
                 if ANY not in (lt, rt) and lt != rt:
                     problems.append(
                         Problem(
-                            "E043", f"`{op}` compares {lt} with {rt}; they can never be equal", node.offset
+                            "E043",
+                            f"`{op}` compares {lt} with {rt}; they can never be equal",
+                            node.offset,
+                            _flag_as_text(op, left, right),
                         )
                     )
             else:
@@ -192,7 +220,7 @@ def _infer(node: Node, scope: Scope, problems: list[Problem]) -> str:
             return BOOL
         case Cond():
             _want(node.test, BOOL, _infer(node.test, scope, problems), "the condition of `if`", problems)
-            yes, no = _infer(node.yes, scope, problems), _infer(node.no, scope, problems)
+            yes, no = _infer(node.yes, scope, problems, True), _infer(node.no, scope, problems, True)
             if ANY in (yes, no):
                 return yes if no == ANY else no
             if yes != no:
