@@ -30,6 +30,9 @@ from tests.support.stories import story as story_of
 
 CAREERS = ["magdalena", "halima", "bozena"]
 RANDOM_CAREERS = 2000
+# Careers rewritten to the careers standard (test_standard.py holds its table): their careers are
+# longer by design (10-12 chapters, 12-16 choice points in each chapter a career passes).
+STANDARD = {"magdalena"}
 
 present = [c for c in CAREERS if (STORIES_DIR / c / "story.yaml").is_file()]
 pytestmark = pytest.mark.skipif(not present, reason="no career written yet")
@@ -62,7 +65,12 @@ def test_size_figures(career: str) -> None:
     endings = story.endings
     assert len(endings) >= 6
     assert sum(1 for e in endings if e.ending.tone != "triumph") >= 2
-    for phase in ("training", "audition", "competition", "setback"):
+    phases = (
+        ("training", "competition", "setback", "finale")
+        if career in STANDARD
+        else ("training", "audition", "competition", "setback")
+    )
+    for phase in phases:
         if career == "bozena" and phase in ("audition", "competition"):
             continue  # the dancer's auditions and performances may use `performance`
         assert any(ch.phase == phase for ch in story.chapters.values()), phase
@@ -83,11 +91,34 @@ def test_random_play_reaches_everything_and_gets_stuck_nowhere(career: str) -> N
     story = story_of(career)
     result = survey_of(career)
     assert [(c.seed, c.stuck) for c in result.stuck] == []
-    assert set(story.scenes) - result.visited == set()
-    assert {e.id for e in story.endings} - set(result.endings) == set()
+    unvisited = set(story.scenes) - result.visited
+    if career in STANDARD:
+        # Gates a player plans for (a World Junior medal, a Four Continents medal) are rare in
+        # random play by design: the explorer must find what random play misses, but for at
+        # most 2% of the scenes, each of which `check` proves reachable (no W100).
+        from engine.author.simulate.run import simulate
+
+        unvisited -= set(simulate(story, RANDOM_CAREERS, seed=1, strategy="explore").scene_careers)
+        assert len(unvisited) <= 0.02 * len(story.scenes), sorted(unvisited)
+    else:
+        assert unvisited == set()
+    unreached = {e.id for e in story.endings} - set(result.endings)
+    if career in STANDARD:  # an ending behind two warned choices: a story-test path must reach it
+        unreached -= _path_endings(career)
+    assert unreached == set()
     top, count = result.endings.most_common(1)[0]
     assert count <= RANDOM_CAREERS / 2, f"{top} takes {count} of {RANDOM_CAREERS} careers"
-    assert 25 <= result.mean_choices <= 45, f"{result.mean_choices:.1f} choices on average"
+    low, high = (45, 120) if career in STANDARD else (25, 45)
+    assert low <= result.mean_choices <= high, f"{result.mean_choices:.1f} choices on average"
+
+
+def _path_endings(career: str) -> set[str]:
+    """The endings the story's own test paths reach (`stories/CAREER/tests/*.yaml`)."""
+    found: set[str] = set()
+    for path in sorted((STORIES_DIR / career / "tests").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found |= {p["ending"] for p in (doc.get("paths") or {}).values() if "ending" in p}
+    return found
 
 
 @careers

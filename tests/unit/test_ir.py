@@ -59,10 +59,21 @@ def _template(value: Any, where: str) -> None:
     assert type(value) is tuple, where
     for para in value:
         if not isinstance(para, str):
-            for style, piece in para:
-                assert isinstance(style, int), where
-                if not isinstance(piece, str):
-                    _expr(piece, where)
+            _pieces(para, where)
+
+
+def _pieces(pieces: Any, where: str) -> None:
+    for style, piece in pieces:
+        assert isinstance(style, int), where
+        if isinstance(piece, str):
+            continue
+        if piece and piece[0] == "~":  # a variation: tag, kind, line, col, each fragment's pieces
+            _tag, kind, line, col, fragments = piece
+            assert isinstance(kind, str) and type(line) is int and type(col) is int, where
+            for fragment in fragments:
+                _pieces(fragment, where)
+        else:
+            _expr(piece, where)
 
 
 def _choice(c: Any, where: str) -> None:
@@ -111,7 +122,7 @@ def _check_file(ir: Any, where: str) -> None:
         _mapping(ir["chapter"], irt.ChapterIR, where)
     for scene in ir["scenes"]:
         _mapping(scene, irt.SceneIR, where)
-        for key in ("text", "milestone"):
+        for key in ("text", "revisit", "milestone"):
             if key in scene:
                 _template(scene[key], where)
         _effects(scene.get("effects", []), where)
