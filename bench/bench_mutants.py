@@ -166,10 +166,11 @@ def one(source: Path, rng: random.Random, tally: Tally, work: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def run(mutants: int, seed: int) -> Tally:
+def run(mutants: int, seed: int, stories: tuple[str, ...] = ("demo", "magdalena")) -> Tally:
+    """Mutate the bundled `stories` (each mutant is a copy of one of them, picked at random)."""
     rng = random.Random(seed)
     tally = Tally()
-    sources = [STORIES_DIR / "demo", STORIES_DIR / "magdalena"]
+    sources = [STORIES_DIR / name for name in stories]
 
     def hung(signum: int, frame: object) -> None:
         raise TimeoutError("a load took more than 30 s")
@@ -188,8 +189,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mutants", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--story", action="append", help="a bundled story to mutate (default: demo, magdalena)")
     args = ap.parse_args()
-    t = run(args.mutants, args.seed)
+    t = run(args.mutants, args.seed, tuple(args.story or ("demo", "magdalena")))
     print(f"{t.mutants:,} mutants (seed {args.seed}), {len(t.codes)} distinct codes reported")
     print(f"  exceptions out of check: {len(t.exceptions)}")
     for e in t.exceptions[:5]:
