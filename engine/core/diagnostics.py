@@ -96,6 +96,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W123": (Severity.WARNING, "revisit text never shown"),
     "W124": (Severity.WARNING, "a detour can call itself again before it returns"),
     "W125": (Severity.WARNING, "text adds to a stat its own scene's effects have changed"),
+    "W126": (Severity.WARNING, "text cut short by a ` #` that YAML reads as a comment"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".

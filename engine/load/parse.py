@@ -68,6 +68,9 @@ RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS, *ex.DETOUR_NA
 # 20,000-character value took 1.5 s.)
 _EFFECT_SIGN = re.compile(r"\A\s*+(=|%\+|%-|\+|-)")
 _WORD = re.compile(r"[a-z0-9]+")
+# What follows a plain text on its line when YAML cut it at a comment: a space, then `#` and at
+# once a character that is not a space (`#2 again`); `# a note` is a comment meant as one.
+_CUT_BY_COMMENT = re.compile(r"[ \t]+(#)[^\s#]")
 
 MANIFEST_KEYS = (
     "id",
@@ -225,9 +228,40 @@ class FileParser:
         self.problem("E022", f"{what} must be true or false, not {_kind(v)}", v)
         return False
 
+    def prose(self, v: Value | None, what: str) -> str | None:
+        """`text` for words the player reads, warned (W126) when YAML cut them short at a ` #`."""
+        value = self.text(v, what)
+        if value is not None and v is not None:
+            self.comment_cut(v, what)
+        return value
+
+    def comment_cut(self, v: Value, what: str) -> None:
+        """W126: plain text (no quotes, no `|`) followed on its line by ` #` and a word: YAML
+        reads `text: Drill #2 again` as the text `Drill` and a comment, and the player reads
+        "Drill". A comment written as a comment (`# like this`, a space after the `#`) is left
+        alone."""
+        if v.style or v.kind != "str":
+            return
+        text = self.source.text
+        eol = text.find("\n", v.end)
+        rest = text[v.end : eol if eol != -1 else len(text)]
+        cut = _CUT_BY_COMMENT.match(rest)
+        if cut is None:
+            return
+        hash_at = v.end + cut.start(1)
+        whole = (v.value + rest).rstrip()
+        quoted = f'"{whole}"' if '"' not in whole else "'" + whole.replace("'", "''") + "'"
+        self.problem(
+            "W126",
+            f"{what}: YAML reads `{rest[cut.start(1) :].rstrip()}` as a comment, so the text ends at"
+            f" “{v.value}”",
+            self.source.line_col(hash_at),
+            f"put the whole text in quotes: write {quoted}, or put it in a `|` block",
+        )
+
     def title(self, v: Value | None, what: str) -> str | None:
         """A text that a save keeps (a title, the version), so no longer than a save holds."""
-        value = self.text(v, what)
+        value = self.prose(v, what)
         if value is not None and v is not None and len(value) > limits.TITLE_CHARS:
             self.problem(
                 "E009",
@@ -297,7 +331,7 @@ class FileParser:
     def template(self, v: Value | None, what: str) -> TemplateIR | None:
         """Paragraphs: a plain str each when unstyled and constant (the usual case, kept small
         for the cache), else a tuple of `(style, str)` and `(style, (source, line, col, tree))`."""
-        raw = self.text(v, what)
+        raw = self.prose(v, what)
         if raw is None or v is None:
             return None
         pieces, problems = tpl.parse(raw)
@@ -738,7 +772,7 @@ class FileParser:
         revisit = self.template(m.get("revisit"), "revisit")
         milestone = self.template(m.get("milestone"), "milestone")
         effects = self.effects(m.get("effects"))
-        label = self.text(m.get("continue"), "`continue`")
+        label = self.prose(m.get("continue"), "`continue`")
         if title:
             scene["title"] = title
         if text:
@@ -830,7 +864,7 @@ class FileParser:
         # Defaults are left out of the IR: most choices have no `if`, `chance` or `reason`.
         condition = self.expression(m.get("if"), "condition") if "if" in m else None
         locked = self.flag(m.get("locked"), "`locked`")
-        reason = self.text(m.get("reason"), "`reason`")
+        reason = self.prose(m.get("reason"), "`reason`")
         milestone = self.template(m.get("milestone"), "milestone")
         effects = self.effects(m.get("effects"))
         if condition:

@@ -76,7 +76,7 @@ class Problem:
     hint: str | None = None
 
 
-_NEWLINE = re.compile("\n")  # where each line ends, for Source._line_col
+_NEWLINE = re.compile("\n")  # where each line ends, for Source.line_col
 
 
 class Source:
@@ -100,7 +100,7 @@ class Source:
         """`locate` for each of `offsets` (ascending), in one walk of the value."""
         if not isinstance(v.value, str):
             return [(v.line, v.col)] * len(offsets)
-        return [self._line_col(at) for at in self._walk(v, offsets)]
+        return [self.line_col(at) for at in self._walk(v, offsets)]
 
     def _walk(self, v: Value, offsets: Sequence[int]) -> list[int]:
         """The index in the file text of each of `offsets` (ascending) of the string value `v`."""
@@ -153,12 +153,12 @@ class Source:
         for at, i in zip(wanted[1:], indices[1:], strict=True):
             k = at - start
             if i - last_i != k - last_k or "\n" in text[last_i:i]:
-                out += (k, *self._line_col(i))
+                out += (k, *self.line_col(i))
             last_k, last_i = k, i
-        line, col = self._line_col(indices[0])
+        line, col = self.line_col(indices[0])
         return line, col, tuple(out)
 
-    def _line_col(self, at: int) -> tuple[int, int]:
+    def line_col(self, at: int) -> tuple[int, int]:
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         line = bisect.bisect_right(self._starts, at)
