@@ -68,9 +68,6 @@ RESERVED = frozenset({"set", "clear", *ex.KEYWORDS, *ex.FUNCTIONS, *ex.DETOUR_NA
 # 20,000-character value took 1.5 s.)
 _EFFECT_SIGN = re.compile(r"\A\s*+(=|%\+|%-|\+|-)")
 _WORD = re.compile(r"[a-z0-9]+")
-# What follows a plain text on its line when YAML cut it at a comment: a space, then `#` and at
-# once a character that is not a space (`#2 again`); `# a note` is a comment meant as one.
-_CUT_BY_COMMENT = re.compile(r"[ \t]+(#)[^\s#]")
 
 MANIFEST_KEYS = (
     "id",
@@ -245,16 +242,23 @@ class FileParser:
         text = self.source.text
         eol = text.find("\n", v.end)
         rest = text[v.end : eol if eol != -1 else len(text)]
-        cut = _CUT_BY_COMMENT.match(rest)
-        if cut is None:
+        comment = rest.lstrip(" \t")
+        # A space, then `#` and at once a character that is not a space (`#2 again`): `# a note`
+        # is a comment meant as one.
+        if (
+            comment == rest
+            or len(comment) < 2
+            or comment[0] != "#"
+            or comment[1].isspace()
+            or comment[1] == "#"
+        ):
             return
-        hash_at = v.end + cut.start(1)
+        hash_at = v.end + len(rest) - len(comment)
         whole = (v.value + rest).rstrip()
         quoted = f'"{whole}"' if '"' not in whole else "'" + whole.replace("'", "''") + "'"
         self.problem(
             "W126",
-            f"{what}: YAML reads `{rest[cut.start(1) :].rstrip()}` as a comment, so the text ends at"
-            f" “{v.value}”",
+            f"{what}: YAML reads `{comment.rstrip()}` as a comment, so the text ends at “{v.value}”",
             self.source.line_col(hash_at),
             f"put the whole text in quotes: write {quoted}, or put it in a `|` block",
         )
