@@ -97,6 +97,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W124": (Severity.WARNING, "a detour can call itself again before it returns"),
     "W125": (Severity.WARNING, "text adds to a stat its own scene's effects have changed"),
     "W126": (Severity.WARNING, "text cut short by a ` #` that YAML reads as a comment"),
+    "W127": (Severity.WARNING, "a called detour that never returns"),
+    "W128": (Severity.WARNING, "a detour that leaves by goto for where its call goes on"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".
