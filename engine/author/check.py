@@ -115,11 +115,45 @@ class _Analysis:
     # -- errors ----------------------------------------------------------------------------
 
     def returns_without_caller(self, graph: StoryGraph) -> None:
+        """E056: a `return` play can reach without a `call`. When a `goto` leads into a detour
+        (a scene that is called elsewhere, or one that can only end by returning), that `goto`
+        is the mistake: it is reported, once, instead of every `return` of the detour."""
+        scenes = self.story.scenes
         main = graph.reachable(into_calls=False)
-        for sid, scene in self.story.scenes.items():
-            if sid not in main:
+        lost = {sid for sid in main if sid in graph.returns}
+        if not lost:
+            return
+        preds: dict[str, list[str]] = {sid: [] for sid in graph.flow}
+        for sid, nexts in graph.flow.items():
+            for nxt in nexts:
+                preds[nxt].append(sid)
+        can_return = graph.leading_to(lost, preds)
+        can_end = graph.leading_to((sid for sid, sc in scenes.items() if sc.ending is not None), preds)
+        only_returns = can_return - can_end  # scenes that can end only by returning
+        called = {t for targets in graph.calls.values() for t in targets}
+        order = {sid: i for i, sid in enumerate(scenes)}
+        covered: set[str] = set()
+        for sid in sorted(main, key=order.__getitem__):
+            if sid in only_returns:
                 continue
-            for route in routes(scene):
+            for route in routes(scenes[sid]):
+                target = route.target
+                if route.kind != "goto" or target is None or target not in can_return:
+                    continue
+                inside = graph.reachable([target], into_calls=False)
+                if target not in only_returns and (target not in called or sid in inside):
+                    continue  # not a detour, or a detour's own way back to its start
+                covered |= inside & lost
+                self.report(
+                    "E056",
+                    f"this `goto` leads into `{target}`, a detour that ends with `return`, but a `goto`"
+                    " gives it no caller to return to",
+                    route.pos,
+                    sid,
+                    f"write `call: {target}` here, with a `goto:` beside it for where play goes on after",
+                )
+        for sid in sorted(lost - covered, key=order.__getitem__):
+            for route in routes(scenes[sid]):
                 if route.kind == "return":
                     self.report(
                         "E056",
@@ -545,6 +579,7 @@ class _Analysis:
         reached = graph.reachable()
         main = graph.reachable(into_calls=False)
         calls: dict[str, list[tuple[str, Route]]] = {}  # detour -> its calls, in story order
+        order = {sid: i for i, sid in enumerate(scenes)}
         for sid, scene in scenes.items():
             if sid in reached:
                 for route in routes(scene):
@@ -572,7 +607,7 @@ class _Analysis:
                 continue
             # Back by `goto` to a scene that calls it is W124's (it calls the detour again).
             resumes = {call.after or caller for caller, call in its_calls} - {c for c, _ in its_calls}
-            for sid in sorted(inside - main, key=list(scenes).index):
+            for sid in sorted(inside - main, key=order.__getitem__):
                 for route in routes(scenes[sid]):
                     if route.kind == "goto" and route.target in resumes:
                         self.report(
