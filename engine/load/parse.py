@@ -715,6 +715,7 @@ class FileParser:
                 f"move this file into the `{TESTS_FOLDER}` folder at the top of the story folder",
             )
             return
+        self.scenes_outside_scenes(root)
         if not self.mapping(root, "a chapter file", CHAPTER_KEYS):
             return
         m = root.value
@@ -742,6 +743,7 @@ class FileParser:
             if scenes.kind != "map":
                 self.problem("E022", f"`scenes` must map scene names to scenes, not {_kind(scenes)}", scenes)
             else:
+                self.scenes_indented_under_others(scenes)
                 for name, body in scenes.value.items():
                     at = self.key_at(scenes, name)
                     self.scene = f"{out['chapter']['id']}.{name}" if out["chapter"] is not None else name
@@ -764,6 +766,59 @@ class FileParser:
             out["flags"] = flags
         if scenes is None and graft is None:
             self.problem("E021", "a chapter file needs `scenes` (or `graft` for a branch)", root)
+
+    def scenes_outside_scenes(self, root: Value) -> None:
+        """A scene indented as little as `scenes:` itself is a key of the file, after the scenes:
+        said once (E020), and read as the scene it was meant to be."""
+        scenes = root.value.get("scenes") if root.kind == "map" else None
+        if scenes is None or scenes.kind != "map" or not scenes.value:
+            return
+        indent = min(col for _, col in scenes.key_pos.values()) - 1
+        for key in [k for k in root.value if k not in CHAPTER_KEYS]:
+            body = root.value[key]
+            if not _looks_like_a_scene(key, body) or key in scenes.value:
+                continue
+            at = self.key_at(root, key)
+            self.problem(
+                "E020",
+                f"scene `{key}` is not indented under `scenes:`, so YAML reads it as a key of the file",
+                at,
+                f"indent `{key}` and its lines {indent} spaces, like the scenes above it",
+            )
+            del root.value[key]
+            scenes.value[key] = body
+            scenes.key_pos[key] = at
+
+    def scenes_indented_under_others(self, scenes: Value) -> None:
+        """A scene indented further than its neighbours is read by YAML as a key of the scene
+        above it. Said once (E020, with the indentation to write), and read as the scene it was
+        meant to be, so that a `goto` to it is not "missing" too."""
+        out: dict[str, Value] = {}
+        key_pos = dict(scenes.key_pos)
+        for name, body in scenes.value.items():
+            out.setdefault(name, body)
+            if body.kind != "map":
+                continue
+            for key in [k for k in body.value if k not in SCENE_KEYS]:
+                inner = body.value[key]
+                if not _looks_like_a_scene(key, inner) or key in out or key in scenes.value:
+                    continue
+                line, col = self.key_at(body, key)
+                outer = self.key_at(scenes, name)[1]
+                self.problem(
+                    "E020",
+                    f"scene `{key}` is indented under scene `{name}`, so YAML reads it as a key of `{name}`",
+                    (line, col),
+                    f"a scene's name is indented {outer - 1} spaces, like `{name}`: move `{key}` and"
+                    f" its lines {col - outer} spaces to the left",
+                )
+                del body.value[key]
+                body.key_pos.pop(key, None)
+                out[key] = inner
+                key_pos[key] = (line, col)
+        if len(out) != len(scenes.value):
+            scenes.value = out
+            scenes.key_pos = key_pos
 
     def scene_body(self, name: str, v: Value, at: tuple[int, int]) -> SceneIR:
         """A scene's IR. Keys left at their default (no title, no effects...) are omitted."""
@@ -998,6 +1053,16 @@ class FileParser:
             out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
             self.scene = None
         return out
+
+
+def _looks_like_a_scene(key: str, v: Value) -> bool:
+    """A key that names a scene, not one of the format's, with a scene's way on under it."""
+    return (
+        key not in EVERY_KEY
+        and bool(NAME.match(key))
+        and v.kind == "map"
+        and any(k in v.value for k in ("text", "choices", "next", "ending", "return"))
+    )
 
 
 def _at_column(what: str, err: ex.ExprError, source: str) -> str:
