@@ -215,6 +215,19 @@ class Linker:
                 continue
             if cid in self.chapters:
                 first = chapter_of[cid]
+                hint = "give this file's chapter a name of its own"
+                theirs = {sid.split(".", 1)[1] for sid, (g, _, _) in raw_scenes.items() if g is first}
+                ours = {sc["name"] for sc in f.ir["scenes"]}
+                if (
+                    f.content_hash == first.content_hash
+                    or _named_like_a_copy(f.rel)
+                    or (ours and ours <= theirs)
+                ):
+                    hint = (
+                        f"it looks like a copy of {first.rel}, and every .yaml file in the story folder is"
+                        " read as part of the story: delete the copy, or move it out of the folder,"
+                        " or rename it so that its name does not end in .yaml"
+                    )
                 self.report(
                     "E026",
                     f"chapter `{cid}` is already defined in {first.rel}",
@@ -222,7 +235,7 @@ class Linker:
                     ch["line"],
                     ch["col"],
                     None,
-                    "give this file's chapter a name of its own",
+                    hint,
                 )
                 self.lose(f, self.diagnostics[-1])
                 continue
@@ -793,6 +806,14 @@ def _replace_names(tree: ex.Node, mirrors: dict[str, Stat]) -> ex.Node:
         elif not isinstance(value, str | int | float | bool):
             changes[f.name] = _replace_names(value, mirrors)
     return dataclasses.replace(tree, **changes) if changes else tree  # type: ignore[arg-type]
+
+
+def _named_like_a_copy(rel: str) -> bool:
+    """A file name a backup copy gets from a file manager or an editor: `bout copy.yaml`,
+    `bout (2).yaml`, `bout-backup.yaml`, `bout.old.yaml`, `bout~.yaml`."""
+    stem = rel.rsplit("/", 1)[-1].lower().rsplit(".", 1)[0]
+    words = "".join(c if c.isalnum() else " " for c in stem).split()
+    return bool({"copy", "backup", "bak", "old"}.intersection(words)) or "~" in stem or stem.endswith(")")
 
 
 #: What a manifest is called by an author who missed its name by case or extension.

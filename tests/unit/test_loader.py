@@ -268,3 +268,29 @@ def test_an_expression_error_names_its_column_inside_the_expression_and_in_the_f
     (d,) = load_checked(bad / "old_ternary", cache=False).diagnostics
     assert (d.line, d.col) == (5, 32)  # the `?` inside the text block
     assert d.message.endswith('at column 16 of `technique > 50 ? "ready" : "small"`')
+
+
+@pytest.mark.parametrize(
+    ("name", "copy"),
+    [
+        ("bout copy.yaml", True),
+        ("bout (2).yaml", True),
+        ("branches/bout-backup.yaml", True),
+        ("bout.old.yaml", True),
+        ("bout~.yaml", True),
+        ("golden.yaml", False),  # `old` only as a word of the name
+        ("copying.yaml", False),
+        ("gala.yaml", False),
+    ],
+)
+def test_a_second_file_of_a_chapter_named_like_a_backup_copy_is_told_to_go(
+    tmp_path: Path, name: str, copy: bool
+) -> None:
+    story = tmp_path / "story"
+    shutil.copytree(BAD_STORIES / "chapter_twice_blames_the_copy", story)
+    (story / "gala.yaml").unlink()
+    meet = (story / "meet.yaml").read_text()
+    (story / name).parent.mkdir(parents=True, exist_ok=True)
+    (story / name).write_text(meet.replace("  home:", "  away:").replace("goto: home", "goto: away"))
+    (e026,) = [d for d in load_checked(story, cache=False).diagnostics if d.code == "E026"]
+    assert ("delete the copy" in (e026.hint or "")) is copy
