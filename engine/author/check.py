@@ -101,6 +101,7 @@ class _Analysis:
                 self.reachability(graph)
                 self.detours_blind_to_their_callers(graph)
                 self.detours_that_call_themselves()
+                self.detours_that_never_return(graph)
                 self.revisits_never_shown(graph)
                 if self.with_ranges:
                     from engine.author.ranges import warnings as range_check
@@ -114,11 +115,45 @@ class _Analysis:
     # -- errors ----------------------------------------------------------------------------
 
     def returns_without_caller(self, graph: StoryGraph) -> None:
+        """E056: a `return` play can reach without a `call`. When a `goto` leads into a detour
+        (a scene that is called elsewhere, or one that can only end by returning), that `goto`
+        is the mistake: it is reported, once, instead of every `return` of the detour."""
+        scenes = self.story.scenes
         main = graph.reachable(into_calls=False)
-        for sid, scene in self.story.scenes.items():
-            if sid not in main:
+        lost = {sid for sid in main if sid in graph.returns}
+        if not lost:
+            return
+        preds: dict[str, list[str]] = {sid: [] for sid in graph.flow}
+        for sid, nexts in graph.flow.items():
+            for nxt in nexts:
+                preds[nxt].append(sid)
+        can_return = graph.leading_to(lost, preds)
+        can_end = graph.leading_to((sid for sid, sc in scenes.items() if sc.ending is not None), preds)
+        only_returns = can_return - can_end  # scenes that can end only by returning
+        called = {t for targets in graph.calls.values() for t in targets}
+        order = {sid: i for i, sid in enumerate(scenes)}
+        covered: set[str] = set()
+        for sid in sorted(main, key=order.__getitem__):
+            if sid in only_returns:
                 continue
-            for route in routes(scene):
+            for route in routes(scenes[sid]):
+                target = route.target
+                if route.kind != "goto" or target is None or target not in can_return:
+                    continue
+                inside = graph.reachable([target], into_calls=False)
+                if target not in only_returns and (target not in called or sid in inside):
+                    continue  # not a detour, or a detour's own way back to its start
+                covered |= inside & lost
+                self.report(
+                    "E056",
+                    f"this `goto` leads into `{target}`, a detour that ends with `return`, but a `goto`"
+                    " gives it no caller to return to",
+                    route.pos,
+                    sid,
+                    f"write `call: {target}` here, with a `goto:` beside it for where play goes on after",
+                )
+        for sid in sorted(lost - covered, key=order.__getitem__):
+            for route in routes(scenes[sid]):
                 if route.kind == "return":
                     self.report(
                         "E056",
@@ -531,6 +566,59 @@ class _Analysis:
                 "end the detour with `return: true` before it leads back to a scene that calls it,"
                 " or go there with `goto` after the return",
             )
+
+    def detours_that_never_return(self, graph: StoryGraph) -> None:
+        """W127: a detour no path of which reaches a `return` (the guide lets a detour lead away
+        for good, but not every way out of it): the `goto` beside its call, or the calling scene
+        play would come back to, is never used. Said once a detour, at its first call.
+
+        W128: a scene inside a detour that leaves it by `goto` for the very scene its call goes
+        on to after a `return`: play arrives where it would have, but the detour never ends (a
+        later `caller_phase` still reads this call, a later `return` comes back to it)."""
+        scenes = self.story.scenes
+        reached = graph.reachable()
+        main = graph.reachable(into_calls=False)
+        calls: dict[str, list[tuple[str, Route]]] = {}  # detour -> its calls, in story order
+        order = {sid: i for i, sid in enumerate(scenes)}
+        for sid, scene in scenes.items():
+            if sid in reached:
+                for route in routes(scene):
+                    if route.kind == "call" and route.target is not None and route.target in scenes:
+                        calls.setdefault(route.target, []).append((sid, route))
+        for target, its_calls in calls.items():
+            inside = graph.reachable([target], into_calls=False)
+            if not inside & graph.returns:
+                caller, call = its_calls[0]
+                others = len(its_calls) - 1
+                unused = (
+                    f"the `goto: {call.after}` beside this call is never used"
+                    if call.after is not None
+                    else "play never comes back to this scene"
+                )
+                also = f" (nor what {others} other call{'s' * (others != 1)} to it expect)" if others else ""
+                self.report(
+                    "W127",
+                    f"detour `{target}` never returns: no path from it reaches a `return`, so {unused}{also}",
+                    call.pos,
+                    caller,
+                    "end the detour with `return: true` where play should come back here,"
+                    f" or write `goto: {target}` instead of the call",
+                )
+                continue
+            # Back by `goto` to a scene that calls it is W124's (it calls the detour again).
+            resumes = {call.after or caller for caller, call in its_calls} - {c for c, _ in its_calls}
+            for sid in sorted(inside - main, key=order.__getitem__):
+                for route in routes(scenes[sid]):
+                    if route.kind == "goto" and route.target in resumes:
+                        self.report(
+                            "W128",
+                            f"this `goto` leaves detour `{target}` for `{route.target}`, where its call"
+                            " goes on after a `return`; without the `return` the detour never ends"
+                            " (later scenes still read this call as their `caller_phase`)",
+                            route.pos,
+                            sid,
+                            f"write `return: true` here: play goes on at `{route.target}` all the same",
+                        )
 
     def reads_its_caller(self, graph: StoryGraph, target: str) -> bool:
         """Whether some scene of the detour that starts at `target` (up to its returns, not into

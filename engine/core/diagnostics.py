@@ -96,6 +96,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "W123": (Severity.WARNING, "revisit text never shown"),
     "W124": (Severity.WARNING, "a detour can call itself again before it returns"),
     "W125": (Severity.WARNING, "text adds to a stat its own scene's effects have changed"),
+    "W126": (Severity.WARNING, "text cut short by a ` #` that YAML reads as a comment"),
+    "W127": (Severity.WARNING, "a called detour that never returns"),
+    "W128": (Severity.WARNING, "a detour that leaves by goto for where its call goes on"),
 }
 
 #: Codes proven from the stat ranges (engine/author/ranges/solve.py): `--format json` marks them "proof".
@@ -116,6 +119,9 @@ class Diagnostic:
     #: How many more problems follow from this one and are not shown: a chapter that failed
     #: to load makes every goto into it "missing", and the author should read the cause.
     follow_ons: int = 0
+    #: The cause of problems printed after it (a stat renamed where it is declared, before its
+    #: uses, each now unknown): sorted first, with the problems in reading and shape.
+    cause: bool = False
 
     def __post_init__(self) -> None:
         """A message quotes keys, file names and did-you-mean words from the story, which the
@@ -178,10 +184,10 @@ def follows(n: int) -> str:
 
 
 def sort_key(d: Diagnostic) -> tuple[bool, str, int, int, str]:
-    """Problems in reading a file and in its shape (E001-E029) first, then the rest, each by
-    place: a file that failed to read, or a stat left out, is the cause of what comes after,
-    so the author reads it first."""
-    return (not (d.is_error and d.code < "E030"), d.file, d.line, d.col, d.code)
+    """Problems in reading a file and in its shape (E001-E029), and any other that is marked as
+    the cause of others, first; then the rest, each by place: a file that failed to read, or a
+    stat left out, is the cause of what comes after, so the author reads it first."""
+    return (not (d.cause or (d.is_error and d.code < "E030")), d.file, d.line, d.col, d.code)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:

@@ -95,6 +95,10 @@ class Linker:
     _lost_names: dict[tuple[str, str], Diagnostic] = field(default_factory=dict)
     #: How many problems were held back as following from each root cause (by its index).
     _follow_ons: dict[int, int] = field(default_factory=dict)
+    #: Names of stats and flags the story's expressions, effects and cast refer to.
+    _named: set[str] = field(default_factory=set)
+    #: Each name reported as an unknown stat, flag or name: how often, and as what (E031...).
+    _unknown: dict[str, list[str]] = field(default_factory=dict)
 
     def report(
         self,
@@ -118,6 +122,8 @@ class Linker:
         if root is not None:
             self._follow_ons[root] = self._follow_ons.get(root, 0) + 1
             return
+        if name is not None and code in ("E031", "E032", "E041"):
+            self._unknown.setdefault(name, []).append(code)
         self.diagnostics.append(Diagnostic(code, message, file, line, col, scene, hint))
 
     def lose(self, f: SourceFile, root: Diagnostic | None) -> None:
@@ -215,6 +221,19 @@ class Linker:
                 continue
             if cid in self.chapters:
                 first = chapter_of[cid]
+                hint = "give this file's chapter a name of its own"
+                theirs = {sid.split(".", 1)[1] for sid, (g, _, _) in raw_scenes.items() if g is first}
+                ours = {sc["name"] for sc in f.ir["scenes"]}
+                if (
+                    f.content_hash == first.content_hash
+                    or _named_like_a_copy(f.rel)
+                    or (ours and ours <= theirs)
+                ):
+                    hint = (
+                        f"it looks like a copy of {first.rel}, and every .yaml file in the story folder is"
+                        " read as part of the story: delete the copy, or move it out of the folder,"
+                        " or rename it so that its name does not end in .yaml"
+                    )
                 self.report(
                     "E026",
                     f"chapter `{cid}` is already defined in {first.rel}",
@@ -222,7 +241,7 @@ class Linker:
                     ch["line"],
                     ch["col"],
                     None,
-                    "give this file's chapter a name of its own",
+                    hint,
                 )
                 self.lose(f, self.diagnostics[-1])
                 continue
@@ -271,6 +290,8 @@ class Linker:
                     hint,
                     ref=start_name,
                 )
+        cast = self.cast(manifest_file, m.get("cast", ()))
+        self.renamed_in_one_place()
         return Story(
             id=m["id"] or "",
             title=m["title"],
@@ -289,8 +310,49 @@ class Linker:
             files=tuple(f.rel for f in self.files),
             chapter_of=MappingProxyType(self.chapter_of),
             phase_of=MappingProxyType(self.phase_of),
-            cast=self.cast(manifest_file, m.get("cast", ())),
+            cast=cast,
         )
+
+    def renamed_in_one_place(self) -> None:
+        """A stat or flag renamed where it is declared but not where it is used: its uses are
+        each an unknown name (the places to edit), and one line before them names the likely
+        rename at the declaration, the cause: a declared name nothing uses, beside a name used
+        but never declared (the only pair of them, or one whose label reads as the name)."""
+        unknown = {
+            n: codes for n, codes in self._unknown.items() if n not in self.stats and n not in self.flags
+        }
+        if not unknown:
+            return
+        for kind, declared, code in (("stat", self.stats, "E031"), ("flag", self.flags, "E032")):
+            unused = [x for x in declared.values() if x.id not in self._named and x.id not in self.mirrors]
+            if not unused:
+                continue
+            names = [n for n, codes in unknown.items() if any(c in (code, "E041") for c in codes)]
+            for name in names:
+                by_label = [x for x in unused if _plain(x.label) == name]
+                if by_label:
+                    old = by_label[0]
+                elif len(unused) == 1 and len(names) == 1:
+                    old = unused[0]
+                else:
+                    continue
+                n = len(unknown[name])
+                uses = f"{n} time{'s' * (n != 1)}"
+                self.diagnostics.append(
+                    Diagnostic(
+                        code,
+                        f"{kind} `{old.id}` is never used, and `{name}`, used {uses}, is not a {kind}:"
+                        f" `{name}` looks renamed `{old.id}` here, and not where it is used",
+                        old.pos.file,
+                        old.pos.line,
+                        old.pos.col,
+                        None,
+                        f"rename `{old.id}` back to `{name}`, or rename the {uses.replace('time', 'use')} of"
+                        f" `{name}` below",
+                        cause=True,
+                    )
+                )
+                unused.remove(old)
 
     # -- stats, flags and the cast ---------------------------------------------------------
 
@@ -353,6 +415,7 @@ class Linker:
             ref = p.get("stat")
             if ref is not None:
                 stat, line, col = ref
+                self._named.add(stat)
                 if stat not in self.stats:
                     hint = did_you_mean(stat, [*self.stats, *self.mirrors]) or _declare_hint("stats", stat)
                     if stat in self.mirrors:
@@ -415,6 +478,7 @@ class Linker:
                 tree = self._trees[data] = self.unmirror(ex.from_data(data))
             scope = self.scope(ctx.chapter)
             got, problems = ex.infer(tree, scope)
+            self._named.update(ex.names_in(tree))
             problems += self.caller_literals(tree)
             fn = ex.compile_node(tree, scope) if not problems else None
             known = self._compiled[key] = (tree, got, problems, fn)
@@ -502,6 +566,7 @@ class Linker:
         out: list[Effect] = []
         path = ctx.file.path
         for op, target, amount_ir, value, line, col in irs:
+            self._named.add(target)
             if op == "flag":
                 if target not in self.flags:
                     flag_hint = did_you_mean(target, self.flags) or _declare_hint("flags", target)
@@ -793,6 +858,14 @@ def _replace_names(tree: ex.Node, mirrors: dict[str, Stat]) -> ex.Node:
         elif not isinstance(value, str | int | float | bool):
             changes[f.name] = _replace_names(value, mirrors)
     return dataclasses.replace(tree, **changes) if changes else tree  # type: ignore[arg-type]
+
+
+def _named_like_a_copy(rel: str) -> bool:
+    """A file name a backup copy gets from a file manager or an editor: `bout copy.yaml`,
+    `bout (2).yaml`, `bout-backup.yaml`, `bout.old.yaml`, `bout~.yaml`."""
+    stem = rel.rsplit("/", 1)[-1].lower().rsplit(".", 1)[0]
+    words = "".join(c if c.isalnum() else " " for c in stem).split()
+    return bool({"copy", "backup", "bak", "old"}.intersection(words)) or "~" in stem or stem.endswith(")")
 
 
 #: What a manifest is called by an author who missed its name by case or extension.

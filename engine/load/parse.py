@@ -225,9 +225,47 @@ class FileParser:
         self.problem("E022", f"{what} must be true or false, not {_kind(v)}", v)
         return False
 
+    def prose(self, v: Value | None, what: str) -> str | None:
+        """`text` for words the player reads, warned (W126) when YAML cut them short at a ` #`."""
+        value = self.text(v, what)
+        if value is not None and v is not None:
+            self.comment_cut(v, what)
+        return value
+
+    def comment_cut(self, v: Value, what: str) -> None:
+        """W126: plain text (no quotes, no `|`) followed on its line by ` #` and a word: YAML
+        reads `text: Drill #2 again` as the text `Drill` and a comment, and the player reads
+        "Drill". A comment written as a comment (`# like this`, a space after the `#`) is left
+        alone."""
+        if v.style or v.kind != "str":
+            return
+        text = self.source.text
+        eol = text.find("\n", v.end)
+        rest = text[v.end : eol if eol != -1 else len(text)]
+        comment = rest.lstrip(" \t")
+        # A space, then `#` and at once a character that is not a space (`#2 again`): `# a note`
+        # is a comment meant as one.
+        if (
+            comment == rest
+            or len(comment) < 2
+            or comment[0] != "#"
+            or comment[1].isspace()
+            or comment[1] == "#"
+        ):
+            return
+        hash_at = v.end + len(rest) - len(comment)
+        whole = (v.value + rest).rstrip()
+        quoted = f'"{whole}"' if '"' not in whole else "'" + whole.replace("'", "''") + "'"
+        self.problem(
+            "W126",
+            f"{what}: YAML reads `{comment.rstrip()}` as a comment, so the text ends at “{v.value}”",
+            self.source.line_col(hash_at),
+            f"put the whole text in quotes: write {quoted}, or put it in a `|` block",
+        )
+
     def title(self, v: Value | None, what: str) -> str | None:
         """A text that a save keeps (a title, the version), so no longer than a save holds."""
-        value = self.text(v, what)
+        value = self.prose(v, what)
         if value is not None and v is not None and len(value) > limits.TITLE_CHARS:
             self.problem(
                 "E009",
@@ -297,7 +335,7 @@ class FileParser:
     def template(self, v: Value | None, what: str) -> TemplateIR | None:
         """Paragraphs: a plain str each when unstyled and constant (the usual case, kept small
         for the cache), else a tuple of `(style, str)` and `(style, (source, line, col, tree))`."""
-        raw = self.text(v, what)
+        raw = self.prose(v, what)
         if raw is None or v is None:
             return None
         pieces, problems = tpl.parse(raw)
@@ -677,6 +715,7 @@ class FileParser:
                 f"move this file into the `{TESTS_FOLDER}` folder at the top of the story folder",
             )
             return
+        self.scenes_outside_scenes(root)
         if not self.mapping(root, "a chapter file", CHAPTER_KEYS):
             return
         m = root.value
@@ -704,6 +743,7 @@ class FileParser:
             if scenes.kind != "map":
                 self.problem("E022", f"`scenes` must map scene names to scenes, not {_kind(scenes)}", scenes)
             else:
+                self.scenes_indented_under_others(scenes)
                 for name, body in scenes.value.items():
                     at = self.key_at(scenes, name)
                     self.scene = f"{out['chapter']['id']}.{name}" if out["chapter"] is not None else name
@@ -727,6 +767,59 @@ class FileParser:
         if scenes is None and graft is None:
             self.problem("E021", "a chapter file needs `scenes` (or `graft` for a branch)", root)
 
+    def scenes_outside_scenes(self, root: Value) -> None:
+        """A scene indented as little as `scenes:` itself is a key of the file, after the scenes:
+        said once (E020), and read as the scene it was meant to be."""
+        scenes = root.value.get("scenes") if root.kind == "map" else None
+        if scenes is None or scenes.kind != "map" or not scenes.value:
+            return
+        indent = min(col for _, col in scenes.key_pos.values()) - 1
+        for key in [k for k in root.value if k not in CHAPTER_KEYS]:
+            body = root.value[key]
+            if not _looks_like_a_scene(key, body) or key in scenes.value:
+                continue
+            at = self.key_at(root, key)
+            self.problem(
+                "E020",
+                f"scene `{key}` is not indented under `scenes:`, so YAML reads it as a key of the file",
+                at,
+                f"indent `{key}` and its lines {indent} spaces, like the scenes above it",
+            )
+            del root.value[key]
+            scenes.value[key] = body
+            scenes.key_pos[key] = at
+
+    def scenes_indented_under_others(self, scenes: Value) -> None:
+        """A scene indented further than its neighbours is read by YAML as a key of the scene
+        above it. Said once (E020, with the indentation to write), and read as the scene it was
+        meant to be, so that a `goto` to it is not "missing" too."""
+        out: dict[str, Value] = {}
+        key_pos = dict(scenes.key_pos)
+        for name, body in scenes.value.items():
+            out.setdefault(name, body)
+            if body.kind != "map":
+                continue
+            for key in [k for k in body.value if k not in SCENE_KEYS]:
+                inner = body.value[key]
+                if not _looks_like_a_scene(key, inner) or key in out or key in scenes.value:
+                    continue
+                line, col = self.key_at(body, key)
+                outer = self.key_at(scenes, name)[1]
+                self.problem(
+                    "E020",
+                    f"scene `{key}` is indented under scene `{name}`, so YAML reads it as a key of `{name}`",
+                    (line, col),
+                    f"a scene's name is indented {outer - 1} spaces, like `{name}`: move `{key}` and"
+                    f" its lines {col - outer} spaces to the left",
+                )
+                del body.value[key]
+                body.key_pos.pop(key, None)
+                out[key] = inner
+                key_pos[key] = (line, col)
+        if len(out) != len(scenes.value):
+            scenes.value = out
+            scenes.key_pos = key_pos
+
     def scene_body(self, name: str, v: Value, at: tuple[int, int]) -> SceneIR:
         """A scene's IR. Keys left at their default (no title, no effects...) are omitted."""
         scene: SceneIR = {"name": name, "line": at[0], "col": at[1]}
@@ -738,7 +831,7 @@ class FileParser:
         revisit = self.template(m.get("revisit"), "revisit")
         milestone = self.template(m.get("milestone"), "milestone")
         effects = self.effects(m.get("effects"))
-        label = self.text(m.get("continue"), "`continue`")
+        label = self.prose(m.get("continue"), "`continue`")
         if title:
             scene["title"] = title
         if text:
@@ -830,7 +923,7 @@ class FileParser:
         # Defaults are left out of the IR: most choices have no `if`, `chance` or `reason`.
         condition = self.expression(m.get("if"), "condition") if "if" in m else None
         locked = self.flag(m.get("locked"), "`locked`")
-        reason = self.text(m.get("reason"), "`reason`")
+        reason = self.prose(m.get("reason"), "`reason`")
         milestone = self.template(m.get("milestone"), "milestone")
         effects = self.effects(m.get("effects"))
         if condition:
@@ -960,6 +1053,16 @@ class FileParser:
             out.append({"scene": ref, "line": at[0], "col": at[1], "choices": self.choices(body)})
             self.scene = None
         return out
+
+
+def _looks_like_a_scene(key: str, v: Value) -> bool:
+    """A key that names a scene, not one of the format's, with a scene's way on under it."""
+    return (
+        key not in EVERY_KEY
+        and bool(NAME.match(key))
+        and v.kind == "map"
+        and any(k in v.value for k in ("text", "choices", "next", "ending", "return"))
+    )
 
 
 def _at_column(what: str, err: ex.ExprError, source: str) -> str:

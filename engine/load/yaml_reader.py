@@ -76,7 +76,7 @@ class Problem:
     hint: str | None = None
 
 
-_NEWLINE = re.compile("\n")  # where each line ends, for Source._line_col
+_NEWLINE = re.compile("\n")  # where each line ends, for Source.line_col
 
 
 class Source:
@@ -100,7 +100,7 @@ class Source:
         """`locate` for each of `offsets` (ascending), in one walk of the value."""
         if not isinstance(v.value, str):
             return [(v.line, v.col)] * len(offsets)
-        return [self._line_col(at) for at in self._walk(v, offsets)]
+        return [self.line_col(at) for at in self._walk(v, offsets)]
 
     def _walk(self, v: Value, offsets: Sequence[int]) -> list[int]:
         """The index in the file text of each of `offsets` (ascending) of the string value `v`."""
@@ -153,12 +153,12 @@ class Source:
         for at, i in zip(wanted[1:], indices[1:], strict=True):
             k = at - start
             if i - last_i != k - last_k or "\n" in text[last_i:i]:
-                out += (k, *self._line_col(i))
+                out += (k, *self.line_col(i))
             last_k, last_i = k, i
-        line, col = self._line_col(indices[0])
+        line, col = self.line_col(indices[0])
         return line, col, tuple(out)
 
-    def _line_col(self, at: int) -> tuple[int, int]:
+    def line_col(self, at: int) -> tuple[int, int]:
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
         line = bisect.bisect_right(self._starts, at)
@@ -242,7 +242,7 @@ def read(data: bytes) -> ReadResult:
         return ReadResult(
             None, [Problem("E003", "file is empty", 1, 1, "remove it or give it content")], source
         )
-    converter = _Converter(problems, yaml)
+    converter = _Converter(problems, yaml, text)
     root = converter.convert(node, 0)
     if converter.too_deep:  # the file's shape is lost: report the depth alone
         return ReadResult(None, [p for p in problems if p.code == "E010"][:1], source)
@@ -302,9 +302,10 @@ def _too_deep(text: str, yaml: Any, loader: Any) -> Problem | None:
 
 
 class _Converter:
-    def __init__(self, problems: list[Problem], yaml: Any):
+    def __init__(self, problems: list[Problem], yaml: Any, text: str = ""):
         self.problems = problems
         self.yaml = yaml
+        self.text = text
         self.seen: set[int] = set()
         self.too_deep = False
 
@@ -334,7 +335,9 @@ class _Converter:
             if tag != _T + "seq":
                 self.bad_tag(node)
                 return Value(None, line, col, "bad")
-            items = [self.convert(child, depth + 1, node) for child in node.value]
+            items = [
+                self.convert(part, depth + 1, node) for child in node.value for part in self.items(child)
+            ]
             return Value(items, line, col, "seq", start=mark.index, end=node.end_mark.index)
         if tag != _T + "map":
             self.bad_tag(node)
@@ -353,6 +356,46 @@ class _Converter:
             mapping[key] = value
             key_pos[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         return Value(mapping, line, col, "map", start=mark.index, end=node.end_mark.index, key_pos=key_pos)
+
+    def items(self, node: Any) -> list[Any]:
+        """An item of a block list, split where a key comes again at the column of its first key
+        and the item's first key comes again from there on: a second choice written without its
+        `- ` merges into the one above it, and YAML sees `text` twice. Said once (E006, with the
+        `- ` to write); each part is then read as an item of its own, so the second choice's
+        keys are not duplicates too. (`effects` twice in one choice has no second `text`: it is
+        a plain duplicate key.)"""
+        if not isinstance(node, self.yaml.MappingNode) or node.flow_style or not node.value:
+            return [node]
+        column = node.value[0][0].start_mark.column
+        seen: set[object] = set()
+        for i, (key_node, _) in enumerate(node.value):
+            key = key_node.value if isinstance(key_node, self.yaml.ScalarNode) else None
+            if key is None or not isinstance(key, str):
+                return [node]
+            if (
+                key in seen
+                and key_node.start_mark.column == column
+                and any(k.value == node.value[0][0].value for k, _ in node.value[i:])
+            ):
+                mark = key_node.start_mark
+                eol = self.text.find("\n", mark.index)
+                written = self.text[mark.index : eol if eol != -1 else len(self.text)].split(" #")[0].rstrip()
+                first = next(k for k, _ in node.value if k.value == key).start_mark.line + 1
+                self.problem(
+                    "E006",
+                    f"duplicate key `{key}` in one item of the list (first at line {first}): the item"
+                    " from here on has no `- ` of its own",
+                    key_node,
+                    f"if a new item starts here, it needs its `- `: write `- {written}`, the `- ` under"
+                    " the one above",
+                )
+                head = self.yaml.MappingNode(
+                    node.tag, node.value[:i], node.start_mark, node.value[i - 1][1].end_mark
+                )
+                tail = self.yaml.MappingNode(node.tag, node.value[i:], mark, node.end_mark)
+                return [head, *self.items(tail)]
+            seen.add(key)
+        return [node]
 
     def bad_tag(self, node: Any) -> None:
         tag = node.tag.replace(_T, "!!")

@@ -268,3 +268,71 @@ def test_an_expression_error_names_its_column_inside_the_expression_and_in_the_f
     (d,) = load_checked(bad / "old_ternary", cache=False).diagnostics
     assert (d.line, d.col) == (5, 32)  # the `?` inside the text block
     assert d.message.endswith('at column 16 of `technique > 50 ? "ready" : "small"`')
+
+
+@pytest.mark.parametrize(
+    ("name", "copy"),
+    [
+        ("bout copy.yaml", True),
+        ("bout (2).yaml", True),
+        ("branches/bout-backup.yaml", True),
+        ("bout.old.yaml", True),
+        ("bout~.yaml", True),
+        ("golden.yaml", False),  # `old` only as a word of the name
+        ("copying.yaml", False),
+        ("gala.yaml", False),
+    ],
+)
+def test_a_second_file_of_a_chapter_named_like_a_backup_copy_is_told_to_go(
+    tmp_path: Path, name: str, copy: bool
+) -> None:
+    story = tmp_path / "story"
+    shutil.copytree(BAD_STORIES / "chapter_twice_blames_the_copy", story)
+    (story / "gala.yaml").unlink()
+    meet = (story / "meet.yaml").read_text()
+    (story / name).parent.mkdir(parents=True, exist_ok=True)
+    (story / name).write_text(meet.replace("  home:", "  away:").replace("goto: home", "goto: away"))
+    (e026,) = [d for d in load_checked(story, cache=False).diagnostics if d.code == "E026"]
+    assert ("delete the copy" in (e026.hint or "")) is copy
+
+
+def _renamed(tmp_path: Path, story: str, chapter: str) -> list[str]:
+    folder = tmp_path / "renamed"
+    folder.mkdir()
+    (folder / "story.yaml").write_text("id: r\ntitle: R\nstart: main.a\n" + story)
+    (folder / "main.yaml").write_text(chapter)
+    return [d.format() for d in load_checked(folder, cache=False).diagnostics]
+
+
+_FLAG_USES = """chapter: main
+scenes:
+  a:
+    text: Warm-up.
+    choices:
+      - text: Fall
+        effects: {set: [injured]}
+        goto: b
+      - text: Skate
+        if: not injured
+        goto: b
+  b:
+    text: End {technique}.
+    ending: {title: End, tone: triumph}
+"""
+
+
+def test_a_flag_renamed_where_it_is_declared_is_named_first_when_it_is_the_only_pair(tmp_path: Path) -> None:
+    lines = _renamed(tmp_path, "stats:\n  technique: 50\nflags: [hurt]\n", _FLAG_USES)
+    assert lines[0].endswith(
+        "renamed/story.yaml:6:9: error E032: flag `hurt` is never used, and `injured`, used 2 times, is"
+        " not a flag: `injured` looks renamed `hurt` here, and not where it is used (rename `hurt` back"
+        " to `injured`, or rename the 2 uses of `injured` below)"
+    ), lines
+    assert [line.split(": error ")[1][:4] for line in lines] == ["E032", "E032", "E041"]
+
+
+def test_no_rename_is_guessed_between_several_unused_names_and_an_unrelated_unknown_one(
+    tmp_path: Path,
+) -> None:
+    lines = _renamed(tmp_path, "stats:\n  technique: 50\nflags: [hurt, tired]\n", _FLAG_USES)
+    assert not any("never used" in line for line in lines), lines
