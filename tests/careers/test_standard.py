@@ -199,9 +199,14 @@ def test_no_two_stories_share_a_person() -> None:
     """One Kim, one Timur: every person in a story's cast is named in no other story's cast."""
     names: dict[str, str] = {}
     clashes = []
+    # The seeds give all three careers one family name (Baktybekova): a shared surname is the
+    # seeds' fact, not a shared person; every other word of a name is one story's alone.
+    family = {w for sid in bundled_stories() for w in _WORD.findall(_loaded(sid).protagonist)[1:]}
+    family |= {w[:-1] for w in family if w.endswith("a")}
+    common = {"Papa", "Mama", "Apa", "Coach", "The", "Dr"} | family
     for sid in bundled_stories():
         for person in _loaded(sid).cast:
-            for word in set(_WORD.findall(person.name)) - {"Papa", "Mama", "Apa", "Coach", "The", "Dr"}:
+            for word in set(_WORD.findall(person.name)) - common:
                 if len(word) > 2 and names.setdefault(word, sid) != sid:
                     clashes.append((word, names[word], sid))
     assert clashes == []
