@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import TextIO
 
 from engine.author.check import CheckedStory, load_checked
 from engine.cli.parser import PROG
 from engine.core.diagnostics import Diagnostic
+from engine.core.model import Story
 from engine.load.folder import StoryNotFound, freeze_once
 
 
@@ -33,3 +35,14 @@ def cannot(verb: str, name: str, errors: list[Diagnostic], out: TextIO) -> int:
     if len(errors) > 20:
         out.write(f"... and {len(errors) - 20} more: run `{PROG} check {name}`\n")
     return 1
+
+
+def usable(args: argparse.Namespace, verb: str, out: TextIO) -> Story | int:
+    """The story `args.story` names, loaded free of errors, or the exit status after saying why
+    it cannot be `verb` (played, simulated, tested): 2 when it does not exist, 1 for errors."""
+    result = load(args.story, not args.no_cache, out)
+    if result is None:
+        return 2
+    if not result.ok or result.story is None:
+        return cannot(verb, args.story, result.errors, out)
+    return result.story

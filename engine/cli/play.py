@@ -11,7 +11,7 @@ import os
 import sys
 from typing import TextIO
 
-from engine.cli.common import cannot, load
+from engine.cli.common import usable
 from engine.cli.parser import PROG
 from engine.load.folder import StoryNotFound, find_story
 
@@ -50,13 +50,11 @@ def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     from engine.play.session import Session
     from engine.saves.store import SaveStore
 
-    result = load(args.story, not args.no_cache, out)
-    if result is None:
-        return 2
-    if not result.ok or result.story is None:
-        return cannot("played", args.story, result.errors, out)
+    story = usable(args, "played", out)
+    if isinstance(story, int):
+        return story
     script = [c.strip() for c in args.choices.split(",") if c.strip()] if args.choices else []
-    session = Session(result.story, args.seed)
+    session = Session(story, args.seed)
     game = PlainGame(session, out, inp, script=script)
     game.saves = PlainSaves(SaveStore.default(getattr(args, "saves", None)), session, game.say)
     try:

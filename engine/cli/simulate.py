@@ -25,7 +25,7 @@ from engine.author.simulate.run import SimulationError, cpu_count, simulate
 from engine.author.simulate.summary import PersonaResult, Summary, Timing
 from engine.author.storytest.format import parse_tests
 from engine.author.storytest.run import play_persona
-from engine.cli.common import cannot, load
+from engine.cli.common import usable
 from engine.cli.simulate_text import as_text
 from engine.core.limits import STORY_FILE_BYTES
 from engine.core.model import Story
@@ -37,12 +37,8 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    result = load(args.story, not args.no_cache, out)
-    if result is None:
-        return 2
-    if not result.ok or result.story is None:
-        return cannot("simulated", args.story, result.errors, out)
-    return simulate_story(result.story, args, out)
+    story = usable(args, "simulated", out)
+    return story if isinstance(story, int) else simulate_story(story, args, out)
 
 
 def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:

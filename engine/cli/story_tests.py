@@ -12,31 +12,29 @@ import argparse
 from typing import TextIO
 
 from engine.author.storytest.run import run_story_tests
-from engine.cli.common import cannot, load
+from engine.cli.common import usable
 from engine.load.folder import TESTS_DIR, display_path, find_story
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    result = load(args.story, not args.no_cache, out)
-    if result is None:
-        return 2
-    if not result.ok or result.story is None:
-        return cannot("tested", args.story, result.errors, out)
+    story = usable(args, "tested", out)
+    if isinstance(story, int):
+        return story
     folder = find_story(args.story)
-    outcome = run_story_tests(result.story, folder, display_path(folder))
+    outcome = run_story_tests(story, folder, display_path(folder))
     for problem in outcome.problems:
         out.write(problem.format() + "\n")
     for failure in outcome.failures:
         out.write(failure.format() + "\n")
     if outcome.files == 0:
         out.write(
-            f"{result.story.title}: no tests (write them in {display_path(folder)}/{TESTS_DIR}/*.yaml)\n"
+            f"{story.title}: no tests (write them in {display_path(folder)}/{TESTS_DIR}/*.yaml)\n"
         )
         return 0
     failed = len({(f.file, f.case) for f in outcome.failures})
     bad = sum(p.is_error for p in outcome.problems)
     files = f"{outcome.files} file{'s' * (outcome.files != 1)}"
-    line = f"{result.story.title}: {outcome.cases} test{'s' * (outcome.cases != 1)} in {files}"
+    line = f"{story.title}: {outcome.cases} test{'s' * (outcome.cases != 1)} in {files}"
     if failed:
         line += f", {failed} failed, {outcome.cases - failed} passed"
     elif outcome.cases:
