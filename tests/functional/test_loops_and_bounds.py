@@ -88,28 +88,28 @@ def test_a_detour_that_leads_back_to_its_caller_is_w124_and_would_fault_in_play(
     assert session.fault is not None and "detours nested more than 32 deep" in session.fault
 
 
-def test_a_detour_that_returns_before_it_leads_back_is_not_w124(tmp_path: Path) -> None:
+def _detour_story(tmp_path: Path, back: str, more_scenes: str = "") -> Path:
+    """The bad story `detour_calls_itself` with its choice `back` going `back` instead of to `a`
+    (`return: true`, `call: ice`), and `more_scenes` added to its chapter."""
     story = tmp_path / "s"
     shutil.copytree(BAD_STORIES / "detour_calls_itself", story)
     main = story / "main.yaml"
-    main.write_text(
-        main.read_text().replace(
-            "        id: back\n        goto: a\n", "        id: back\n        return: true\n"
-        )
-    )
+    old, new = "        id: back\n        goto: a\n", f"        id: back\n        {back}\n"
+    main.write_text(main.read_text().replace(old, new) + more_scenes)
+    return story
+
+
+def test_a_detour_that_returns_before_it_leads_back_is_not_w124(tmp_path: Path) -> None:
+    story = _detour_story(tmp_path, "return: true")
     assert [d.code for d in load_checked(story, cache=False).diagnostics if d.code == "W124"] == []
 
 
 def test_two_detours_that_call_each_other_are_one_w124(tmp_path: Path) -> None:
-    story = tmp_path / "s"
-    shutil.copytree(BAD_STORIES / "detour_calls_itself", story)
-    main = story / "main.yaml"
-    main.write_text(
-        main.read_text().replace(
-            "        id: back\n        goto: a\n", "        id: back\n        call: ice\n"
-        )
-        + "  ice:\n    text: Cold.\n    choices:\n      - text: Physio again\n        call: physio\n"
-        "      - text: Done\n        return: true\n"
+    story = _detour_story(
+        tmp_path,
+        "call: ice",
+        "  ice:\n    text: Cold.\n    choices:\n      - text: Physio again\n        call: physio\n"
+        "      - text: Done\n        return: true\n",
     )
     found = [d for d in load_checked(story, cache=False).diagnostics if d.code == "W124"]
     assert len(found) == 1 and "(by way of `main.ice`)" in found[0].message
