@@ -113,11 +113,16 @@ def test_random_play_reaches_everything_and_gets_stuck_nowhere(career: str) -> N
 
 
 def _path_endings(career: str) -> set[str]:
-    """The endings the story's own test paths reach (`stories/CAREER/tests/*.yaml`)."""
+    """The endings the story's own test paths reach (`stories/CAREER/tests/*.yaml`), read by
+    the same parser as `main.py test`."""
+    from engine.author.storytest.files import story_test_files
+    from engine.author.storytest.format import parse_tests
+
+    story = story_of(career)
     found: set[str] = set()
-    for path in sorted((STORIES_DIR / career / "tests").glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        found |= {p["ending"] for p in (doc.get("paths") or {}).values() if "ending" in p}
+    for path in story_test_files(STORIES_DIR / career):
+        parsed = parse_tests(path.read_bytes(), str(path), story)
+        found |= {case.ending[0] for case in parsed.paths if case.ending is not None}
     return found
 
 
