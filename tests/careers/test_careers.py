@@ -32,7 +32,7 @@ CAREERS = ["magdalena", "halima", "bozena"]
 RANDOM_CAREERS = 2000
 # Careers rewritten to the careers standard (test_standard.py holds its table): their careers are
 # longer by design (10-12 chapters, 12-16 choice points in each chapter a career passes).
-STANDARD = {"magdalena"}
+STANDARD = {"magdalena", "halima"}
 
 present = [c for c in CAREERS if (STORIES_DIR / c / "story.yaml").is_file()]
 pytestmark = pytest.mark.skipif(not present, reason="no career written yet")
