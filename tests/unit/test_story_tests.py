@@ -174,6 +174,27 @@ def test_a_persona_plays_its_preferences_and_the_same_careers_each_time() -> Non
     )
 
 
+def test_a_persona_takes_a_choice_it_names_before_one_that_only_carries_its_tag() -> None:
+    """A pursuer leans one way and decides its forks by name: where the choice it names is open
+    it takes that one, even beside choices that carry the tags it prefers."""
+    from engine.author.storytest.persona import Persona
+
+    demo = story("demo")
+    scene, tagged, named = next(
+        (sid, a.id, b.id)
+        for sid, sc in demo.scenes.items()
+        for a in sc.choices
+        for b in sc.choices
+        if a.id != b.id and a.tags and not set(a.tags) & set(b.tags)
+    )
+    tag = next(iter(next(c for c in demo.scenes[scene].choices if c.id == tagged).tags))
+    persona = Persona(demo, frozenset({tag, named}))
+    both = [c.id for c in demo.scenes[scene].choices]
+    assert persona.liked(scene, both) == [named]
+    assert tagged in persona.liked(scene, [c for c in both if c != named])
+    assert Persona(demo, frozenset()).liked(scene, both) == both
+
+
 def test_a_persona_share_that_fails_names_the_share_found() -> None:
     text = "personas:\n  shy:\n    prefer: [cautious]\n    careers: 20\n"
     text += "    endings: {competition.podium: at least 5%}\n"
