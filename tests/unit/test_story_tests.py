@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from engine.author.check import load_checked
 from engine.author.export import build, write
 from engine.author.storytest.format import parse_tests
+from engine.author.storytest.persona import Persona
 from engine.author.storytest.run import Outcome, play_persona, run_file, run_story_tests
 from engine.core.model import Story
 from engine.load.folder import STORIES_DIR, story_files
@@ -177,8 +178,6 @@ def test_a_persona_plays_its_preferences_and_the_same_careers_each_time() -> Non
 def test_a_persona_takes_a_choice_it_names_before_one_that_only_carries_its_tag() -> None:
     """A pursuer leans one way and decides its forks by name: where the choice it names is open
     it takes that one, even beside choices that carry the tags it prefers."""
-    from engine.author.storytest.persona import Persona
-
     demo = story("demo")
     scene, tagged, named = next(
         (sid, a.id, b.id)
