@@ -20,6 +20,7 @@ import engine.cli as cli
 import engine.cli.check as cli_check
 from engine.cli.check_watch import watch_check
 from tests.support import ROOT, STORIES
+from tests.support.cli import as_at_a_terminal
 
 RULES = STORIES / "rules"
 
@@ -191,6 +192,7 @@ def test_watch_as_a_process_ends_on_ctrl_c(story: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=as_at_a_terminal,
     )
     assert proc.stdout is not None
     lines: list[str] = []

@@ -18,7 +18,7 @@ from engine.cli.parser import SAVES_ENV
 from engine.load.folder import bundled_stories
 from engine.play.session import Session
 from tests.support import BAD_STORIES, ROOT
-from tests.support.cli import run_cli
+from tests.support.cli import as_at_a_terminal, run_cli
 
 BAD = BAD_STORIES
 # A path through the demo that reaches an ending with seed 1 (see test_demo_plays_to_an_ending).
@@ -246,6 +246,7 @@ def test_ctrl_c_at_the_prompt_exits_cleanly() -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=as_at_a_terminal,
     )
     assert proc.stdout is not None
     seen = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 
 from engine.cli import main
 
@@ -12,3 +13,13 @@ def run_cli(*argv: str, stdin: str = "") -> tuple[int, str]:
     out = io.StringIO()
     code = main(list(argv), out=out, inp=io.StringIO(stdin))
     return code, out.getvalue()
+
+
+def as_at_a_terminal() -> None:
+    """`preexec_fn` for a child the test will interrupt: SIGINT back to its default.
+
+    A shell that starts the suite in the background (`pytest &`, some CI runners) sets SIGINT to
+    "ignore", children inherit it, and Python then installs no KeyboardInterrupt handler: Ctrl-C
+    would never reach the command under test. A player's terminal never does this.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
