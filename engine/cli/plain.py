@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from engine.core import template as tpl
@@ -39,8 +40,9 @@ class PlainGame:
         self.inp = inp
         cols = width or shutil.get_terminal_size((80, 24)).columns
         self.width = max(40, min(cols, 100))
-        self.script: Iterator[str] = iter(script)
+        self.script: deque[str] = deque(script)
         self.scripted = bool(script)
+        self._unsaved = False  # a scripted step not yet saved (see keep)
 
     # -- output ------------------------------------------------------------------------------
 
@@ -127,10 +129,11 @@ class PlainGame:
 
     def ask(self) -> str | None:
         """The next answer: from the script while it lasts, then from the input stream."""
-        entry = next(self.script, None)
-        if entry is not None:
+        if self.script:
+            entry = self.script.popleft()
             self.say(f"> {entry}")
             return entry
+        self.keep_pending()
         self.scripted = False
         self.out.write("> ")
         self.out.flush()
@@ -165,16 +168,37 @@ class PlainGame:
     # -- the loop ----------------------------------------------------------------------------
 
     def keep(self) -> None:
-        if self.saves is not None:
-            self.saves.keep()
+        """Autosave after a step. Steps played from `--choices` are saved once, when the script
+        runs out or play stops (a 185-step script spent 60% of its time writing 185 saves);
+        the player's own steps are saved as they are made."""
+        if self.saves is None:
+            return
+        if self.script:
+            self._unsaved = True
+            return
+        self._unsaved = False
+        self.saves.keep()
+
+    def keep_pending(self) -> None:
+        """Save the scripted steps that keep() put off, if any."""
+        if self._unsaved:
+            self.script.clear()
+            self.keep()
 
     def farewell(self) -> None:
+        self.keep_pending()
         line = self.saves.farewell() if self.saves is not None else None
         if line is not None:
             self.say(line)
 
     def run(self) -> int:
         """Play until the career ends or the player leaves; returns the process exit code."""
+        try:
+            return self._run()
+        finally:
+            self.keep_pending()
+
+    def _run(self) -> int:
         s = self.session
         self.say(f"{s.story.title} — {s.story.protagonist}".rstrip(" —"))
         self.say(f"Seed {s.seed}. {HELP}")

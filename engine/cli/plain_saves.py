@@ -1,5 +1,7 @@
 """Plain mode's autosave: the career is saved after every choice and undo, like the app's.
 
+(The steps of `--choices` are saved together when the script runs out: engine/cli/plain.py.)
+
 A plain-mode career (a screen reader's, a pipe's) is worth as much as one played full-screen, so
 it goes to the same save folder (`--saves DIR`, `$POINTE_EDGE_SAVES`, or `saves/`) as an
 autosave that the app's Continue takes up. Plain mode waits for nothing else, so it saves

@@ -180,6 +180,37 @@ def test_plain_mode_saves_where_saves_says_and_the_app_can_continue_it(tmp_path:
     assert SaveStore(saves).latest_autosave() == info
 
 
+@pytest.mark.parametrize(
+    ("script", "stdin", "writes"),
+    [
+        ("1,1", "", [2]),  # the script runs out at the input's end
+        ("1,1,2", "2\nq\n", [3, 4]),  # the player plays on after it, saved step by step
+        ("1,1,q", "", [2]),  # the script itself quits
+        ("1,1,1", "", [2]),  # the script names a locked choice
+    ],
+)
+def test_plain_mode_saves_a_scripted_prefix_once_and_never_loses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, stdin: str, writes: list[int]
+) -> None:
+    """`--choices` steps are saved together when the script runs out or play stops (not one
+    save per step); the player's own steps are saved one by one as ever."""
+    saves = tmp_path / "saves"
+    saved: list[int] = []
+    real = SaveStore.save
+
+    def counted(self: SaveStore, career: Career) -> Any:
+        saved.append(len(career.steps))
+        return real(self, career)
+
+    monkeypatch.setattr(SaveStore, "save", counted)
+    argv = ("play", "demo", "--plain", "--seed", "3", "--saves", str(saves), "--choices", script)
+    code, out = run_cli(*argv, stdin=stdin)
+    [info] = SaveStore(saves).list()
+    assert saved == writes and info.steps == writes[-1], out
+    stopped = "error: --choices" in out
+    assert (code, f"Saved as {info.id[:8]}" in out) == ((2, False) if stopped else (0, True)), out
+
+
 def test_plain_mode_says_once_that_it_cannot_save_and_plays_on(tmp_path: Path) -> None:
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
