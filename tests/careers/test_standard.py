@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from engine.author.metrics import figures
-from engine.author.simulate.run import Report, simulate
 from engine.author.simulate.summary import percentile
 from engine.core import expr as ex
 from engine.core.model import Story
 from engine.load.folder import bundled_stories
 from engine.play.session import Session
+from tests.support.reports import report as report_of
 from tests.support.stories import story as story_of
 
 SEEDS = Path(__file__).parents[1] / "data" / "seeds"
@@ -37,13 +37,7 @@ SEED_ENDINGS = {
 # Kurmet, as the issue that rewrote her career asks.
 # Bożena's "of the Bolshoi Ballet" is the company's name.
 SEED_NAMES = {"halima": {"merit"}, "bozena": {"bolshoi"}}
-CAREERS = 2000
 careers = pytest.mark.parametrize("career", STANDARD)
-
-
-@cache
-def report_of(career: str) -> Report:
-    return simulate(story_of(career), CAREERS, seed=1)
 
 
 def _middle_chapters(story: Story) -> set[str]:
