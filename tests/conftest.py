@@ -17,9 +17,15 @@ os.environ.setdefault("POINTE_EDGE_CACHE", tempfile.mkdtemp(prefix="pe-test-cach
 os.environ.setdefault("POINTE_EDGE_LOGS", tempfile.mkdtemp(prefix="pe-test-logs-"))
 os.environ.setdefault("POINTE_EDGE_SAVES", tempfile.mkdtemp(prefix="pe-test-saves-"))  # plain mode saves
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+import engine.tui.careers as careers
+from engine.author.check import CheckedStory, load_checked
 from engine.core.model import Story
+from engine.load.folder import STORIES_DIR
 from tests.support import STORIES
 from tests.support.stories import story
 
@@ -40,6 +46,34 @@ def studio() -> Story:
 def rules() -> Story:
     """tests/data/stories/rules: every number chosen so a test can assert the rules of play exactly."""
     return story(STORIES / "rules")
+
+
+# The app's catalog of the bundled stories, loaded once per worker process.
+#
+# Every app loads and checks all four bundled stories when it starts (0.14 s from the parse
+# cache; a second with the careers at 500 scenes), and the tests start about 150 apps (the
+# app's own, and those of the saves and docs tests). The bundled stories never change while the
+# tests run (a test that edits a story edits a copy in its own folder, which is loaded afresh),
+# and a loaded story is immutable, so each worker loads them once. Only the catalog is shared:
+# live reloads, and every story outside stories/, load as they would for a player.
+
+_catalog: dict[Path, CheckedStory] = {}
+
+
+def _shared(path: str | Path, **options: object) -> CheckedStory:
+    folder = Path(path).resolve()
+    if options or folder.parent != STORIES_DIR.resolve():
+        return load_checked(path, **options)  # type: ignore[arg-type]
+    if folder not in _catalog:
+        _catalog[folder] = load_checked(folder)
+    return _catalog[folder]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def bundled_catalog_loaded_once() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(careers, "load_checked", _shared)
+        yield
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
