@@ -19,11 +19,12 @@ import yaml
 
 from engine.author.check import load_checked
 from engine.author.metrics import scene_words, stat_deciders, story_words
-from engine.cli import main as cli_main
+from engine.cli.plain import PlainGame
 from engine.core import expr as ex
 from engine.core.model import Story
 from engine.core.template import to_plain
 from engine.load.folder import STORIES_DIR
+from engine.play.session import Session
 from tests.support import CAREERS as PLAYTHROUGHS
 from tests.support.reports import RANDOM_CAREERS, report
 from tests.support.stories import story as story_of
@@ -149,12 +150,11 @@ def test_scripted_playthroughs_reach_three_different_endings(career: str) -> Non
     runs = data_of(career)["playthroughs"]
     reached = set()
     for run in runs:
+        # Plain mode as `play CAREER --plain --seed S --choices ...` plays it, on the story the
+        # other gates loaded (the command itself is tested in tests/functional/test_cli.py).
         out = io.StringIO()
-        code = cli_main(
-            ["play", career, "--plain", "--seed", str(run["seed"]), "--choices", run["choices"]],
-            out=out,
-            inp=io.StringIO(""),
-        )
+        script = run["choices"].split(",")
+        code = PlainGame(Session(story, run["seed"]), out, io.StringIO(""), script=script).run()
         text = out.getvalue()
         ending = story.scenes[run["ending"]].ending
         assert code == 0, text[-2000:]
