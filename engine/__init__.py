@@ -17,8 +17,6 @@ playable and testable without a screen. tests/unit/test_api.py pins `__all__`.
 import importlib as _importlib
 import typing as _typing
 
-__version__ = "0.1.0"
-
 __all__ = [
     "ChoiceError",
     "Diagnostic",
@@ -43,6 +41,7 @@ _HOMES = {
     "SnapshotError": "engine.play.snapshot",
     "StoryNotFound": "engine.load.folder",
     "to_plain": "engine.core.template",
+    "__version__": "engine.core.version",  # the one number of the package and its formats
 }
 
 if _typing.TYPE_CHECKING:  # what a type checker and an editor see; at run time, `__getattr__` below
@@ -50,6 +49,7 @@ if _typing.TYPE_CHECKING:  # what a type checker and an editor see; at run time,
     from engine.core.diagnostics import Diagnostic
     from engine.core.errors import PointeEdgeError
     from engine.core.template import to_plain
+    from engine.core.version import __version__
     from engine.load.folder import StoryNotFound
     from engine.play.session import ChoiceError, Session
     from engine.play.snapshot import SnapshotError

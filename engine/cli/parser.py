@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 
-SAVES_ENV = "POINTE_EDGE_SAVES"  # engine.saves.store.ENV, named here so --help costs no import
+from engine.core.paths import SAVES_ENV, command_name, run_prefix
 
-PROG = "main.py"
+#: The command as the player typed it: `main.py` in a clone, `pointe-edge` installed.
+PROG = command_name()
+#: What starts it from a shell, for the commands that messages suggest: `uv run main.py`.
+RUN = run_prefix()
 
 
 def build_parser() -> argparse.ArgumentParser:

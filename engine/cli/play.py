@@ -12,7 +12,7 @@ import sys
 from typing import TextIO
 
 from engine.cli.common import usable
-from engine.cli.parser import PROG
+from engine.cli.parser import RUN
 from engine.load.folder import StoryNotFound, find_story
 
 
@@ -37,7 +37,7 @@ def _tui(out: TextIO, **options: object) -> int:
     """The full-screen game. Textual is imported only here, so every other command stays light."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("POINTE_EDGE_FORCE_TUI"):
         out.write("The full-screen game needs a terminal. Without one, play in plain text:\n")
-        out.write(f"  uv run {PROG} play {options.get('story') or 'demo'} --plain\n")
+        out.write(f"  {RUN} play {options.get('story') or 'demo'} --plain\n")
         return 2
     from engine.tui import run as run_app
 

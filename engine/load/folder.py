@@ -20,6 +20,7 @@ from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.errors import PointeEdgeError
 from engine.core.limits import STORY_FILE_BYTES
 from engine.core.model import Story
+from engine.core.paths import BUNDLED_STORIES, own_stories
 from engine.core.safe_read import FileRefused, read_regular
 from engine.core.textsafe import has_unsafe
 from engine.load.cache import ParseCache, default_dir
@@ -30,7 +31,8 @@ from engine.load.parse import TESTS_FOLDER, content_hash, parse_file
 MANIFEST = "story.yaml"
 #: The story's own tests (engine/author/storytest): a folder at the top, never read as story.
 TESTS_DIR = TESTS_FOLDER
-STORIES_DIR = Path(__file__).resolve().parents[2] / "stories"
+#: The stories that ship with the game: `stories/` in a clone, package data when installed.
+STORIES_DIR = BUNDLED_STORIES
 
 
 @dataclass(frozen=True)
@@ -64,23 +66,36 @@ class StoryNotFound(PointeEdgeError):
         super().__init__(f"no story called {name!r} (bundled stories: {listing})")
 
 
-def bundled_stories(base: Path = STORIES_DIR) -> list[str]:
-    """The ids (folder names) of the stories that ship with the game, sorted."""
-    if not base.is_dir():
-        return []
-    return sorted(p.name for p in base.iterdir() if (p / MANIFEST).is_file())
+def story_folders(base: Path | None = None) -> dict[str, Path]:
+    """Each story id (folder name) and its folder, sorted by id: those in `base`, or by default
+    the bundled stories and then the player's own (engine/core/paths.py). A bundled id wins: a
+    story of the player's with the same id is found by its path only."""
+    found: dict[str, Path] = {}
+    for folder in [base] if base is not None else [STORIES_DIR, own_stories()]:
+        if folder is None or not folder.is_dir():
+            continue
+        for p in sorted(folder.iterdir()):
+            if p.name not in found and (p / MANIFEST).is_file():
+                found[p.name] = p
+    return dict(sorted(found.items()))
 
 
-def find_story(name: str, base: Path = STORIES_DIR) -> Path:
-    """A story folder from a bundled id (`demo`) or a path to a folder or its story.yaml."""
+def bundled_stories(base: Path | None = None) -> list[str]:
+    """The ids of the stories the game lists (the bundled ones and the player's own), sorted."""
+    return list(story_folders(base))
+
+
+def find_story(name: str, base: Path | None = None) -> Path:
+    """A story folder from a listed id (`demo`) or a path to a folder or its story.yaml."""
     path = Path(name).expanduser()
     if path.is_file() and path.name == MANIFEST:
         return path.parent
     if path.is_dir():
         return path
-    if os.sep not in name and "/" not in name and (base / name).is_dir():
-        return base / name
-    raise StoryNotFound(name, bundled_stories(base))
+    folders = story_folders(base)
+    if os.sep not in name and "/" not in name and name in folders:
+        return folders[name]
+    raise StoryNotFound(name, list(folders))
 
 
 def story_folder_of(file: Path) -> Path | None:

@@ -24,6 +24,7 @@ from typing import Any
 from engine.core import limits
 from engine.core.errors import PointeEdgeError
 from engine.core.textsafe import clean_line, has_unsafe
+from engine.core.version import __version__ as ENGINE_VERSION
 from engine.play.rolls import SEQUENTIAL, RollScheme, scheme_of
 from engine.play.state import GameState, StateError
 
@@ -80,11 +81,15 @@ class Career:
     scene_title: str = ""
     ending: dict[str, str] | None = None  # {"scene", "title", "tone"} once reached
     rolls: RollScheme = SEQUENTIAL  # how its chances roll; a save without the field rolled this way
+    # The version of the game that made it: this one, or for a career read from a file, the one
+    # that wrote the file ("" for a file written before 0.2.0, which did not record it).
+    engine: str = ENGINE_VERSION
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": KIND,
             "format": SAVE_FORMAT,
+            "engine": ENGINE_VERSION,  # the game that writes this file
             "id": self.id,
             "story": {
                 "id": self.story_id,
@@ -222,6 +227,8 @@ def parse_career(data: Any) -> Career:
         _need(state.turn == len(steps), "state turn")
         scene_title = data.get("scene_title", "")
         _need(isinstance(scene_title, str) and len(scene_title) <= limits.TITLE_CHARS, "scene_title")
+        engine = data.get("engine", "")
+        _need(isinstance(engine, str) and len(engine) <= 40, "engine")
         ending = data.get("ending")
         _need(
             ending is None
@@ -255,6 +262,7 @@ def parse_career(data: Any) -> Career:
         scene_title=clean_line(scene_title),
         ending={k: clean_line(ending[k]) for k in ("scene", "title", "tone")} if ending else None,
         rolls=rolls,
+        engine=clean_line(engine),
     )
 
 

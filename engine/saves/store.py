@@ -40,6 +40,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
+from engine.core.paths import SAVES_ENV, saves_folder
 from engine.core.safe_read import FileRefused, read_regular
 from engine.core.textsafe import has_unsafe
 from engine.saves.files import AtomicJSONStorage, UnreadableFile, atomic_write
@@ -55,8 +56,7 @@ from engine.saves.format import (
     parse_career,
 )
 
-ENV = "POINTE_EDGE_SAVES"
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "saves"
+ENV = SAVES_ENV
 LOCK_TIMEOUT = 10.0
 _PREFIX = re.compile(r"\A[0-9a-f]{1,16}\Z")  # the start of a career id, as a player types it
 
@@ -215,9 +215,9 @@ class SaveStore:
 
     @classmethod
     def default(cls, folder: str | Path | None = None) -> SaveStore:
-        """The store in `folder`, else `$POINTE_EDGE_SAVES`, else `saves/` in the project."""
-        chosen = folder or os.environ.get(ENV) or DEFAULT_DIR
-        return cls(Path(chosen).expanduser())
+        """The store in `folder`, else `$POINTE_EDGE_SAVES`, else `saves/` in a clone or the user
+        data folder's `saves` for an installed copy (engine/core/paths.py)."""
+        return cls(saves_folder(folder))
 
     # -- the folder, the lock and the index -------------------------------------------------
 

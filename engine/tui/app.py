@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from engine.load.folder import STORIES_DIR, LoadResult, freeze_once
+from engine.load.folder import LoadResult, freeze_once
 from engine.saves.store import SaveStore
 from engine.tui import textual_fixes
 from engine.tui.author_mode import AuthorMode
@@ -76,7 +76,7 @@ class PointeEdgeApp(App[int]):
         start_story: str | None = None,
         saves_dir: str | Path | None = None,
         seed: int | None = None,
-        stories_dir: Path = STORIES_DIR,
+        stories_dir: Path | None = None,
         saving: bool = True,
         settings: Settings | None = None,
         author: bool = False,

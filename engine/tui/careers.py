@@ -18,7 +18,7 @@ from textual.app import App
 from engine.author.check import load_checked
 from engine.core.diagnostics import Diagnostic
 from engine.core.model import Story
-from engine.load.folder import LoadResult, bundled_stories
+from engine.load.folder import LoadResult, story_folders
 from engine.play.session import Session
 from engine.saves.format import Career
 from engine.saves.record import Recorder, resume
@@ -34,17 +34,18 @@ from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings
 
 
-def load_catalog(stories_dir: Path, start_story: str | None) -> dict[str, LoadResult]:
-    """Every bundled story, the careers first and the demo last, then `start_story` if it is
-    not one of them (a story opened by its path). A story that cannot even be opened is in the
-    catalog too, with the reason as its error: shown on its card, never fatal."""
-    ids = bundled_stories(stories_dir)
-    ids = sorted(ids, key=lambda sid: (sid == "demo", sid))
+def load_catalog(stories_dir: Path | None, start_story: str | None) -> dict[str, LoadResult]:
+    """Every listed story (the bundled ones and the player's own, or those in `stories_dir`),
+    the careers first and the demo last, then `start_story` if it is not one of them (a story
+    opened by its path). A story that cannot even be opened is in the catalog too, with the
+    reason as its error: shown on its card, never fatal."""
+    folders = story_folders(stories_dir)
+    ids = sorted(folders, key=lambda sid: (sid == "demo", sid))
     if start_story is not None and start_story not in ids:
         ids.append(start_story)
     catalog: dict[str, LoadResult] = {}
     for sid in ids:
-        path = stories_dir / sid if (stories_dir / sid).is_dir() else Path(sid)
+        path = folders.get(sid, Path(sid))
         try:
             catalog[sid] = load_checked(path)
         except Exception as err:  # a missing folder, an unreadable tree: shown, never fatal

@@ -23,6 +23,7 @@ from engine.author.metrics import same_next_scenes
 from engine.author.simulate.run import Histogram, NotableCareer, Report
 from engine.core import template as tpl
 from engine.core.model import CONTINUE, Choice, Scene, Story
+from engine.core.paths import run_prefix
 from engine.play.session import Session
 
 JSON_PERCENTILES = (10, 25, 50, 75, 90)
@@ -62,7 +63,7 @@ def choice_answer(choice_id: str) -> str:
 def replay_command(story_arg: str, career: NotableCareer, *, choices: bool = True) -> list[str]:
     """The command line that plays this career again, step by step, in plain mode (without
     `choices`, only up to where its choices would go)."""
-    argv = ["uv", "run", "main.py", "play", story_arg, "--plain", "--seed", str(career.seed)]
+    argv = [*run_prefix().split(), "play", story_arg, "--plain", "--seed", str(career.seed)]
     if choices and career.choices:
         argv += ["--choices", ",".join(choice_answer(c) for c in career.choices)]
     return argv

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from engine.core.diagnostics import Diagnostic
+from engine.core.paths import run_prefix
 from engine.core.textsafe import visible
 from engine.play.session import PersonView
 from engine.tui.settings import REVEAL_SPEEDS, Settings
@@ -120,7 +121,7 @@ def story_errors(story: str, diagnostics: Sequence[Diagnostic]) -> MessageScreen
     lines = [f"{d.file}:{d.line}: {d.message}" + (f" ({d.hint})" if d.hint else "") for d in errors[:200]]
     if len(errors) > 200:
         lines.append(f"... and {len(errors) - 200} more")
-    lines += ["", f"Fix them, then run `uv run main.py check {story}` to be sure."]
+    lines += ["", f"Fix them, then run `{run_prefix()} check {story}` to be sure."]
     return MessageScreen(f"“{story}” cannot be played: {len(errors)} error{'s' * (len(errors) != 1)}", lines)
 
 
