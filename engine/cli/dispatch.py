@@ -45,7 +45,12 @@ def _tolerant(stream: TextIO) -> None:
 
 
 def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (`completion`): answer, exit
+        from engine.cli.completion import complete
+
+        complete(parser)
+    args = parser.parse_args(argv)
     command = args.command
     if command is None or command == "play":
         from engine.cli import play
@@ -55,6 +60,18 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         from engine.cli import stories
 
         return stories.run(out)
+    if command == "paths":
+        from engine.cli import paths
+
+        return paths.run(out)
+    if command == "serve":
+        from engine.cli import serve
+
+        return serve.run(args, out)
+    if command == "completion":
+        from engine.cli import completion
+
+        return completion.run(args, out)
     if command == "check":
         from engine.cli import check
 

@@ -35,13 +35,22 @@ def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
 
 def _tui(out: TextIO, **options: object) -> int:
     """The full-screen game. Textual is imported only here, so every other command stays light."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not os.environ.get("POINTE_EDGE_FORCE_TUI"):
+    if not _has_screen():
         out.write("The full-screen game needs a terminal. Without one, play in plain text:\n")
         out.write(f"  {RUN} play {options.get('story') or 'demo'} --plain\n")
         return 2
     from engine.tui import run as run_app
 
     return run_app(**options)  # type: ignore[arg-type]
+
+
+def _has_screen() -> bool:
+    """Whether the full-screen game has somewhere to draw: a terminal, or a Textual driver chosen
+    through `TEXTUAL_DRIVER` (textual-serve's web driver for `serve` and `textual serve`, which
+    talks over pipes). `POINTE_EDGE_FORCE_TUI=1` starts it regardless, for tests."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return True
+    return bool(os.environ.get("TEXTUAL_DRIVER") or os.environ.get("POINTE_EDGE_FORCE_TUI"))
 
 
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:

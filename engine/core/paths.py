@@ -27,6 +27,9 @@ BUNDLED_STORIES = _TOP / "stories" if FROM_CHECKOUT else PACKAGE / "stories"
 DATA_ENV = "POINTE_EDGE_DATA"
 SAVES_ENV = "POINTE_EDGE_SAVES"
 STORIES_ENV = "POINTE_EDGE_STORIES"
+CONFIG_ENV = "POINTE_EDGE_CONFIG"
+CACHE_ENV = "POINTE_EDGE_CACHE"
+LOGS_ENV = "POINTE_EDGE_LOGS"
 
 _OFF = ("off", "0", "none")
 # kind -> (Windows variable and fallback, macOS folder, XDG variable and fallback)
@@ -105,3 +108,18 @@ def run_prefix() -> str:
     """What starts the game from a shell: `uv run main.py` in a clone, `pointe-edge` installed."""
     name = command_name()
     return f"uv run {name}" if name == "main.py" else name
+
+
+def settings_file() -> Path | None:
+    """`$POINTE_EDGE_CONFIG` (a file, or `off`), else `settings.json` in the user config folder."""
+    return user_path(CONFIG_ENV, "config", "settings.json")
+
+
+def cache_folder() -> Path | None:
+    """`$POINTE_EDGE_CACHE` (or `off`), else the user cache folder: parsed stories, safe to delete."""
+    return user_path(CACHE_ENV, "cache", "")
+
+
+def logs_folder() -> Path | None:
+    """`$POINTE_EDGE_LOGS` (or `off`), else `logs` in the user state folder: crash logs."""
+    return user_path(LOGS_ENV, "state", "logs")

@@ -9,3 +9,6 @@ gives each release's formats (tests/functional/test_install.py holds them togeth
 __version__ = "0.2.0"
 #: The story language: the keys, expressions and text of story files (docs/authoring.md).
 STORY_FORMAT = 1
+#: The save files: a career as JSON (docs/saves.md; engine/saves/format.py reads and writes it).
+#: 2 adds `rolls`, how a career rolls its chances.
+SAVE_FORMAT = 2

@@ -21,10 +21,10 @@ import tempfile
 from pathlib import Path
 from typing import cast
 
-from engine.core.paths import user_path
+from engine.core.paths import CACHE_ENV, cache_folder
 from engine.load.ir import IR_VERSION, FileIR
 
-ENV = "POINTE_EDGE_CACHE"
+ENV = CACHE_ENV
 _MAGIC = b"PECACHE1"
 # The code that decides what a file parses into is every module of engine.core and engine.load
 # (the reader, the parser, the expression language, the text templates, the hints of the
@@ -63,7 +63,7 @@ def _parser_salt() -> bytes | None:
 
 def default_dir() -> Path | None:
     """`$POINTE_EDGE_CACHE` (or `off`), else the platform's user cache directory."""
-    return user_path(ENV, "cache", "")
+    return cache_folder()
 
 
 class ParseCache:

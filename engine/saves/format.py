@@ -24,11 +24,11 @@ from typing import Any
 from engine.core import limits
 from engine.core.errors import PointeEdgeError
 from engine.core.textsafe import clean_line, has_unsafe
+from engine.core.version import SAVE_FORMAT
 from engine.core.version import __version__ as ENGINE_VERSION
 from engine.play.rolls import SEQUENTIAL, RollScheme, scheme_of
 from engine.play.state import GameState, StateError
 
-SAVE_FORMAT = 2
 KIND = "pointe-edge-career"
 MAX_FILE_BYTES = limits.SAVE_FILE_BYTES
 MAX_STEPS = limits.SAVE_STEPS

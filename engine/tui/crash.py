@@ -19,16 +19,15 @@ from pathlib import Path
 from rich.text import Text
 
 from engine.core.errors import PointeEdgeError
-from engine.core.paths import user_path
+from engine.core.paths import logs_folder
 from engine.tui.screens.dialogs import MessageScreen
 
-LOGS_ENV = "POINTE_EDGE_LOGS"
 LOG_NAME = "crash.log"
 
 
 def logs_dir() -> Path | None:
     """`$POINTE_EDGE_LOGS` (a folder, or `off`), else `logs` in the platform's state folder."""
-    return user_path(LOGS_ENV, "state", "logs")
+    return logs_folder()
 
 
 def write_crash_log(error: BaseException) -> Path | None:

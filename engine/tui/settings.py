@@ -7,17 +7,17 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.core.paths import user_path
+from engine.core.paths import CONFIG_ENV, settings_file
 from engine.saves.files import atomic_write
 
-ENV = "POINTE_EDGE_CONFIG"
+ENV = CONFIG_ENV
 REVEAL_SPEEDS = {"off": 0, "fast": 240, "slow": 60}  # characters a second
 DEFAULT_THEME = "textual-dark"
 
 
 def default_path() -> Path | None:
     """`$POINTE_EDGE_CONFIG` (a file, or `off`), else the platform's user config directory."""
-    return user_path(ENV, "config", "settings.json")
+    return settings_file()
 
 
 @dataclass
