@@ -27,7 +27,7 @@ def complete(parser: argparse.ArgumentParser) -> None:
     for action in _actions(parser):
         if action.dest in _STORY_ARGS:
             action.completer = _story_ids  # type: ignore[attr-defined]
-    argcomplete.autocomplete(parser)
+    argcomplete.autocomplete(parser, always_complete_options=False)  # options once a "-" is typed
 
 
 def _actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
