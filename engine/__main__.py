@@ -4,4 +4,5 @@ import sys
 
 from engine.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing it (pkgutil, an audit over every module) runs nothing
+    sys.exit(main())
