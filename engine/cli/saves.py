@@ -87,6 +87,7 @@ def _show(career: Career, out: TextIO) -> None:
     out.write(f"{career.label}\n")
     out.write(f"  id {career.id} · seed {career.seed} · story {career.story_id} {career.story_version}\n")
     out.write(f"  created {career.created} · updated {career.updated}\n")
+    out.write(f"  saved by Pointe & Edge {career.engine or 'before 0.2.0'}\n")
     if career.ending:
         out.write(f"  ended: {career.ending['title']} ({career.ending['tone'].replace('_', ' ')})\n")
     else:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import engine
 from engine.author.check import load_checked
 from engine.core.textsafe import clean_line, has_unsafe
 from engine.play.session import Session
@@ -582,6 +583,7 @@ def test_saves_commands_list_show_export_import_delete(demo, store: SaveStore, t
     assert code == 0 and career.id[:8] in out and "ended: Fourth by a Point" in out
     code, out = run_cli("saves", "show", career.id[:4], "--saves", d)
     assert code == 0 and "4. competition.short_program: double_salchow (success)" in out
+    assert f"  saved by Pointe & Edge {engine.__version__}\n" in out  # the version that wrote it
     code, out = run_cli("saves", "export", career.id[:6], "--out", str(tmp_path), "--saves", d)
     exported = Path(out.split("Exported to ", 1)[1].strip())
     assert code == 0 and exported.is_file()
