@@ -91,7 +91,7 @@ class PointeEdgeApp(App[int]):
         self.catalog: dict[str, LoadResult] = {}  # filled on mount; shared with the parts below
         store = SaveStore.default(saves_dir) if saving else None
         self.shelf = SaveShelf(store, self.catalog, self.notify)
-        self.careers = Careers(self, self.catalog, self.shelf, self.settings)
+        self.careers = Careers(self, self.catalog, self.shelf, self.settings, author=author)
         self.author_mode = AuthorMode(self, self.careers, seed=seed, watch_interval=watch_interval)
 
     # -- starting and stopping ---------------------------------------------------------------
@@ -166,7 +166,8 @@ class PointeEdgeApp(App[int]):
         self.careers.to_title()
 
     def on_open_author_view(self, request: OpenAuthorView) -> None:
-        self.author_mode.open_view()
+        if self.author:  # the screens offer it only then; a stray request changes nothing
+            self.author_mode.open_view()
 
     def on_warp(self, request: Warp) -> None:
         self.author_mode.warp(request.session, request.scene_id, request.stats, request.flags)
@@ -229,6 +230,7 @@ class PointeEdgeApp(App[int]):
                 not isinstance(binding, Binding)
                 or not binding.description
                 or binding.action.startswith("choose_")
+                or screen.check_action(binding.action, ()) is False  # not offered here (the map)
             ):
                 continue
             keys = " / ".join(
@@ -260,7 +262,8 @@ class PointeEdgeApp(App[int]):
                 lambda: self.careers.open_saves("replay"),
             )
         if isinstance(screen, PlayScreen):
-            yield SystemCommand("Map", "The chapter map: warp to any scene", screen.action_author_view)
+            if self.author:
+                yield SystemCommand("Map", "The chapter map: warp to any scene", screen.action_author_view)
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
             yield SystemCommand("Save", "Save this moment under a name", screen.action_save)
             yield SystemCommand("History", "Show or hide the path so far", screen.action_toggle_history)

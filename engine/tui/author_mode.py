@@ -1,6 +1,7 @@
 """The author's tools in the app: the chapter map and warp, and, in author mode, live reload.
 
-The map and warp are there in any career (`m`). Author mode (`play STORY --author`) also
+The map and warp (`m`) are an author's: they show scenes and endings not yet reached, files,
+formulas, and set any stat, so only author mode (`play STORY --author`) offers them. It also
 watches the story folder: each save loads the story again off the UI thread, and the career
 goes on in the new version (engine/author/reload.py decides where). A version with errors is
 shown with its errors over the game, which goes on with the last version that loaded. A new

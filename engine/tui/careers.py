@@ -58,9 +58,16 @@ class Careers:
     """The careers of the catalog's stories, on the app's screen stack."""
 
     def __init__(
-        self, app: App[Any], catalog: dict[str, LoadResult], shelf: SaveShelf, settings: Settings
+        self,
+        app: App[Any],
+        catalog: dict[str, LoadResult],
+        shelf: SaveShelf,
+        settings: Settings,
+        *,
+        author: bool = False,
     ) -> None:
         self.app = app
+        self.author = author  # author mode: careers offer the map and warp (`m`)
         self.catalog = catalog  # shared with the app, which fills it on mount and on a reload
         self.shelf = shelf
         self.settings = settings
@@ -94,12 +101,17 @@ class Careers:
 
     def play(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.clear()
-        self.app.push_screen(PlayScreen(session, recorder, settings=self.settings, warped=warped))
+        self.app.push_screen(
+            PlayScreen(session, recorder, settings=self.settings, warped=warped, author=self.author)
+        )
 
     def show_ending(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.clear()
         key = self.catalog_key(session.story)
-        self.app.push_screen(EndingScreen(session, recorder, shelf=self.shelf, story_key=key, warped=warped))
+        ending = EndingScreen(
+            session, recorder, shelf=self.shelf, story_key=key, warped=warped, author=self.author
+        )
+        self.app.push_screen(ending)
 
     def go_on(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         """The career's screen: its ending if it has ended, else the play screen."""

@@ -73,6 +73,7 @@ def test_m_opens_the_map_of_the_chapter_which_switches_chapters_and_goes_back(
     tmp_path: Path, folder: Path
 ) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.pop_screen()  # author mode opens on the map
         play(app).choose("centre")
         await pilot.press("m")
         await pilot.pause()
@@ -114,6 +115,38 @@ def test_m_opens_the_map_of_the_chapter_which_switches_chapters_and_goes_back(
         await pilot.press("escape")
         await pilot.pause()
         assert play(app).session.state.scene == "class.centre"
+
+    drive(steps, tmp_path, folder)
+
+
+def test_outside_author_mode_no_key_command_or_help_line_opens_the_map(tmp_path: Path, folder: Path) -> None:
+    """The map shows scenes and endings not reached yet, files and formulas, and warp sets any
+    stat: a player's career offers none of it, from play or from the ending."""
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        assert not screen.author
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen is screen  # nothing opened
+        app.post_message(OpenAuthorView())  # nor by a request that reaches the app some other way
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Map" not in [b.binding.description for b in app.active_bindings.values() if b.binding.show]
+        assert "Map" not in [command.title for command in app.get_system_commands(screen)]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Map" not in str(app.screen.query_one("#keys", Static).render())
+        app.pop_screen()
+        while not screen.session.ended:  # the last choice each time reaches an ending in 3 steps
+            screen.choose(screen.session.open_choices()[-1])
+            await pilot.pause()
+        ending = app.screen
+        assert isinstance(ending, EndingScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen is ending
+        assert "Map" not in [b.binding.description for b in app.active_bindings.values() if b.binding.show]
 
     drive(steps, tmp_path, folder, author=False)
 

@@ -122,17 +122,19 @@ def test_a_bug_in_a_choice_is_reported_and_nothing_saved(
     assert session.journal == ()
 
 
-def test_the_play_screens_keys_ask_the_app(demo: Story) -> None:
+@pytest.mark.parametrize("author", [False, True])
+def test_the_play_screens_keys_ask_the_app(demo: Story, author: bool) -> None:
     session = Session(demo, 1)
     recorder = Recorder(session)
-    screen = PlayScreen(session, recorder, settings=Settings(reveal="off"))
+    screen = PlayScreen(session, recorder, settings=Settings(reveal="off"), author=author)
 
     async def steps(app: Host, pilot: Pilot[Any]) -> None:
         await pilot.press("s", "l", "m", "q")
         await pilot.pause()
 
     app = host(screen, steps)
-    assert kinds(app) == [NameSave, OpenSaves, OpenAuthorView, QuitGame]
+    # the map (`m`) only in author mode
+    assert kinds(app) == [NameSave, OpenSaves, *([OpenAuthorView] if author else []), QuitGame]
     name, saves = requests(app)[:2]
     assert name.recorder is recorder and saves.mode == "load"  # type: ignore[attr-defined]
 
@@ -142,7 +144,7 @@ def test_the_ending_asks_to_replay_start_again_go_back_or_map(demo: Story, tmp_p
     for cid in DEMO_FOURTH:
         session.choose(cid)
     recorder = Recorder(session)
-    screen = EndingScreen(session, recorder, shelf=shelf(tmp_path), story_key="stories/demo")
+    screen = EndingScreen(session, recorder, shelf=shelf(tmp_path), story_key="stories/demo", author=True)
 
     async def steps(app: Host, pilot: Pilot[Any]) -> None:
         screen.action_replay()

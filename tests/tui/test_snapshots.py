@@ -70,10 +70,14 @@ def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # t
 
 def test_author_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     async def map_after_a_choice(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.pop_screen()  # author mode opens on the map: make a choice, then open it again
+        await pilot.pause()
         pilot.app.screen.choose("drill_salchow")
         pilot.app.post_message(OpenAuthorView())
         await pilot.pause()
 
     assert snap_compare(
-        app(tmp_path, start_story="demo", seed=60), terminal_size=(80, 24), run_before=map_after_a_choice
+        app(tmp_path, start_story="demo", seed=60, author=True),
+        terminal_size=(80, 24),
+        run_before=map_after_a_choice,
     )

@@ -44,8 +44,10 @@ class EndingScreen(GuardedScreen):
         shelf: SaveShelf,
         story_key: str,
         warped: bool = False,
+        author: bool = False,
     ) -> None:
         super().__init__()
+        self.author = author  # the map (`m`) only in author mode: it shows every ending's title
         self.session = session
         self.recorder = recorder
         self.shelf = shelf  # read only: the endings found, and whether there are saves to replay
@@ -145,8 +147,13 @@ class EndingScreen(GuardedScreen):
     def action_again(self) -> None:
         self.app.post_message(StartCareer(self.story_key))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Outside author mode the map's key is neither shown nor taken."""
+        return self.author if action == "author_view" else True
+
     def action_author_view(self) -> None:
-        self.app.post_message(OpenAuthorView())
+        if self.author:
+            self.app.post_message(OpenAuthorView())
 
     def action_back(self) -> None:
         self.app.post_message(BackToTitle())

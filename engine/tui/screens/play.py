@@ -51,13 +51,22 @@ class PlayScreen(GuardedScreen):
     ]
 
     def __init__(
-        self, session: Session, recorder: Recorder, *, settings: Settings, warped: bool = False
+        self,
+        session: Session,
+        recorder: Recorder,
+        *,
+        settings: Settings,
+        warped: bool = False,
+        author: bool = False,
     ) -> None:
         super().__init__()
         self.session = session
         self.recorder = recorder
         self.settings = settings  # the app's own, read at every scene: a change applies at once
         self.warped = warped  # a warped run: marked on screen, never saved
+        # The map and warp (`m`) show future scenes, endings, files and formulas, and set any
+        # stat: an author's tools, offered only in author mode (`play STORY --author`).
+        self.author = author
         self.last: StepResult | None = None
 
     def compose(self) -> ComposeResult:
@@ -234,8 +243,13 @@ class PlayScreen(GuardedScreen):
     def action_people(self) -> None:
         self.app.push_screen(PeopleScreen(self.session.people(), bool(self.session.story.cast)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Outside author mode the map's key is neither shown nor taken."""
+        return self.author if action == "author_view" else True
+
     def action_author_view(self) -> None:
-        self.app.post_message(OpenAuthorView())
+        if self.author:
+            self.app.post_message(OpenAuthorView())
 
     def action_quit_game(self) -> None:
         self.app.post_message(QuitGame())
