@@ -108,7 +108,15 @@ class PlainGame:
             self.say(f"  {roll.describe()}.")
         if result.outcome:
             self.wrap(tpl.to_plain(result.outcome), indent="  ")
-        self.show_changes(result.changes, result.flags, result.milestones)
+        self.show_changes(result.changes, result.flags, result.chosen)
+
+    def show_arrived(self, result: StepResult) -> None:
+        """The milestones of the scenes just entered, after their text, which they would spoil
+        if they came first."""
+        for line in result.arrived:
+            self.say(f"★ {line}")
+        if result.arrived:
+            self.say()
 
     def show_changes(
         self, changes: Sequence[StatChange], flags: Sequence[tuple[str, bool]], milestones: Sequence[str]
@@ -276,6 +284,7 @@ class PlainGame:
             self.keep()
             self.show_result(picked, result)
             self.show_scene()
+            self.show_arrived(result)
             shown = True
 
     def history(self) -> None:

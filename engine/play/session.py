@@ -125,7 +125,15 @@ class StepResult:
     flags: tuple[tuple[str, bool], ...]  # flags that changed, with their new value
     outcome: tpl.Rendered | None  # the text of a chance's success or failure
     scene: str  # where play is now
-    milestones: tuple[str, ...] = ()  # recorded during this step
+    milestones: tuple[str, ...] = ()  # recorded during this step: the choice's, then the scenes'
+    # Of those, the ones of the scenes entered (after the choice's own, its roll's outcome's):
+    # a front end shows them after the new scene's text, which they would otherwise spoil.
+    arrived: tuple[str, ...] = ()
+
+    @property
+    def chosen(self) -> tuple[str, ...]:
+        """The milestones of the choice itself and of its roll's outcome: what just happened."""
+        return self.milestones[: len(self.milestones) - len(self.arrived)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +181,7 @@ class Session:
         self._history: list[tuple[GameState, str | None]] = []
         self.fault: str | None = None  # why play cannot go on, when the story itself is at fault
         self._cache: tuple[tpl.Rendered, tuple[ChoiceView, ...]] | None = None
+        self._moved_at = 0  # milestones recorded before the last step left its scene (see _play)
         if state is None:
             self._start()
         else:
@@ -425,6 +434,7 @@ class Session:
         before_flags = dict(state.flags)
         recorded = len(state.milestones)
         step, outcome_text = self._play(scene, choice_id, render=True)
+        moved = self._moved_at
         changes = tuple(
             StatChange(sid, self._stat_defs[sid].label, old, state.stats[sid])
             for sid, old in before_stats.items()
@@ -432,7 +442,8 @@ class Session:
         )
         flags = tuple((fid, state.flags[fid]) for fid, old in before_flags.items() if state.flags[fid] != old)
         new = tuple(state.milestones[recorded:])
-        return StepResult(step, changes, flags, outcome_text, state.scene, new)
+        arrived = tuple(state.milestones[moved:])
+        return StepResult(step, changes, flags, outcome_text, state.scene, new, arrived)
 
     def _play(self, scene: Scene, choice_id: str, render: bool) -> tuple[Step, tpl.Rendered | None]:
         """The step itself: effects, the roll, the journal, and on to the next scene. With
@@ -470,6 +481,7 @@ class Session:
         step = Step(scene.id, choice_id, roll)
         self._journal.append(step)
         self._cache = None
+        self._moved_at = len(state.milestones)  # what follows is the scenes' (StepResult.arrived)
         if route is None:
             self.fault = f"no branch of `next` applies in {scene.id}"
         else:

@@ -122,7 +122,7 @@ class PlayScreen(GuardedScreen):
         outcome = self.outcome_text(result)
         self.query_one("#outcome", Static).update(outcome)
         self.query_one("#outcome").display = bool(outcome)
-        self.query_one(Prose).show(rendered_text(s.text), self.settings.reveal_cps)
+        self.query_one(Prose).show(self.scene_text(result), self.settings.reveal_cps)
         self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
         self.query_one(StatsPanel).show(s.state, result.changes if result else ())
         choices = self.query_one(ChoiceList)
@@ -137,6 +137,16 @@ class PlayScreen(GuardedScreen):
                 timeout=10,
             )
 
+    def scene_text(self, result: StepResult | None) -> Text:
+        """The scene's prose, then the milestones of arriving in it: revealed after the text they
+        would spoil if they stood above it ("★ Taken into the academy" over the list she is not
+        on yet)."""
+        text = rendered_text(self.session.text)
+        for line in result.arrived if result else ():
+            text.append("\n\n" if not text.plain.endswith("\n") else "\n")
+            text.append(f"★ {line}", style="bold")
+        return text
+
     def outcome_text(self, result: StepResult | None) -> Text:
         if result is None:
             return Text()
@@ -148,7 +158,7 @@ class PlayScreen(GuardedScreen):
             if text:
                 text.append("\n")
             text.append_text(rendered_text(result.outcome))
-        for line in result.milestones:
+        for line in result.chosen:  # the choice's and its roll's: what just happened
             if text:
                 text.append("\n")
             text.append(f"★ {line}", style="bold")

@@ -1,0 +1,51 @@
+"""A game that respects its player (issue 18): nothing spoils the prose it stands above.
+
+A milestone recorded on entering a scene ("★ Taken into the academy") is shown after that
+scene's text, in the app and in plain mode, never above it; a choice's own milestone (and its
+roll's outcome's) stays with the outcome it reports, above the new scene.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from engine.play.session import Session
+from engine.tui.app import PointeEdgeApp
+from engine.tui.widgets.prose import Prose
+from tests.support import STORIES
+from tests.support.app import choose_all, drive, play
+from tests.support.cli import run_cli
+from tests.support.stories import story
+
+
+def test_a_step_tells_the_choices_milestones_from_the_scenes_it_arrives_in() -> None:
+    session = Session(story(STORIES / "rules"), 1)
+    first = session.choose("set_clamp")  # power 100: the roll below cannot fail
+    assert first.chosen == () and first.arrived == ("Came to the hub at turn 1.",)
+    won = session.choose("roll")
+    assert won.chosen == ("Won a roll.",) and won.arrived == ("Came to the hub at turn 2.",)
+    assert won.milestones == won.chosen + won.arrived
+
+
+def test_the_app_shows_a_scenes_milestone_after_its_text_and_the_choices_above(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["set_clamp", "roll"])
+        screen = play(app)
+        prose = str(screen.query_one(Prose).render())
+        outcome = str(screen.query_one("#outcome", Static).render())
+        assert prose.startswith("Power 100, grace ") and prose.endswith("\n\n★ Came to the hub at turn 2.")
+        assert "★ Won a roll." in outcome and "Came to the hub" not in outcome
+
+    drive(steps, tmp_path, start_story=str(STORIES / "rules"), seed=1)
+
+
+def test_plain_mode_prints_a_scenes_milestone_after_its_text() -> None:
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", "--choices", "1,1,4")
+    assert code == 0
+    text_ends = out.index("you share.")
+    milestone = out.index("★ Joined the club's synchronized skating team.")
+    assert text_ends < milestone < out.index("The end: Sixteen in a Line")
+    assert out.index("» Try out for the club's synchronized team instead") < text_ends
