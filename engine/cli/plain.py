@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from engine.core import template as tpl
 from engine.core.errors import PointeEdgeError
+from engine.play.changes import change_words
 from engine.play.session import ChoiceError, ChoiceView, Session, StatChange, StepResult
 
 if TYPE_CHECKING:
@@ -124,14 +125,9 @@ class PlainGame:
         """A step's milestones, then its stat and flag changes on one line."""
         for line in milestones:
             self.say(f"  ★ {line}")
-        words = [f"{c.label} {c.before} → {c.after} ({c.delta:+d})" for c in changes]
-        words += self.flag_words(flags)
+        words = change_words(self.session.story, changes, flags)
         if words:
             self.say("  " + " · ".join(words))
-
-    def flag_words(self, flags: Sequence[tuple[str, bool]]) -> list[str]:
-        story = self.session.story
-        return [f"now {story.flag(f).label}" if on else f"no longer {story.flag(f).label}" for f, on in flags]
 
     # -- input -------------------------------------------------------------------------------
 

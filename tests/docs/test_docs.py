@@ -1055,6 +1055,8 @@ KEY_NAMES = {
     "right_square_bracket": "]",
     "left_square_bracket": "[",
     "full_stop": ".",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
     "escape": "Esc",
     "space": "Space",
     "question_mark": "?",

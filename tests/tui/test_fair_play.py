@@ -49,3 +49,42 @@ def test_plain_mode_prints_a_scenes_milestone_after_its_text() -> None:
     milestone = out.index("★ Joined the club's synchronized skating team.")
     assert text_ends < milestone < out.index("The end: Sixteen in a Line")
     assert out.index("» Try out for the club's synchronized team instead") < text_ends
+
+
+def test_a_choice_without_outcome_text_still_says_what_it_changed_until_the_next(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        label = next(v.label for v in screen.session.choices if v.id == "run_program")
+        await choose_all(app, pilot, ["run_program"])  # no roll, no outcome text of its own
+        last = screen.session.journal[-1]
+        assert last.choice == "run_program" and last.roll is None
+        outcome = str(screen.query_one("#outcome", Static).render())
+        assert outcome.startswith(f"» {label}\n")
+        assert "Artistry 35 → " in outcome and "Stamina 40 → " in outcome  # every change, in words
+        prose_scroll = screen.query_one("#prose-scroll")
+        assert screen.query_one("#outcome") in prose_scroll.children  # it scrolls: never cut off
+        await pilot.press("h")  # other keys leave it as it is
+        await pilot.press("h")
+        assert str(screen.query_one("#outcome", Static).render()) == outcome
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_page_keys_scroll_a_long_scene_while_the_choices_keep_the_focus(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        await choose_all(app, pilot, ["drill_salchow"])  # an outcome above a scene: taller than 80x24
+        scroll = screen.query_one("#prose-scroll")
+        assert scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y > 0 and screen.focused is screen.query_one("#choices")
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("question_mark")
+        await pilot.pause()
+        guide = str(app.screen.query_one("#how-to-play", Static).render())
+        assert "PgUp, PgDn" in guide and "Undo takes back a choice, not its luck" in guide
+
+    drive(steps, tmp_path, start_story="demo", seed=60, size=(80, 24))

@@ -13,19 +13,12 @@ from pathlib import Path
 
 import pytest
 
-import engine.tui.widgets.stats as stats_widget
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import OpenAuthorView
 from engine.tui.settings import Settings
 
 SIZES = [(80, 24), (120, 40)]
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
-
-
-@pytest.fixture(autouse=True)
-def steady_highlights(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # A stat change is highlighted for a few seconds; hold it, so a slow machine cannot race it.
-    monkeypatch.setattr(stats_widget, "HIGHLIGHT_SECONDS", 3600)
 
 
 def app(tmp_path: Path, **kwargs) -> PointeEdgeApp:  # type: ignore[no-untyped-def]

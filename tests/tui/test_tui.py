@@ -652,42 +652,24 @@ def test_a_whole_bundled_career_plays_to_an_ending_through_the_app(tmp_path: Pat
     drive(steps, tmp_path, start_story=career, seed=run["seed"])
 
 
-def test_a_new_choice_keeps_its_highlight_however_soon_it_follows_the_last(
-    tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    # Time is driven, not waited for: the panel's fade timers are recorded and fired by hand,
-    # so the test means the same on an idle machine and a loaded one.
+def test_the_last_choices_changes_stay_marked_until_the_next_step(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # No timer clears a highlight: a player reads the scene first, and a fade came before a long
+    # scene had finished appearing. The next choice, or an undo, redraws the stats.
     from engine.tui.widgets.stats import StatsPanel
 
-    class FakeTimer:
-        def __init__(self, callback) -> None:  # type: ignore[no-untyped-def]
-            self.callback, self.stopped = callback, False
+    def no_timer(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a timer would clear the highlight before the player has read it")
 
-        def stop(self) -> None:
-            self.stopped = True
-
-        def fire(self) -> None:
-            if not self.stopped:
-                self.callback()
-
-    timers: list[FakeTimer] = []
-
-    def set_timer(self, delay, callback, **kwargs):  # type: ignore[no-untyped-def]
-        timers.append(FakeTimer(callback))
-        return timers[-1]
-
-    monkeypatch.setattr(StatsPanel, "set_timer", set_timer)
+    monkeypatch.setattr(StatsPanel, "set_timer", no_timer)
 
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         technique = app.screen.query_one("#stat-technique")
-        await choose_all(app, pilot, ["drill_salchow"])  # technique +6: highlighted
-        assert technique.has_class("-up") and len(timers) == 1
-        await choose_all(app, pilot, ["evening_session"])  # technique +3: a new highlight
-        timers[0].fire()  # the first highlight's fade comes due after the second choice
+        await choose_all(app, pilot, ["drill_salchow"])  # technique +6: marked
+        assert technique.has_class("-up") and "+6" in str(technique.render())
+        await choose_all(app, pilot, ["evening_session"])  # technique +3: the new change, marked
+        assert technique.has_class("-up") and "+3" in str(technique.render())
+        play(app).action_undo()  # back before it: nothing changed by a choice is marked
         await pilot.pause()
-        assert technique.has_class("-up"), "an earlier choice's fade cleared a newer highlight"
-        timers[-1].fire()
-        await pilot.pause()
-        assert not technique.has_class("-up")
+        assert not technique.has_class("-up") and "+" not in str(technique.render())
 
     drive(steps, tmp_path, start_story="demo", seed=60)  # drill_salchow: rolled 9, success

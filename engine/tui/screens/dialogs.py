@@ -29,8 +29,14 @@ HOW_TO_PLAY = (
     "dimmed choice is locked, and says what it needs. A choice with a chance rolls the dice: the "
     "percent you see is the chance you get. Setbacks can strike at any time; they pass, and the "
     "career goes on.\n\n"
+    "What your last choice did stays above the scene until your next one, with every stat it "
+    "changed; a milestone of your career shows after the scene it happens in.\n\n"
     "The game saves itself after every choice. Undo as far back as you like, save a moment under "
-    "a name of its own, and replay any finished career step by step."
+    "a name of its own, and replay any finished career step by step. Undo takes back a choice, "
+    "not its luck: the same choice at the same moment rolls the same, so undoing a failed roll "
+    "and choosing it again fails again, and another choice's roll tells nothing of it.\n\n"
+    "Reading: the first key while a scene is still appearing shows all of it (Space does only "
+    "that), so no choice is made unread; PgUp, PgDn and the mouse wheel scroll a long scene."
 )
 
 

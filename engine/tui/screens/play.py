@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 
+from engine.play.changes import change_words
 from engine.play.session import ChoiceError, Session, StepResult
 from engine.saves.record import Recorder
 from engine.tui.messages import (
@@ -48,6 +49,9 @@ class PlayScreen(GuardedScreen):
         Binding("m", "author_view", "Map"),
         Binding("q", "quit_game", "Quit"),
         Binding("space", "finish_text", "Show all text", show=False),
+        # The choices have the focus; a long scene still scrolls from the keyboard, no Tab first.
+        Binding("pageup", "scroll_prose(-1)", "Scroll the scene up", show=False, priority=True),
+        Binding("pagedown", "scroll_prose(1)", "Scroll the scene down", show=False, priority=True),
     ]
 
     def __init__(
@@ -73,11 +77,12 @@ class PlayScreen(GuardedScreen):
         story = self.session.story
         yield Static("", id="where")
         with Horizontal(id="main"):
-            with Vertical(id="story-pane"):
+            # What the last choice did scrolls with the scene, so however long it is, none of it
+            # is cut off on a small terminal.
+            with Vertical(id="story-pane"), VerticalScroll(id="prose-scroll"):
                 yield Static("", id="outcome")
-                with VerticalScroll(id="prose-scroll"):
-                    yield Static("", id="scene-title")
-                    yield Prose(id="prose")
+                yield Static("", id="scene-title")
+                yield Prose(id="prose")
             with Vertical(id="sidebar"):
                 yield StatsPanel(story, id="stats")
                 with VerticalScroll(id="history"):
@@ -108,18 +113,20 @@ class PlayScreen(GuardedScreen):
 
     # -- showing ------------------------------------------------------------------------------
 
-    def show_scene(self, result: StepResult | None = None) -> None:
+    def show_scene(self, result: StepResult | None = None, picked: str = "") -> None:
+        """The scene play is at; after a choice (`result`, and the label of the choice `picked`),
+        what it did above it, until the next choice."""
         with self.app.batch_update():  # one refresh for the whole scene, not one a widget
-            self._show_scene(result)
+            self._show_scene(result, picked)
 
-    def _show_scene(self, result: StepResult | None) -> None:
+    def _show_scene(self, result: StepResult | None, picked: str) -> None:
         s = self.session
         story = s.story
         self.last = result
         where = Text.assemble((story.title, "bold"), f"  ·  {s.chapter_title}  ·  {s.phase}")
         self.query_one("#where", Static).update(warped_first(where, self.warped))
         self.query_one("#scene-title", Static).update(Text(s.scene.title, style="bold"))
-        outcome = self.outcome_text(result)
+        outcome = self.outcome_text(result, picked)
         self.query_one("#outcome", Static).update(outcome)
         self.query_one("#outcome").display = bool(outcome)
         self.query_one(Prose).show(self.scene_text(result), self.settings.reveal_cps)
@@ -147,12 +154,19 @@ class PlayScreen(GuardedScreen):
             text.append(f"★ {line}", style="bold")
         return text
 
-    def outcome_text(self, result: StepResult | None) -> Text:
+    def outcome_text(self, result: StepResult | None, picked: str = "") -> Text:
+        """What the last choice did, in words: the choice, its roll, its outcome, its milestones
+        and every stat and flag it changed. Shown until the next choice, so a choice whose
+        outcome has no text of its own still says what changed."""
         if result is None:
             return Text()
         text = Text()
+        if picked:
+            text.append(f"» {picked}", style="italic")
         roll = result.step.roll
         if roll is not None:
+            if text:
+                text.append("\n")
             text.append(roll.describe() + ".", style="bold green" if roll.success else "bold red")
         if result.outcome:
             if text:
@@ -162,6 +176,11 @@ class PlayScreen(GuardedScreen):
             if text:
                 text.append("\n")
             text.append(f"★ {line}", style="bold")
+        words = change_words(self.session.story, result.changes, result.flags)
+        if words:
+            if text:
+                text.append("\n")
+            text.append(" · ".join(words), style="dim")
         return text
 
     def show_history(self) -> None:
@@ -201,6 +220,7 @@ class PlayScreen(GuardedScreen):
         if self.query_one(Prose).finish():
             return  # the first key only finishes the reveal, so nothing is chosen unread
         s = self.session
+        picked = next((v.label for v in s.choices if v.id == choice_id), "")
         try:
             result = s.choose(choice_id)
         except ChoiceError as err:
@@ -213,12 +233,19 @@ class PlayScreen(GuardedScreen):
         if s.ended:
             self.app.post_message(ShowEnding(s, self.recorder, self.warped))
             return
-        self.show_scene(result)
+        self.show_scene(result, picked)
 
     def keep(self) -> None:
         """Autosave the career; a warped run is not saved."""
         if not self.warped:
             self.app.post_message(Autosave(self.recorder))
+
+    def action_scroll_prose(self, pages: int) -> None:
+        scroll = self.query_one("#prose-scroll", VerticalScroll)
+        if pages < 0:
+            scroll.scroll_page_up(animate=False)
+        else:
+            scroll.scroll_page_down(animate=False)
 
     def action_finish_text(self) -> None:
         self.query_one(Prose).finish()

@@ -1,4 +1,9 @@
-"""The stats sidebar: a labelled bar per stat, each change highlighted for a moment."""
+"""The stats sidebar: a labelled bar per stat, the last choice's changes highlighted.
+
+A change stays marked ("+6" in green) until the next choice or undo: a player reads the scene
+first, and a highlight that faded after a few seconds was gone before a 300-word scene had
+finished appearing. The outcome line above the scene says the same in words.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Static
 
 from engine.core.model import Story
@@ -16,7 +20,6 @@ from engine.play.session import StatChange
 from engine.play.state import GameState
 
 BAR = 20
-HIGHLIGHT_SECONDS = 2.5
 
 
 def stat_bar(value: int, low: int, high: int, width: int = BAR) -> str:
@@ -62,7 +65,6 @@ class StatsPanel(VerticalScroll):
     def __init__(self, story: Story, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.story = story
-        self._fade: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Career", classes="panel-title")
@@ -78,12 +80,10 @@ class StatsPanel(VerticalScroll):
 
     def set_story(self, story: Story) -> None:
         """Another version of the story (a live reload); the caller recomposes if its stats changed."""
-        if self._fade is not None:  # the highlight would redraw the old stats
-            self._fade.stop()
-            self._fade = None
         self.story = story
 
     def show(self, state: GameState, changes: Sequence[StatChange] = ()) -> None:
+        """The stats of `state`, with `changes` (the last choice's) marked until the next show."""
         deltas = {c.stat: c.delta for c in changes}
         for stat in self.story.stats:
             row = self.query_one(f"#stat-{stat.id}", StatRow)
@@ -91,8 +91,3 @@ class StatsPanel(VerticalScroll):
             row.show(stat.label, value, stat.min, stat.max, delta, stat.opposite_label)
         on = [f.label for f in self.story.flags if state.flags.get(f.id)]
         self.query_one("#flags", Static).update(Text("\n".join(f"• {label}" for label in on), style="italic"))
-        if self._fade is not None:  # an earlier choice's highlight must not clear this one
-            self._fade.stop()
-            self._fade = None
-        if deltas:
-            self._fade = self.set_timer(HIGHLIGHT_SECONDS, lambda: self.show(state))
