@@ -24,7 +24,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 
+from engine.core.model import Story
 from engine.load.folder import LoadResult, freeze_once
 from engine.saves.store import SaveStore
 from engine.tui import textual_fixes
@@ -59,6 +61,15 @@ from engine.tui.widgets.text import literal_markup
 
 # bench/bench_tui.py: write the time of the first frame to this file, then exit.
 FIRST_FRAME_ENV = "POINTE_EDGE_FIRST_FRAME_FILE"
+
+
+def career_command(story: Story) -> str:
+    """A palette command that reads as a player would say it: "Start Halima's career", or for a
+    story told to "you", "Start The Club Cup"."""
+    first = story.protagonist.split(",")[0].split(" ")[0] if story.protagonist else ""
+    if not first or first.lower() in ("you", "your"):
+        return f"Start {story.title}"
+    return f"Start {first}'s career"
 
 
 class PointeEdgeApp(App[int]):
@@ -100,6 +111,8 @@ class PointeEdgeApp(App[int]):
         textual_fixes.apply()  # before the first frame: see engine/tui/textual_fixes.py
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        # A theme picked anywhere (Settings, or the palette's Theme command) is remembered.
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.catalog.update(load_catalog(self.stories_dir, self.start_story))
         freeze_once()  # the catalog lives as long as the app; later reloads are not frozen
         self.shelf.open(on_writer_error=self._autosave_failed, on_writer_note=self._career_forked)
@@ -114,6 +127,14 @@ class PointeEdgeApp(App[int]):
         self.shelf.show_notices()
         if os.environ.get(FIRST_FRAME_ENV):
             self.call_after_refresh(self._first_frame, os.environ[FIRST_FRAME_ENV])
+
+    def _take_screenshot(self) -> None:
+        self.set_timer(0.1, self.deliver_screenshot)  # after the palette has closed
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.settings.theme != theme.name:
+            self.settings.theme = theme.name
+            self.settings.save()
 
     def _first_frame(self, path: str) -> None:
         Path(path).write_text(repr(time.time()))
@@ -249,7 +270,10 @@ class PointeEdgeApp(App[int]):
         self.push_screen(SettingsScreen(sorted(self.available_themes), self.settings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The palette: the game's own actions, in the game's words. Of Textual's stock commands
+        only Theme (remembered like a theme chosen in Settings) and Screenshot are kept; its Quit
+        is the game's (which asks when choices are unsaved), and its Keys and Maximize are left
+        out: Help lists every key."""
         yield SystemCommand("Help", "Every key, and how to play", self.action_help)
         yield SystemCommand("Settings", "Theme, text speed, locked choices", self.action_settings)
         if self.shelf.saving:
@@ -270,10 +294,15 @@ class PointeEdgeApp(App[int]):
         # Textual's palette reads a command's title and help as markup: a story's words are made literal.
         for sid, result in self.catalog.items():
             if result.ok and result.story is not None:
-                title = literal_markup(result.story.title)
-                who = literal_markup(result.story.protagonist or sid)
+                story = result.story
                 start = lambda sid=sid: self.careers.start(sid)
-                yield SystemCommand(f"New career: {title}", f"Start {who}'s career", start)
+                about = " · ".join(p for p in (story.title, story.protagonist, story.discipline) if p)
+                yield SystemCommand(literal_markup(career_command(story)), literal_markup(about), start)
+        yield SystemCommand("Theme", "Change the colours (remembered)", self.action_change_theme)
+        yield SystemCommand("Screenshot", "Save a picture of the screen (SVG)", self._take_screenshot)
+        yield SystemCommand(
+            "Quit", "Leave the game (it asks first if choices are unsaved)", self.action_quit_game
+        )
 
     # -- Textual's hooks ---------------------------------------------------------------------
 

@@ -611,12 +611,30 @@ def test_the_command_palette_offers_the_game_actions(tmp_path: Path) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Undo", "Save", "History", "Help", "Settings", "Load a career", "Replay a career"} <= titles
-        assert "New career: The Club Cup" in titles
+        # in a player's words; Textual's Keys and Maximize are left out, its Quit is the game's
+        starts = {"Start The Club Cup", "Start Halima's career", "Start Magdalena's career"}
+        starts |= {"Start Bożena's career"}
+        assert starts <= titles and {"Theme", "Screenshot", "Quit"} <= titles
+        assert not {"Keys", "Maximize", "Minimize"} & titles
+        quit_ = next(c for c in app.get_system_commands(app.screen) if c.title == "Quit")
+        assert quit_.callback == app.action_quit_game
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert type(app.screen).__name__ == "CommandPalette"
 
     drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_a_theme_chosen_from_the_palette_is_remembered(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.theme = "dracula"  # what the palette's Theme command does when one is picked
+        await pilot.pause()
+
+    drive(steps, tmp_path, settings=Settings(reveal="off", path=path))
+    assert Settings.load(path).theme == "dracula"
+    assert drive(lambda app, pilot: pilot.pause(), tmp_path, settings=Settings.load(path)).theme == "dracula"
 
 
 # -- a whole career -----------------------------------------------------------------------------
