@@ -288,6 +288,7 @@ class PointeEdgeApp(App[int]):
         if isinstance(screen, PlayScreen):
             if self.author:
                 yield SystemCommand("Map", "The chapter map: warp to any scene", screen.action_author_view)
+            yield SystemCommand("Stats", "Every stat, its meaning, your career so far", screen.action_stats)
             yield SystemCommand("Undo", "Take back the last choice", screen.action_undo)
             yield SystemCommand("Save", "Save this moment under a name", screen.action_save)
             yield SystemCommand("History", "Show or hide the path so far", screen.action_toggle_history)

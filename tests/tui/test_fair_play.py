@@ -88,3 +88,22 @@ def test_page_keys_scroll_a_long_scene_while_the_choices_keep_the_focus(tmp_path
         assert "PgUp, PgDn" in guide and "Undo takes back a choice, not its luck" in guide
 
     drive(steps, tmp_path, start_story="demo", seed=60, size=(80, 24))
+
+
+def test_the_stats_screen_shows_every_stat_flag_person_and_the_record(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["drill_salchow"])  # seed 1: the roll fails, the ankle is sore
+        assert "Stats" in {c.title for c in app.get_system_commands(app.screen)}
+        await pilot.press("t")
+        await pilot.pause()
+        sheet = str(app.screen.query_one("#stats-list", Static).render())
+        for line in ("On the ice", "Technique 42", "Jumps, spins and clean edges.", "Off the ice"):
+            assert line in sheet
+        assert "Daring 55 | Caution 45" in sheet  # an opposed pair, both sides
+        assert "Coach Saule 30" in sheet and "How you stand with Saule Abenova, your coach." in sheet
+        assert "Now\n• nursing a sore ankle" in sheet and "Your career so far\nNothing yet." in sheet
+        await pilot.press("t")  # the same key closes it
+        await pilot.pause()
+        assert app.screen is play(app)
+
+    drive(steps, tmp_path, start_story="demo", seed=1, size=(120, 40))

@@ -19,7 +19,7 @@ def bar_text(app: PointeEdgeApp) -> str:
 def test_the_bar_shows_each_shown_key_once_and_the_palette_at_the_right(tmp_path: Path) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
         text = bar_text(app)
-        assert text.startswith(" u Undo  s Save  l Load  h History ")
+        assert text.startswith(" u Undo  s Save  h History  t Stats  p People ")
         assert " q Quit  ? Help " in text
         assert text.rstrip().endswith("▏ ^p palette")
         assert "Choose 1" not in text and "Show all text" not in text  # bindings with show=False
@@ -52,3 +52,11 @@ def test_a_narrow_bar_ends_in_an_ellipsis_and_keeps_the_palette(tmp_path: Path) 
         assert play(app).query_one(KeyBar).key_at(text.index("…")) is None  # a cut key is not clickable
 
     drive(steps, tmp_path, start_story="demo", seed=1, size=(60, 20))
+
+
+def test_every_shown_key_of_a_career_fits_the_bar_at_80_columns(tmp_path: Path) -> None:
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:  # type: ignore[type-arg]
+        text = bar_text(app)
+        assert "…" not in text and " ? Help " in text and text.rstrip().endswith("▏ ^p palette")
+
+    drive(steps, tmp_path, start_story="demo", seed=1, size=(80, 24))

@@ -74,3 +74,16 @@ def test_author_view(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-u
         terminal_size=(80, 24),
         run_before=map_after_a_choice,
     )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_stats(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    async def after_a_sprain(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.screen.choose("drill_salchow")  # seed 1: the roll fails, the ankle is sore
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+
+    assert snap_compare(
+        app(tmp_path, start_story="demo", seed=1), terminal_size=size, run_before=after_a_sprain
+    )

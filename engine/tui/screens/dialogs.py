@@ -17,10 +17,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from engine.core.diagnostics import Diagnostic
+from engine.core.model import Story
 from engine.core.paths import run_prefix
 from engine.core.textsafe import visible
 from engine.play.session import PersonView
+from engine.play.state import GameState
 from engine.tui.settings import REVEAL_SPEEDS, Settings
+from engine.tui.widgets.stats import stat_bar
 
 HOW_TO_PLAY = (
     "You live a career one scene at a time. Read the scene, then choose what to do: pick a choice "
@@ -171,6 +174,60 @@ class ChangedStoryScreen(Dialog):
     @on(Button.Pressed)
     def choose(self, event: Button.Pressed) -> None:
         self.dismiss(None if event.button.id == "back" else event.button.id)
+
+
+class StatsScreen(Dialog):
+    """Every stat of the career at once, like ChoiceScript's "Show Stats": by group, each with
+    its bar and what it means; an opposed pair read as both its sides; a relationship named by
+    its person; the flags that hold, in words; and the career's record so far. The sidebar is
+    a glance; this is the whole sheet, on any terminal."""
+
+    BINDINGS = [Binding("escape,t", "dismiss_none", "Close")]
+
+    def __init__(self, story: Story, state: GameState, record: Sequence[str]) -> None:
+        super().__init__()
+        self.story = story
+        self.state = state
+        self.record = record
+
+    def sheet(self) -> Text:
+        story, state = self.story, self.state
+        people = {p.stat: p for p in story.cast if p.stat}
+        out = Text()  # the story's words, appended as text: never read as markup
+        for group, stats in story.stat_groups:
+            if out:
+                out.append("\n")
+            out.append(group or "Stats", style="bold underline")
+            out.append("\n")
+            for st in stats:
+                value = state.stats[st.id]
+                out.append(f"{st.reading(value)}\n", style="bold")
+                out.append(f"  {stat_bar(value, st.min, st.max)}  {st.min} to {st.max}\n", style="dim")
+                person = people.get(st.id)
+                if person is not None:
+                    role = f", {person.role}" if person.role else ""
+                    out.append(f"  How you stand with {person.name}{role}.\n", style="italic")
+                if st.help:
+                    out.append(f"  {st.help}\n", style="italic")
+        held = [f.label for f in story.flags if state.flags.get(f.id)]
+        out.append("\nNow\n", style="bold underline")
+        out.append("\n".join(f"• {label}" for label in held) if held else "Nothing in particular.")
+        out.append("\n\nYour career so far\n", style="bold underline")
+        out.append("\n".join(f"★ {line}" for line in self.record) if self.record else "Nothing yet.")
+        return out
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="stats-sheet"):
+            who = self.story.protagonist or self.story.title
+            yield Static(Text(f"{who}: stats", style="bold"), classes="question")
+            with VerticalScroll(classes="lines"):
+                yield Static(self.sheet(), id="stats-list")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    def ok(self) -> None:
+        self.dismiss(None)
 
 
 class PeopleScreen(Dialog):

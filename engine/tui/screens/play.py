@@ -27,7 +27,7 @@ from engine.tui.messages import (
     ReportBug,
     ShowEnding,
 )
-from engine.tui.screens.dialogs import PeopleScreen
+from engine.tui.screens.dialogs import PeopleScreen, StatsScreen
 from engine.tui.settings import Settings
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.guard import GuardedScreen
@@ -43,8 +43,9 @@ class PlayScreen(GuardedScreen):
         *[Binding(str(n), f"choose_number({n})", f"Choose {n}", show=False) for n in range(1, 10)],
         Binding("u", "undo", "Undo"),
         Binding("s", "save", "Save"),
-        Binding("l", "load", "Load"),
+        Binding("l", "load", "Load", show=False),  # in help and the palette: the key bar fits 80 columns
         Binding("h", "toggle_history", "History"),
+        Binding("t", "stats", "Stats"),
         Binding("p", "people", "People"),
         Binding("m", "author_view", "Map"),
         Binding("q", "quit_game", "Quit"),
@@ -276,6 +277,10 @@ class PlayScreen(GuardedScreen):
         self.query_one(StatsPanel).display = not history.display
         if history.display:
             self.show_history()
+
+    def action_stats(self) -> None:
+        s = self.session
+        self.app.push_screen(StatsScreen(s.story, s.state, s.milestones))
 
     def action_people(self) -> None:
         self.app.push_screen(PeopleScreen(self.session.people(), bool(self.session.story.cast)))
