@@ -50,6 +50,11 @@ class Autosaver:
             self._pending = career
             self._cond.notify_all()
 
+    def on_disk(self, career_id: str, steps: int) -> None:
+        """Note a career read from disk as it is there (a Continue): nothing of it is unsaved."""
+        with self._cond:
+            self._written[career_id] = steps
+
     def saved(self, career_id: str, steps: int) -> bool:
         """Whether the career is on disk with at least `steps` steps."""
         with self._cond:

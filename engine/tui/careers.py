@@ -184,9 +184,16 @@ class Careers:
         career, story = loaded
         resumed = resume(story, career)
         if resumed.complete:
-            # An autosave goes on under its own id; a named save stays as it is: play on as new.
-            recorder = Recorder(resumed.session, career.id, career.created) if career.autosave else None
-            self.go_on(resumed.session, recorder or Recorder(resumed.session))
+            # An autosave goes on under its own id, as it is on disk. A named save stays as it
+            # is: play goes on as a new career, autosaved at once, so that Continue comes back
+            # to it (the career last touched) and quitting before a choice loses nothing.
+            if career.autosave:
+                recorder = Recorder(resumed.session, career.id, career.created)
+                self.shelf.resumed(recorder)
+            else:
+                recorder = Recorder(resumed.session)
+                self.shelf.autosave(recorder)
+            self.go_on(resumed.session, recorder)
             return
 
         def decided(answer: str | None) -> None:

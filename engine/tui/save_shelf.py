@@ -148,6 +148,11 @@ class SaveShelf:
 
     # -- writing -----------------------------------------------------------------------------
 
+    def resumed(self, recorder: Recorder) -> None:
+        """A career just read from its autosave, as it is on disk: quitting loses nothing."""
+        if self.autosaver is not None:
+            self.autosaver.on_disk(recorder.id, len(recorder.session.journal))
+
     def autosave(self, recorder: Recorder) -> None:
         if self.autosaver is not None:
             career = recorder.career()

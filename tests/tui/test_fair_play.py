@@ -7,6 +7,7 @@ roll's outcome's) stays with the outcome it reports, above the new scene.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -107,3 +108,40 @@ def test_the_stats_screen_shows_every_stat_flag_person_and_the_record(tmp_path: 
         assert app.screen is play(app)
 
     drive(steps, tmp_path, start_story="demo", seed=1, size=(120, 40))
+
+
+# -- saves a player can trust -------------------------------------------------------------------
+
+
+def test_quitting_right_after_continue_or_a_load_does_not_claim_choices_are_unsaved(tmp_path: Path) -> None:
+    from engine.saves.store import SaveStore
+    from engine.tui.screens.dialogs import ConfirmScreen
+    from tests.support.app import saved_career
+
+    saves = tmp_path / "saves"
+    autosave = saved_career(saves, "demo", 1, ["run_program", "rest"])
+    store = SaveStore(saves)
+    named = store.load(autosave.id)
+    store.save(dataclasses.replace(named, id="ab" * 8, slot="before the warm-up", autosave=False))
+
+    async def after_continue(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        assert len(play(app).session.journal) == 2 and not app.choices_unsaved()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)  # it quit without asking
+
+    drive(after_continue, tmp_path)
+
+    async def after_a_load(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.careers.resume("ab" * 8)  # the named save: play goes on as a new career
+        await pilot.pause()
+        app.shelf.flush(timeout=10)
+        assert len(play(app).session.journal) == 2 and not app.choices_unsaved()
+
+    drive(after_a_load, tmp_path)
+    # Continue now comes back to the career last touched: the one loaded from the named save
+    latest = SaveStore(saves).latest_autosave()
+    assert latest is not None and latest.id not in (autosave.id, "ab" * 8) and latest.steps == 2
+    assert {i.slot for i in SaveStore(saves).list()} == {None, "before the warm-up"}
