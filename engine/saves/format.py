@@ -79,6 +79,8 @@ class Career:
     steps: tuple[StepRecord, ...]
     state: GameState  # the state now (after the last step)
     scene_title: str = ""
+    chapter_title: str = ""  # where the career is, for a list of saves ("" in saves before 0.2.0)
+    played: int = 0  # seconds of play, over every sitting (0 in saves before 0.2.0)
     ending: dict[str, str] | None = None  # {"scene", "title", "tone"} once reached
     rolls: RollScheme = SEQUENTIAL  # how its chances roll; a save without the field rolled this way
     # The version of the game that made it: this one, or for a career read from a file, the one
@@ -107,6 +109,8 @@ class Career:
             "steps": [s.to_json() for s in self.steps],
             "state": self.state.to_dict(),
             "scene_title": self.scene_title,
+            "chapter_title": self.chapter_title,
+            "played": self.played,
             "ending": self.ending,
         }
 
@@ -121,6 +125,8 @@ class Career:
             "updated": self.updated,
             "steps": len(self.steps),
             "scene_title": self.scene_title,
+            "chapter_title": self.chapter_title,
+            "played": self.played,
             "ending": self.ending,
         }
 
@@ -151,6 +157,8 @@ class SaveInfo:
     steps: int
     scene_title: str
     ending: dict[str, str] | None
+    chapter_title: str | None = None  # None: an entry written before 0.2.0
+    played: int | None = None
 
     @classmethod
     def from_summary(cls, doc: dict[str, Any]) -> SaveInfo:
@@ -161,6 +169,18 @@ class SaveInfo:
     @property
     def name(self) -> str:
         return "autosave" if self.autosave else (self.slot or "unnamed")
+
+
+def play_time(seconds: int | None) -> str:
+    """Seconds of play as a list of saves says it: "under a minute", "12 min", "2 h 05 min"."""
+    if seconds is None:
+        return ""
+    minutes = seconds // 60
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def digest(state: GameState) -> str:
@@ -227,6 +247,10 @@ def parse_career(data: Any) -> Career:
         _need(state.turn == len(steps), "state turn")
         scene_title = data.get("scene_title", "")
         _need(isinstance(scene_title, str) and len(scene_title) <= limits.TITLE_CHARS, "scene_title")
+        chapter_title = data.get("chapter_title", "")
+        _need(isinstance(chapter_title, str) and len(chapter_title) <= limits.TITLE_CHARS, "chapter_title")
+        played = data.get("played", 0)
+        _need(type(played) is int and 0 <= played < 10**9, "played")
         engine = data.get("engine", "")
         _need(isinstance(engine, str) and len(engine) <= 40, "engine")
         ending = data.get("ending")
@@ -263,6 +287,8 @@ def parse_career(data: Any) -> Career:
         ending={k: clean_line(ending[k]) for k in ("scene", "title", "tone")} if ending else None,
         rolls=rolls,
         engine=clean_line(engine),
+        chapter_title=clean_line(chapter_title),
+        played=played,
     )
 
 
@@ -298,7 +324,16 @@ _NAME_CHARS = limits.NAME_CHARS
 # Texts a save shows that a player typed (the slot) or that older versions stored uncleaned: they
 # are cleaned on reading, never refused, so no career is lost for them.
 _CLEANED = frozenset(
-    {"story.title", "story.version", "slot", "scene_title", "ending.scene", "ending.title", "ending.tone"}
+    {
+        "story.title",
+        "story.version",
+        "slot",
+        "scene_title",
+        "chapter_title",
+        "ending.scene",
+        "ending.title",
+        "ending.tone",
+    }
 )
 
 

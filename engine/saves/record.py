@@ -9,6 +9,7 @@ differs from the saved one is reported rather than hidden.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from engine.core.model import Story
@@ -19,12 +20,20 @@ from engine.saves.format import Career, StepRecord, digest, legacy_digest, new_i
 class Recorder:
     """Turns one run of play into Careers, digesting each step's state only once."""
 
-    def __init__(self, session: Session, career_id: str | None = None, created: str | None = None):
+    def __init__(
+        self,
+        session: Session,
+        career_id: str | None = None,
+        created: str | None = None,
+        played: int = 0,
+    ):
         if not session.keep_history:
             raise ValueError("recording needs a session with history")
         self.session = session
         self.id = career_id or new_id()
         self.created = created or now()
+        self.played_before = played  # seconds of earlier sittings (a career resumed from a save)
+        self._since = time.monotonic()
         self._done: list[tuple[Step, StepRecord]] = []  # keyed by the Step object itself
 
     def records(self) -> tuple[StepRecord, ...]:
@@ -63,6 +72,8 @@ class Recorder:
             scene_title=s.scene.title,
             ending=ending,
             rolls=s.rolls,
+            chapter_title=s.chapter_title,
+            played=self.played_before + int(time.monotonic() - self._since),
         )
 
 

@@ -111,6 +111,8 @@ def _summary_problem(key: str, doc: dict[str, Any]) -> str | None:
             and type(doc["autosave"]) is bool
             and (doc["slot"] is None or type(doc["slot"]) is str)
             and (doc["ending"] is None or type(doc["ending"]) is dict)
+            and type(doc.get("chapter_title", "")) is str  # both are missing from older entries
+            and type(doc.get("played", 0)) is int
         )
     except KeyError:
         sound = False
@@ -122,6 +124,7 @@ def _summary_problem(key: str, doc: dict[str, Any]) -> str | None:
             doc["updated"],
             doc["scene_title"],
             doc["slot"] or "",
+            doc.get("chapter_title", ""),
         )
         endings: tuple[Any, ...] = (ending.get("scene"), ending.get("title"), ending.get("tone"))
         if (
@@ -143,6 +146,11 @@ def _summary_fault(key: str, doc: dict[str, Any]) -> str:
             return f"its entry {key} has no proper {name!r}"
         if isinstance(value, str) and (len(value) > 1000 or has_unsafe(value)):
             return f"its entry {key} has a {name!r} with control characters or of more than 1,000 characters"
+    chapter = doc.get("chapter_title", "")
+    if not isinstance(chapter, str) or len(chapter) > 1000 or has_unsafe(chapter):
+        return f"its entry {key} has no proper 'chapter_title'"
+    if type(doc.get("played", 0)) is not int:
+        return f"its entry {key} has no proper 'played'"
     ending = doc["ending"]
     if ending is not None and not all(
         isinstance(ending.get(k), str) and not has_unsafe(ending[k]) for k in ("scene", "title", "tone")

@@ -41,6 +41,8 @@ from engine.tui.messages import (
     OpenSaves,
     OpenSettings,
     PlayOn,
+    QuickLoad,
+    QuickSave,
     QuitGame,
     ReplayCareer,
     ReplaySave,
@@ -179,6 +181,12 @@ class PointeEdgeApp(App[int]):
 
     def on_name_save(self, request: NameSave) -> None:
         self.careers.save_named(request.recorder)
+
+    def on_quick_save(self, request: QuickSave) -> None:
+        self.careers.quick_save(request.recorder)
+
+    def on_quick_load(self, request: QuickLoad) -> None:
+        self.careers.quick_load(request.story_id)
 
     def on_show_ending(self, request: ShowEnding) -> None:
         self.careers.show_ending(request.session, request.recorder, warped=request.warped)

@@ -25,7 +25,13 @@ from engine.saves.record import Recorder, resume
 from engine.saves.replay import Replay
 from engine.tui.messages import SavesMode
 from engine.tui.save_shelf import SaveShelf
-from engine.tui.screens.dialogs import ChangedStoryScreen, MessageScreen, SaveNameScreen, story_errors
+from engine.tui.screens.dialogs import (
+    ChangedStoryScreen,
+    ConfirmScreen,
+    MessageScreen,
+    SaveNameScreen,
+    story_errors,
+)
 from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.play import PlayScreen
 from engine.tui.screens.replay import ReplayScreen
@@ -52,6 +58,10 @@ def load_catalog(stories_dir: Path | None, start_story: str | None) -> dict[str,
             problem = Diagnostic("E027", f"cannot open the story: {err}", sid)
             catalog[sid] = LoadResult(None, [problem], None)
     return catalog
+
+
+#: The name of the quick save (F5, F9): one a story, replaced by each F5.
+QUICK_SAVE = "Quick save"
 
 
 class Careers:
@@ -188,10 +198,10 @@ class Careers:
             # is: play goes on as a new career, autosaved at once, so that Continue comes back
             # to it (the career last touched) and quitting before a choice loses nothing.
             if career.autosave:
-                recorder = Recorder(resumed.session, career.id, career.created)
+                recorder = Recorder(resumed.session, career.id, career.created, played=career.played)
                 self.shelf.resumed(recorder)
             else:
-                recorder = Recorder(resumed.session)
+                recorder = Recorder(resumed.session, played=career.played)
                 self.shelf.autosave(recorder)
             self.go_on(resumed.session, recorder)
             return
@@ -223,8 +233,37 @@ class Careers:
             return
         suggestion = f"{recorder.session.scene.title}, choice {len(recorder.session.journal)}"
 
+        story = recorder.session.story
+
         def named(name: str | None) -> None:
-            if name:
+            if not name:
+                return
+            same = self.shelf.named(story.id, name)
+            if not same:
                 self.shelf.save_as(recorder, name)
+                return
+
+            def replace(yes: bool | None) -> None:
+                if yes:
+                    self.shelf.save_as(recorder, name, replacing=[i.id for i in same])
+
+            question = f"{story.title} already has a save called “{same[0].slot}”. Replace it?"
+            self.app.push_screen(ConfirmScreen(question, "Replace", "Keep it"), replace)
 
         self.app.push_screen(SaveNameScreen(suggestion), named)
+
+    def quick_save(self, recorder: Recorder) -> None:
+        """F5: this moment as the story's quick save, in place of the last one, without a question."""
+        if not self.shelf.saving:
+            self.app.notify("Saving is off: no save folder.", severity="warning")
+            return
+        old = self.shelf.named(recorder.session.story.id, QUICK_SAVE)
+        self.shelf.save_as(recorder, QUICK_SAVE, replacing=[i.id for i in old])
+
+    def quick_load(self, story_id: str) -> None:
+        """F9: back to the story's quick save (its choices since are kept in the autosave)."""
+        found = self.shelf.named(story_id, QUICK_SAVE) if self.shelf.saving else []
+        if not found:
+            self.app.notify("No quick save of this story yet: F5 makes one.")
+            return
+        self.resume(found[0].id)

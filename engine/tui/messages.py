@@ -85,6 +85,20 @@ class NameSave(Message):
 
 
 @dataclass(eq=False)
+class QuickSave(Message):
+    """Save this moment as the story's quick save, in place of the last one (no question)."""
+
+    recorder: Recorder
+
+
+@dataclass(eq=False)
+class QuickLoad(Message):
+    """Go back to this story's quick save."""
+
+    story_id: str
+
+
+@dataclass(eq=False)
 class ShowEnding(Message):
     """The career has reached an ending: show it in place of the play screen."""
 

@@ -11,7 +11,7 @@ career that reaches an ending adds it at once: the writer saves it a moment late
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from textual.notifications import SeverityLevel
@@ -160,17 +160,26 @@ class SaveShelf:
             if career.ending is not None and self.discoveries is not None:  # found now, saved in a moment
                 self.discoveries.setdefault(career.story_id, set()).add(career.ending["scene"])
 
-    def save_as(self, recorder: Recorder, name: str) -> None:
-        """This moment of the career, under a name of its own (the autosave goes on as it was)."""
+    def save_as(self, recorder: Recorder, name: str, replacing: Sequence[str] = ()) -> bool:
+        """This moment of the career, under a name of its own (the autosave goes on as it was);
+        then the saves `replacing` are deleted (after, so a failure loses neither)."""
         if self.store is None:
-            return
+            return False
         name = clean_line(name)  # a pasted name may carry ESC or a bidi override: stored clean
         try:
             self.store.save(recorder.career(slot=name, autosave=False))
         except (SaveError, UnicodeError) as err:
             self.notify(f"Could not save: {err}", severity="error")
-            return
-        self.notify(f"Saved as “{name}”.")
+            return False
+        for old in replacing:
+            self.delete(old)
+        self.notify(f"Saved as “{name}”." if not replacing else f"Saved as “{name}”, in place of the last.")
+        return True
+
+    def named(self, story_id: str, name: str) -> Sequence[SaveInfo]:
+        """The named saves of a story called `name` (as it would be stored), newest first."""
+        name = clean_line(name)
+        return [i for i in self.list() if not i.autosave and i.story_id == story_id and i.slot == name]
 
     def delete(self, save_id: str) -> None:
         if self.store is None:

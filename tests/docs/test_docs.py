@@ -1057,6 +1057,8 @@ KEY_NAMES = {
     "full_stop": ".",
     "pageup": "PgUp",
     "pagedown": "PgDn",
+    "f5": "F5",
+    "f9": "F9",
     "escape": "Esc",
     "space": "Space",
     "question_mark": "?",

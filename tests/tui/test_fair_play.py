@@ -145,3 +145,74 @@ def test_quitting_right_after_continue_or_a_load_does_not_claim_choices_are_unsa
     latest = SaveStore(saves).latest_autosave()
     assert latest is not None and latest.id not in (autosave.id, "ab" * 8) and latest.steps == 2
     assert {i.slot for i in SaveStore(saves).list()} == {None, "before the warm-up"}
+
+
+def test_saving_under_a_name_already_used_asks_before_it_replaces(tmp_path: Path) -> None:
+    from engine.saves.store import SaveStore
+    from engine.tui.screens.dialogs import ConfirmScreen, SaveNameScreen
+
+    async def name_it(app: PointeEdgeApp, pilot: Pilot, name: str) -> None:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveNameScreen)
+        app.screen.dismiss(name)
+        await pilot.pause()
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        await name_it(app, pilot, "before the warm-up")
+        await choose_all(app, pilot, ["rest"])
+        await name_it(app, pilot, "before the warm-up")
+        assert isinstance(app.screen, ConfirmScreen)  # the name is taken: asked first
+        await pilot.click("#no")  # keep it
+        await pilot.pause()
+        [kept] = [i for i in SaveStore(tmp_path / "saves").list() if i.slot]
+        assert kept.steps == 1
+        await name_it(app, pilot, "before the warm-up")
+        await pilot.click("#yes")  # replace it
+        await pilot.pause()
+        [replaced] = [i for i in SaveStore(tmp_path / "saves").list() if i.slot]
+        assert replaced.steps == 2 and replaced.id != kept.id
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_f5_quick_saves_in_place_of_the_last_and_f9_goes_back_to_it(tmp_path: Path) -> None:
+    from engine.saves.store import SaveStore
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        await pilot.press("f5")
+        await pilot.pause()
+        await choose_all(app, pilot, ["rest"])
+        await pilot.press("f5")  # no question: the quick save moves on
+        await pilot.pause()
+        quick = [i for i in SaveStore(tmp_path / "saves").list() if i.slot == "Quick save"]
+        assert [i.steps for i in quick] == [2]
+        await choose_all(app, pilot, [play(app).session.open_choices()[0]])
+        assert len(play(app).session.journal) == 3
+        await pilot.press("f9")
+        await pilot.pause()
+        assert len(play(app).session.journal) == 2  # back at the quick save
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_the_saves_list_marks_the_newest_and_says_where_how_long_and_when(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    from tests.support.app import saved_career
+
+    saves = tmp_path / "saves"
+    saved_career(saves, "demo", 1, ["run_program"])
+    saved_career(saves, "demo", 2, ["run_program", "rest"])
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.careers.open_saves("load")
+        await pilot.pause()
+        listing = app.screen.query_one("#saves", OptionList)
+        first, second = (str(listing.get_option_at_index(i).prompt) for i in range(2))
+        assert "2 choices  ·  newest" in first and "newest" not in second
+        assert "The Club Cup: Six-Minute Warm-Up  ·  played under a minute  ·  20" in first  # chapter: scene
+
+    drive(steps, tmp_path)

@@ -23,6 +23,8 @@ from engine.tui.messages import (
     NameSave,
     OpenAuthorView,
     OpenSaves,
+    QuickLoad,
+    QuickSave,
     QuitGame,
     ReportBug,
     ShowEnding,
@@ -45,6 +47,8 @@ class PlayScreen(GuardedScreen):
         Binding("s", "save", "Save"),
         Binding("l", "load", "Load", show=False),  # in help and the palette: the key bar fits 80 columns
         Binding("h", "toggle_history", "History"),
+        Binding("f5", "quick_save", "Quick save", show=False),
+        Binding("f9", "quick_load", "Quick load", show=False),
         Binding("t", "stats", "Stats"),
         Binding("p", "people", "People"),
         Binding("m", "author_view", "Map"),
@@ -267,6 +271,15 @@ class PlayScreen(GuardedScreen):
             )
             return
         self.app.post_message(NameSave(self.recorder))
+
+    def action_quick_save(self) -> None:
+        if self.warped:
+            self.action_save()  # says why a warped run cannot be saved
+            return
+        self.app.post_message(QuickSave(self.recorder))
+
+    def action_quick_load(self) -> None:
+        self.app.post_message(QuickLoad(self.session.story.id))
 
     def action_load(self) -> None:
         self.app.post_message(OpenSaves("load"))

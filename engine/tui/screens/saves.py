@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.saves.format import SaveInfo
+from engine.saves.format import SaveInfo, play_time
 from engine.tui.messages import ReplaySave, ResumeSave, SavesMode
 from engine.tui.save_shelf import SaveShelf
 from engine.tui.screens.dialogs import ConfirmScreen
@@ -18,14 +18,27 @@ from engine.tui.widgets.guard import GuardedScreen
 from engine.tui.widgets.keybar import KeyBar
 
 
-def save_line(info: SaveInfo) -> Text:
-    where = f"ended: {info.ending['title']}" if info.ending else info.scene_title
-    when = info.updated[:16].replace("T", " ")
+def save_line(info: SaveInfo, newest: bool = False) -> Text:
+    """A save as the list shows it: the story, the save's name, choices made, the newest
+    marked; then where it is (chapter and scene, or its ending), the play time and the date."""
+    if info.ending:
+        where = f"ended: {info.ending['title']}"
+    else:
+        where = f"{info.chapter_title}: {info.scene_title}" if info.chapter_title else info.scene_title
+    played = f"played {play_time(info.played)}" if info.played is not None else ""
+    details = [where, played, when(info.updated)]
     return Text.assemble(
         (f"{info.story_title}", "bold"),
-        f"  ·  {info.name}  ·  {info.steps} choices\n",
-        (f"   {where}  ·  {when}", "italic"),
+        f"  ·  {info.name}  ·  {info.steps} choice{'s' * (info.steps != 1)}",
+        ("  ·  newest" if newest else "", "bold"),
+        "\n",
+        ("   " + "  ·  ".join(d for d in details if d), "italic"),
     )
+
+
+def when(updated: str) -> str:
+    """An ISO time as a list shows it: "2026-12-07 13:45" (UTC, as saves store it)."""
+    return updated[:16].replace("T", " ")
 
 
 class SavesScreen(GuardedScreen):
@@ -59,7 +72,7 @@ class SavesScreen(GuardedScreen):
             self.infos = [i for i in self.infos if i.steps > 0]
         listing = self.query_one("#saves", OptionList)
         listing.clear_options()
-        listing.add_options(Option(save_line(i), id=i.id) for i in self.infos)
+        listing.add_options(Option(save_line(i, newest=n == 0), id=i.id) for n, i in enumerate(self.infos))
         empty = self.query_one("#saves-empty", Static)
         empty.update(
             Text("No saved careers yet: play one, and it is saved after every choice.", style="italic")
