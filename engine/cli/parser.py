@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
             ("play magdalena", "a career on the ice, full-screen"),
             ("play bozena --plain", "a career in plain text: type a choice's number, ? for help"),
             ("play demo --plain --seed 7 --choices 1,2,1", "replay a career exactly: its seed and choices"),
+            ("play bozena --plain --continue", "go on where you stopped, in plain text"),
             ("play path/to/my-story --author", "write as you play: map, warp, and reload on every save"),
         ],
     )
@@ -90,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, help="the career's seed (the same seed and choices replay exactly)")
     play.add_argument(
         "--choices", help="choices to make first, by number or id: 2,1,3 (id:12 for an id of digits)"
+    )
+    play.add_argument(
+        "--continue",
+        dest="go_on",
+        action="store_true",
+        help="with --plain: go on with this story's most recent unfinished career",
     )
     play.add_argument("--no-cache", action="store_true", help="parse the story afresh, bypassing the cache")
     play.add_argument(

@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 #: Before a choice id in an answer or in `--choices`: `id:3` is the choice whose id is `3`, not
 #: the third one. A choice id never holds a colon, so this can name nothing else.
 ID_PREFIX = "id:"
-HELP = "Type a choice's number. Other keys: u undo, s stats, p people, h history, q quit, ? help."
+HELP = (
+    "Type a choice's number. Other keys: u undo, s stats, p people, h history, "
+    "save NAME, q quit, ? help."
+)
 
 
 class ScriptError(PointeEdgeError):
@@ -255,6 +258,9 @@ class PlainGame:
             if answer in ("h", "history"):
                 self.history()
                 continue
+            if answer == "save" or answer.startswith("save "):
+                self.save_named(answer.removeprefix("save").strip())
+                continue
             if answer in ("u", "undo"):
                 if s.undo():
                     self.keep()
@@ -284,6 +290,7 @@ class PlainGame:
             shown = True
 
     def history(self) -> None:
+        """The path so far: each scene and the words of the choice made there (never an id)."""
         steps = self.session.journal
         if not steps:
             self.say("No choices made yet.")
@@ -291,4 +298,27 @@ class PlainGame:
         for i, step in enumerate(steps, 1):
             title = self.session.story.scenes[step.scene].title
             roll = f" ({'success' if step.roll.success else 'failure'})" if step.roll else ""
-            self.say(f"  {i}. {title}: {step.choice}{roll}")
+            line = f"{i}. {title}: {self.session.step_label(i - 1)}{roll}"
+            self.say(textwrap.fill(line, self.width, initial_indent="  ", subsequent_indent="     "))
+
+    def save_named(self, name: str) -> None:
+        """`save NAME`: this moment under a name (asked for when not given), asking before it
+        replaces a save of this story with the same name."""
+        if self.saves is None:
+            self.say("Saving is off here.")
+            return
+        if not name:
+            self.out.write("Name for this save: ")
+            self.out.flush()
+            name = self.inp.readline().strip()
+            if not name:
+                self.say("Not saved.")
+                return
+        same = self.saves.named(name)
+        if same:
+            self.out.write(f"There is already a save called “{same[0].slot}”. Replace it? [y/N] ")
+            self.out.flush()
+            if self.inp.readline().strip().lower() not in ("y", "yes"):
+                self.say("Kept it; not saved.")
+                return
+        self.saves.save_as(name, same)

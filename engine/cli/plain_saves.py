@@ -14,16 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from engine.core.textsafe import clean_line
 from engine.play.session import Session
-from engine.saves.format import SaveError
+from engine.saves.format import SaveError, SaveInfo
 from engine.saves.record import Recorder
 from engine.saves.store import SaveStore
 
 
 class PlainSaves:
-    def __init__(self, store: SaveStore, session: Session, say: Callable[[str], None]):
+    def __init__(
+        self,
+        store: SaveStore,
+        session: Session,
+        say: Callable[[str], None],
+        recorder: Recorder | None = None,
+    ):
         self.store = store
-        self.recorder = Recorder(session)
+        self.recorder = recorder or Recorder(session)  # a resumed career brings its own
         self.say = say
         self.saved_id: str | None = None
         self._failing = False
@@ -44,6 +51,28 @@ class PlainSaves:
         self.saved_id = saved.id
         if saved.note is not None:
             self.say(f"note: {saved.note}")
+
+    def named(self, name: str) -> list[SaveInfo]:
+        """This story's named saves called `name`, as it would be stored."""
+        name = clean_line(name)
+        story = self.recorder.session.story.id
+        try:
+            return [i for i in self.store.list(story) if not i.autosave and i.slot == name]
+        except SaveError:
+            return []
+
+    def save_as(self, name: str, replacing: list[SaveInfo]) -> None:
+        """This moment under a name of its own, then the saves it replaces deleted (after, so a
+        failure loses neither). Said in one line either way."""
+        name = clean_line(name)
+        try:
+            saved = self.store.save(self.recorder.career(slot=name, autosave=False))
+            for old in replacing:
+                self.store.delete(old.id)
+        except (SaveError, UnicodeError) as err:
+            self.say(f"note: Could not save: {err}")
+            return
+        self.say(f"Saved “{name}” as {saved.id[:8]}.")
 
     def farewell(self) -> str | None:
         """Where the career is, said as play ends (None when nothing was saved)."""

@@ -9,11 +9,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine.cli.common import usable
 from engine.cli.parser import RUN
 from engine.load.folder import StoryNotFound, find_story
+
+if TYPE_CHECKING:
+    from engine.core.model import Story
+    from engine.play.session import Session
+    from engine.saves.record import Recorder
+    from engine.saves.store import SaveStore
 
 
 def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
@@ -21,6 +27,9 @@ def run(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
         return _tui(out, saves=args.saves)
     if args.author and args.plain:
         out.write("error: --author needs the full-screen game (the map and warp); drop --plain\n")
+        return 2
+    if args.go_on and not args.plain:
+        out.write("error: --continue is for --plain; the full-screen game's title has Continue (c)\n")
         return 2
     if not args.plain:
         try:
@@ -53,6 +62,33 @@ def _has_screen() -> bool:
     return bool(os.environ.get("TEXTUAL_DRIVER") or os.environ.get("POINTE_EDGE_FORCE_TUI"))
 
 
+def _continued(story: Story, store: SaveStore, out: TextIO) -> tuple[Session, Recorder] | None:
+    """`--continue`: the story's most recent unfinished autosave, resumed (its choices replayed
+    and checked), or None after saying that a new career starts instead."""
+    from engine.saves.format import SaveError
+    from engine.saves.record import Recorder, resume
+
+    try:
+        info = store.latest_autosave([story.id])
+        career = store.load(info.id) if info is not None else None
+    except SaveError as err:
+        out.write(f"note: cannot continue: {err}. A new career starts.\n")
+        return None
+    if career is None:
+        out.write(f"No unfinished career of {story.title} to continue: a new one starts.\n")
+        return None
+    resumed = resume(story, career)
+    if not resumed.complete:
+        out.write(
+            f"The story has changed since this career was saved ({resumed.problem}); it goes on "
+            f"from step {resumed.valid_steps} as a new career, and the saved one is kept.\n"
+        )
+        return resumed.session, Recorder(resumed.session, played=career.played)
+    n = len(career.steps)
+    out.write(f"Going on with your career ({n} choice{'s' * (n != 1)} so far).\n")
+    return resumed.session, Recorder(resumed.session, career.id, career.created, played=career.played)
+
+
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     from engine.cli.plain import PlainGame, ScriptError
     from engine.cli.plain_saves import PlainSaves
@@ -63,9 +99,14 @@ def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:
     if isinstance(story, int):
         return story
     script = [c.strip() for c in args.choices.split(",") if c.strip()] if args.choices else []
-    session = Session(story, args.seed)
+    store = SaveStore.default(getattr(args, "saves", None))
+    session, recorder = Session(story, args.seed), None
+    if args.go_on:
+        found = _continued(story, store, out)
+        if found is not None:
+            session, recorder = found
     game = PlainGame(session, out, inp, script=script)
-    game.saves = PlainSaves(SaveStore.default(getattr(args, "saves", None)), session, game.say)
+    game.saves = PlainSaves(store, session, game.say, recorder)
     try:
         return game.run()
     except ScriptError as err:

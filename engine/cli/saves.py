@@ -84,6 +84,10 @@ def _saves_action(store: SaveStore, args: argparse.Namespace, out: TextIO, inp: 
 
 
 def _show(career: Career, out: TextIO) -> None:
+    """One career in detail, in the story's words where the story is here to give them: stat
+    labels and the text of each choice made (its ids only when the story cannot be read, or no
+    longer holds the career's steps)."""
+    words = _words_of(career)
     out.write(f"{career.label}\n")
     out.write(f"  id {career.id} · seed {career.seed} · story {career.story_id} {career.story_version}\n")
     out.write(f"  created {career.created} · updated {career.updated}\n")
@@ -92,9 +96,43 @@ def _show(career: Career, out: TextIO) -> None:
         out.write(f"  ended: {career.ending['title']} ({career.ending['tone'].replace('_', ' ')})\n")
     else:
         out.write(f"  now at: {career.scene_title or career.state.scene}\n")
-    out.write("  stats: " + " · ".join(f"{k} {v}" for k, v in career.state.stats.items()) + "\n")
+    stats = words.stats if words else " · ".join(f"{k} {v}" for k, v in career.state.stats.items())
+    out.write(f"  stats: {stats}\n")
     for line in career.state.milestones:
         out.write(f"  ★ {line}\n")
     for n, step in enumerate(career.steps, 1):
         roll = f" ({'success' if step.roll['success'] else 'failure'})" if step.roll else ""
-        out.write(f"  {n:>3}. {step.scene}: {step.choice}{roll}\n")
+        if words is not None:
+            where, what = words.steps[n - 1]
+        else:
+            where, what = step.scene, step.choice
+        out.write(f"  {n:>3}. {where}: {what}{roll}\n")
+
+
+class _Words:
+    """A career's steps and stats in its story's words."""
+
+    def __init__(self, stats: str, steps: list[tuple[str, str]]):
+        self.stats = stats  # "Technique 45 · ... · Daring 40 | Caution 60", in the story's order
+        self.steps = steps
+
+
+def _words_of(career: Career) -> _Words | None:
+    from engine.author.check import load_checked
+    from engine.load.folder import StoryNotFound
+    from engine.saves.record import resume
+
+    try:
+        loaded = load_checked(career.story_id)
+    except StoryNotFound:
+        return None
+    story = loaded.story
+    if story is None or not loaded.ok:
+        return None
+    resumed = resume(story, career)
+    if not resumed.complete:
+        return None
+    session = resumed.session
+    steps = [(story.scenes[s.scene].title, session.step_label(i)) for i, s in enumerate(session.journal)]
+    stats = " · ".join(st.reading(career.state.stats[st.id]) for st in story.stats)
+    return _Words(stats, steps)

@@ -216,3 +216,35 @@ def test_the_saves_list_marks_the_newest_and_says_where_how_long_and_when(tmp_pa
         assert "The Club Cup: Six-Minute Warm-Up  ·  played under a minute  ·  20" in first  # chapter: scene
 
     drive(steps, tmp_path)
+
+
+# -- plain mode's saves, for a screen-reader player ------------------------------------------------
+
+
+def test_plain_mode_continues_saves_by_name_and_tells_history_in_words(tmp_path: Path) -> None:
+    from engine.saves.store import SaveStore
+
+    saves = str(tmp_path / "saves")
+    code, out = run_cli("play", "demo", "--plain", "--seed", "1", "--saves", saves, stdin="2\nq\n")
+    assert code == 0 and "Saved as " in out
+    code, out = run_cli(
+        "play", "demo", "--plain", "--continue", "--saves", saves,
+        stdin="h\nsave before the warm-up\n1\nsave\nbefore the warm-up\ny\nq\n",
+    )  # fmt: skip
+    assert code == 0, out
+    assert "Going on with your career (1 choice so far)." in out
+    assert "  1. Early Ice: Run the whole program to the music instead" in out  # words, not ids
+    assert "run_program" not in out
+    assert "Saved “before the warm-up” as " in out
+    assert "There is already a save called “before the warm-up”. Replace it? [y/N] " in out
+    named = [i for i in SaveStore(tmp_path / "saves").list() if i.slot == "before the warm-up"]
+    assert [i.steps for i in named] == [2]  # replaced, after a question
+    [auto] = [i for i in SaveStore(tmp_path / "saves").list() if i.autosave]
+    assert auto.steps == 2  # the same career went on: one autosave
+
+
+def test_plain_continue_with_nothing_to_continue_starts_a_new_career(tmp_path: Path) -> None:
+    code, out = run_cli("play", "demo", "--plain", "--continue", "--saves", str(tmp_path), stdin="q\n")
+    assert code == 0 and "No unfinished career of The Club Cup to continue: a new one starts." in out
+    code, out = run_cli("play", "demo", "--continue")
+    assert code == 2 and "--continue is for --plain" in out

@@ -582,7 +582,9 @@ def test_saves_commands_list_show_export_import_delete(demo, store: SaveStore, t
     code, out = run_cli("saves", "list", "--saves", d)
     assert code == 0 and career.id[:8] in out and "ended: Fourth by a Point" in out
     code, out = run_cli("saves", "show", career.id[:4], "--saves", d)
-    assert code == 0 and "4. competition.short_program: double_salchow (success)" in out
+    # in the story's words: scene titles, the text of each choice, stat labels (never ids)
+    assert code == 0 and "4. Your Name Over the Speakers: Go for the double salchow (success)" in out
+    assert "stats: Technique " in out and "double_salchow" not in out
     assert f"  saved by Pointe & Edge {engine.__version__}\n" in out  # the version that wrote it
     code, out = run_cli("saves", "export", career.id[:6], "--out", str(tmp_path), "--saves", d)
     exported = Path(out.split("Exported to ", 1)[1].strip())
