@@ -21,6 +21,8 @@ from tests.support.app import choose_all, drive, play
 from tests.support.cli import run_cli
 from tests.support.stories import story
 
+DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
+
 
 def test_a_step_tells_the_choices_milestones_from_the_scenes_it_arrives_in() -> None:
     session = Session(story(STORIES / "rules"), 1)
@@ -248,3 +250,31 @@ def test_plain_continue_with_nothing_to_continue_starts_a_new_career(tmp_path: P
     assert code == 0 and "No unfinished career of The Club Cup to continue: a new one starts." in out
     code, out = run_cli("play", "demo", "--continue")
     assert code == 2 and "--continue is for --plain" in out
+
+
+# -- replays -------------------------------------------------------------------------------------
+
+
+def test_replay_keys_move_the_timeline_while_a_tall_scene_has_the_focus(tmp_path: Path) -> None:
+    from engine.tui.screens.replay import ReplayScreen
+    from tests.support.app import saved_career
+
+    career = saved_career(tmp_path / "saves", "demo", 218, DEMO_FOURTH)
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.careers.open_replay(career.id)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await pilot.press("right")
+        await pilot.pause()
+        scroll = screen.query_one("#replay-scroll")
+        assert scroll.max_scroll_y > 0  # the scene is taller than the screen
+        scroll.focus()
+        await pilot.pause()
+        for key, at in (("end", 5), ("home", 0), ("pagedown", 5), ("pageup", 0), ("right", 1)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.at == at, key
+
+    drive(steps, tmp_path, size=(60, 20))

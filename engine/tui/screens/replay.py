@@ -26,12 +26,15 @@ def timeline(at: int, last: int, width: int) -> Text:
 
 class ReplayScreen(GuardedScreen):
     BINDINGS = [
-        Binding("right,n", "step(1)", "Next"),
-        Binding("left,p", "step(-1)", "Previous"),
-        Binding("pagedown", "step(10)", "+10", show=False),
-        Binding("pageup", "step(-10)", "-10", show=False),
-        Binding("home", "jump(0)", "Start", show=False),
-        Binding("end", "jump(-1)", "End", show=False),
+        # The timeline's keys come first: a scene taller than the screen makes its text
+        # scrollable, and a focused scroll area would take Home, End and the page keys for itself
+        # (the arrow keys and the mouse wheel still scroll the text).
+        Binding("right,n", "step(1)", "Next", priority=True),
+        Binding("left,p", "step(-1)", "Previous", priority=True),
+        Binding("pagedown", "step(10)", "+10", show=False, priority=True),
+        Binding("pageup", "step(-10)", "-10", show=False, priority=True),
+        Binding("home", "jump(0)", "Start", show=False, priority=True),
+        Binding("end", "jump(-1)", "End", show=False, priority=True),
         Binding("o", "play_on", "Play on from here"),
         Binding("escape,b", "back", "Back"),
     ]
