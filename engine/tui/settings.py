@@ -25,6 +25,7 @@ class Settings:
     theme: str = DEFAULT_THEME
     reveal: str = "fast"  # off | fast | slow
     show_locked: bool = True
+    sidebar: bool = True  # the stats beside the scene; `b` hides it on a narrow terminal
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -45,6 +46,8 @@ class Settings:
             settings.reveal = data["reveal"]
         if isinstance(data.get("show_locked"), bool):
             settings.show_locked = data["show_locked"]
+        if isinstance(data.get("sidebar"), bool):
+            settings.sidebar = data["sidebar"]
         return settings
 
     def save(self) -> None:

@@ -278,3 +278,58 @@ def test_replay_keys_move_the_timeline_while_a_tall_scene_has_the_focus(tmp_path
             assert screen.at == at, key
 
     drive(steps, tmp_path, size=(60, 20))
+
+
+# -- stats you can always see --------------------------------------------------------------------
+
+
+# Bożena, seed 1: after these choices a locked choice asks for Money, the last of twelve stats.
+TO_A_MONEY_LOCK = (
+    "count_posts,count_lines,sleep_sleeve,learn_dish,write_kultura,continue,own_way,continue,ask_dance,"
+    "continue,go_kokshetau,screw_feet,continue,go_to_bed,write_to_her,continue,want_near,etude_music,"
+    "continue,clap_back,go_south,continue,go_almaty,name_bozena,remade,continue,letters"
+).split(",")
+
+
+def test_at_80x24_a_stat_a_locked_choice_asks_for_is_in_sight_and_the_rest_counted(tmp_path: Path) -> None:
+    from engine.tui.widgets.stats import StatsPanel
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        screen = play(app)
+        panel = screen.query_one(StatsPanel)
+        await choose_all(app, pilot, TO_A_MONEY_LOCK)
+        await pilot.pause()
+        assert "money" in screen.needed_stats()
+        top, height = panel.scroll_y, panel.scrollable_content_region.height
+        for sid in screen.needed_stats():
+            row = screen.query_one(f"#stat-{sid}").virtual_region
+            assert top <= row.y and row.bottom <= top + height, sid  # in sight, Money though it is last
+        regions = [screen.query_one(f"#stat-{st.id}").virtual_region for st in screen.session.story.stats]
+        hidden = sum(1 for r in regions if r.y < top or r.bottom > top + height)
+        title = str(panel.query_one("#panel-title", Static).render())
+        assert panel.compact  # a line a stat: twelve stats do not fit with their bars
+        assert ("more" in title) == (hidden > 0)  # anything out of sight is said
+
+    drive(steps, tmp_path, start_story="bozena", seed=1, size=(80, 24))
+
+
+def test_b_hides_the_sidebar_and_it_stays_hidden_next_time(tmp_path: Path) -> None:
+    from engine.tui.settings import Settings
+
+    path = tmp_path / "settings.json"
+
+    async def hide(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await pilot.press("b")
+        await pilot.pause()
+        assert not play(app).query_one("#sidebar").display
+
+    drive(hide, tmp_path, start_story="demo", seed=1, settings=Settings(reveal="off", path=path))
+    assert Settings.load(path).sidebar is False
+
+    async def still_hidden(app: PointeEdgeApp, pilot: Pilot) -> None:
+        assert not play(app).query_one("#sidebar").display
+        await pilot.press("b")
+        await pilot.pause()
+        assert play(app).query_one("#sidebar").display
+
+    drive(still_hidden, tmp_path, start_story="demo", seed=1, settings=Settings.load(path))

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import OptionList, Static
 
+from engine.core import expr as ex
 from engine.play.changes import change_words
 from engine.play.session import ChoiceError, Session, StepResult
 from engine.saves.record import Recorder
@@ -50,6 +51,7 @@ class PlayScreen(GuardedScreen):
         Binding("f5", "quick_save", "Quick save", show=False),
         Binding("f9", "quick_load", "Quick load", show=False),
         Binding("t", "stats", "Stats"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False),
         Binding("p", "people", "People"),
         Binding("m", "author_view", "Map"),
         Binding("q", "quit_game", "Quit"),
@@ -97,6 +99,7 @@ class PlayScreen(GuardedScreen):
 
     def on_mount(self) -> None:
         self.query_one("#history").display = False
+        self.query_one("#sidebar").display = self.settings.sidebar
         self.show_scene()
 
     def switch_to(self, session: Session, recorder: Recorder, *, warped: bool) -> None:
@@ -136,7 +139,9 @@ class PlayScreen(GuardedScreen):
         self.query_one("#outcome").display = bool(outcome)
         self.query_one(Prose).show(self.scene_text(result), self.settings.reveal_cps)
         self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
-        self.query_one(StatsPanel).show(s.state, result.changes if result else ())
+        panel = self.query_one(StatsPanel)
+        panel.show(s.state, result.changes if result else ())
+        panel.reveal(self.needed_stats())
         choices = self.query_one(ChoiceList)
         choices.set_choices(s.choices, self.settings.show_locked)
         choices.focus()
@@ -290,6 +295,27 @@ class PlayScreen(GuardedScreen):
         self.query_one(StatsPanel).display = not history.display
         if history.display:
             self.show_history()
+
+    def needed_stats(self) -> list[str]:
+        """The stats that the locked choices on screen ask for, in the order they are shown."""
+        s = self.session
+        by_id = {c.id: c for c in s.scene.choices}
+        stats = {st.id for st in s.story.stats}
+        needed: list[str] = []
+        for view in s.choices:
+            choice = by_id.get(view.id)
+            if view.locked and choice is not None and choice.condition is not None:
+                needed += [n for n in ex.names_in(choice.condition.tree) if n in stats and n not in needed]
+        return needed
+
+    def action_toggle_sidebar(self) -> None:
+        """Hide or show the stats beside the scene (a narrow terminal's reading column), remembered;
+        `t` shows every stat either way."""
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = self.settings.sidebar = not sidebar.display
+        self.settings.save()
+        shown = sidebar.display
+        self.notify("Sidebar shown." if shown else "Sidebar hidden: b shows it, t shows every stat.")
 
     def action_stats(self) -> None:
         s = self.session
