@@ -172,6 +172,11 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def shown(widget: Static) -> str:
     """The text of a Static, whatever Rich renderable it holds, on one long line per line."""
-    console = Console(width=300, file=io.StringIO(), record=True)
-    console.print(widget.content)
+    return plain(widget.content)
+
+
+def plain(renderable: Any, width: int = 300) -> str:
+    """Any Rich renderable (a choice's prompt is a grid) as text, `width` columns wide."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(renderable)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())

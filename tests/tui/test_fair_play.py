@@ -333,3 +333,18 @@ def test_b_hides_the_sidebar_and_it_stays_hidden_next_time(tmp_path: Path) -> No
         assert play(app).query_one("#sidebar").display
 
     drive(still_hidden, tmp_path, start_story="demo", seed=1, settings=Settings.load(path))
+
+
+# -- reading comfort -------------------------------------------------------------------------------
+
+
+def test_a_long_lock_reason_wraps_under_its_choice_not_under_the_number() -> None:
+    from engine.play.session import ChoiceView
+    from engine.tui.widgets.choices import choice_prompt
+    from tests.support.app import plain
+
+    label = ((("Try out for the club's synchronized team instead", 0),),)
+    view = ChoiceView("x", 4, label, True, "only when nursing a sore ankle", None)
+    lines = plain(choice_prompt(view), width=50).splitlines()
+    assert lines[0].startswith("4  Try out for the club's") and len(lines) > 1
+    assert all(line.startswith("   ") for line in lines[1:]), lines  # under the words

@@ -40,7 +40,7 @@ from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.prose import Prose
 from tests.support import BAD_STORIES, CAREERS, DATA
-from tests.support.app import choose_all, drive, notices, play, saved_career
+from tests.support.app import choose_all, drive, notices, plain, play, saved_career
 
 BAD = BAD_STORIES
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
@@ -117,7 +117,7 @@ def test_locked_choices_are_shown_dimmed_with_their_reason_and_cannot_be_chosen(
         locked = [choices.get_option_at_index(i) for i in range(choices.option_count)]
         locked = [o for o in locked if o.disabled]
         assert [o.id for o in locked] == ["synchro_tryout", "quit_for_now"]
-        assert "only when nursing a sore ankle" in str(locked[0].prompt)
+        assert "only when nursing a sore ankle" in plain(locked[0].prompt)
         await pilot.press("4")
         await pilot.pause()
         assert len(play(app).session.journal) == 1  # nothing chosen...
@@ -162,7 +162,7 @@ def test_the_same_detour_reads_differently_at_practice_and_in_the_competition(tm
         prose = str(screen.query_one(Prose).render())
         assert screen.session.state.scene == "setback.ankle"
         assert "In the cold room behind the snack bar" in prose and "Sprained, not broken" in prose
-        labels = [str(o.prompt) for o in screen.query_one(ChoiceList)._options]
+        labels = [plain(o.prompt) for o in screen.query_one(ChoiceList)._options]
         assert any("Tape it and skate the rest of the session" in label for label in labels)
         # seed 1: the double salchow, 46%, rolls 65 and falls
         await choose_all(app, pilot, ["tape_and_skate", "rest", "save_legs", "double_salchow"])
@@ -170,7 +170,7 @@ def test_the_same_detour_reads_differently_at_practice_and_in_the_competition(tm
         assert screen.session.state.scene == "setback.ankle"  # the same scene, struck again
         assert "In the corridor under the stands" in prose and "The same ankle" in prose
         assert "In the cold room" not in prose
-        labels = [str(o.prompt) for o in screen.query_one(ChoiceList)._options]
+        labels = [plain(o.prompt) for o in screen.query_one(ChoiceList)._options]
         assert any("Tape it and skate the rest of the program" in label for label in labels)
 
     drive(steps, tmp_path, start_story="demo", seed=1)
@@ -223,7 +223,7 @@ def test_h_toggles_the_history_of_the_path_so_far(tmp_path: Path) -> None:
         await pilot.press("h")
         await pilot.pause()
         assert history.display and not app.screen.query_one("#stats").display
-        text = str(app.screen.query_one("#history-text", Static).render())
+        text = plain(app.screen.query_one("#history-text", Static).content)
         assert "1. Early Ice: Drill the double salchow until it sticks (success)" in text
         assert "2. The Walk Home: Rest, stretch, and visualise the program" in text
         await pilot.press("h")

@@ -8,6 +8,7 @@ not replay from the start and so is never saved.
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -194,21 +195,22 @@ class PlayScreen(GuardedScreen):
         return text
 
     def show_history(self) -> None:
+        """The path so far, a step a row: its number in a column of its own, so a long step
+        wraps under its words."""
         s = self.session
-        lines = Text()
+        history = self.query_one("#history-text", Static)
         if not s.journal:
-            lines.append("No choices made yet.", style="italic")
+            history.update(Text("No choices made yet.", style="italic"))
+            return
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True, style="dim")
+        grid.add_column(ratio=1)
         for i, step in enumerate(s.journal, 1):
-            title = s.story.scenes[step.scene].title
-            label = s.step_label(i - 1)
-            if i > 1:
-                lines.append("\n")
-            lines.append(f"{i:>3}. ", style="dim")
-            lines.append(f"{title}: ", style="bold")
-            lines.append(label)
+            line = Text.assemble((f"{s.story.scenes[step.scene].title}: ", "bold"), s.step_label(i - 1))
             if step.roll is not None:
-                lines.append(" (success)" if step.roll.success else " (failure)", style="italic")
-        self.query_one("#history-text", Static).update(lines)
+                line.append(" (success)" if step.roll.success else " (failure)", style="italic")
+            grid.add_row(f"{i}.", line)
+        history.update(grid)
 
     # -- choosing ----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -12,16 +13,24 @@ from engine.play.session import ChoiceView
 from engine.tui.widgets.text import rendered_text
 
 
-def choice_prompt(view: ChoiceView) -> Text:
+def choice_text(view: ChoiceView) -> Text:
+    """A choice's words: its label, then its chance or why it is locked."""
     label = rendered_text(view.text)
     if view.locked:
-        return Text.assemble(
-            (f"{view.number}  ", "dim"), (label.plain, "dim"), (f"  · {view.reason}", "dim italic")
-        )
-    prompt = Text.assemble((f"{view.number}  ", "bold"), label)
+        return Text.assemble((label.plain, "dim"), (f"  · {view.reason}", "dim italic"))
     if view.chance is not None:
-        prompt.append(f"  ({view.chance}% chance)", style="italic")
-    return prompt
+        label.append(f"  ({view.chance}% chance)", style="italic")
+    return label
+
+
+def choice_prompt(view: ChoiceView) -> Table:
+    """The number in a column of its own and the words beside it, so that a long choice or a
+    lock reason wraps under its own words, not under the number."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(str(view.number), style="dim" if view.locked else "bold"), choice_text(view))
+    return grid
 
 
 class ChoiceList(OptionList):
