@@ -110,6 +110,15 @@ def run_prefix() -> str:
     return f"uv run {name}" if name == "main.py" else name
 
 
+KEYMAP_ENV = "POINTE_EDGE_KEYMAP"
+
+
+def keymap_file() -> Path | None:
+    """`$POINTE_EDGE_KEYMAP` (a file, or `off`), else `keymap.json` in the user config folder: the
+    player's own keys for the game's actions (engine/tui/keymap.py)."""
+    return user_path(KEYMAP_ENV, "config", "keymap.json")
+
+
 def settings_file() -> Path | None:
     """`$POINTE_EDGE_CONFIG` (a file, or `off`), else `settings.json` in the user config folder."""
     return user_path(CONFIG_ENV, "config", "settings.json")

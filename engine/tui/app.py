@@ -27,12 +27,14 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from engine.core.model import Story
+from engine.core.paths import keymap_file
 from engine.load.folder import LoadResult, freeze_once
 from engine.saves.store import SaveStore
 from engine.tui import textual_fixes
 from engine.tui.author_mode import AuthorMode
 from engine.tui.careers import Careers, load_catalog
 from engine.tui.crash import Crash, bug_report, write_crash_log
+from engine.tui.keymap import binding_ids, read_keymap
 from engine.tui.messages import (
     Autosave,
     BackToTitle,
@@ -56,7 +58,10 @@ from engine.tui.save_shelf import SaveShelf
 from engine.tui.screens.author import AuthorScreen
 from engine.tui.screens.author.help import AUTHOR_HELP
 from engine.tui.screens.dialogs import ConfirmScreen, HelpScreen, SettingsScreen
+from engine.tui.screens.ending import EndingScreen
 from engine.tui.screens.play import PlayScreen
+from engine.tui.screens.replay import ReplayScreen
+from engine.tui.screens.saves import SavesScreen
 from engine.tui.screens.title import TitleScreen
 from engine.tui.settings import Settings, default_path
 from engine.tui.widgets.text import literal_markup
@@ -79,8 +84,8 @@ class PointeEdgeApp(App[int]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("ctrl+q", "quit_game", "Quit", priority=True),
-        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+q", "quit_game", "Quit", priority=True, id="game.quit-game"),
+        Binding("question_mark", "help", "Help", id="game.help"),
     ]
 
     def __init__(
@@ -115,6 +120,7 @@ class PointeEdgeApp(App[int]):
             self.theme = self.settings.theme
         # A theme picked anywhere (Settings, or the palette's Theme command) is remembered.
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._apply_keymap()
         self.catalog.update(load_catalog(self.stories_dir, self.start_story))
         freeze_once()  # the catalog lives as long as the app; later reloads are not frozen
         self.shelf.open(on_writer_error=self._autosave_failed, on_writer_note=self._career_forked)
@@ -129,6 +135,16 @@ class PointeEdgeApp(App[int]):
         self.shelf.show_notices()
         if os.environ.get(FIRST_FRAME_ENV):
             self.call_after_refresh(self._first_frame, os.environ[FIRST_FRAME_ENV])
+
+    def _apply_keymap(self) -> None:
+        """The player's own keys (engine/tui/keymap.py), if they keep a keymap file."""
+        screens = (PlayScreen, TitleScreen, EndingScreen, ReplayScreen, SavesScreen)
+        known = binding_ids([*type(self).BINDINGS, *(b for s in screens for b in s.BINDINGS)])
+        keymap, problems = read_keymap(keymap_file(), known)
+        if keymap:
+            self.set_keymap(keymap)
+        for line in problems:
+            self.notify(line, severity="warning", timeout=10, markup=False)
 
     def _take_screenshot(self) -> None:
         self.set_timer(0.1, self.deliver_screenshot)  # after the palette has closed

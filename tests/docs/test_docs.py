@@ -50,7 +50,7 @@ CORPUS = BAD_STORIES
 
 MARKER = re.compile(r"<!-- test: (.+?) -->\Z")
 YAML_KINDS = {"file", "same-as", "manifest", "scenes", "choices", "scene-keys"}
-TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree", "reads"}
+TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree", "reads", "keymap"}
 TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys", "limits"}
 
 
@@ -1115,3 +1115,15 @@ OUTPUTS_TESTED = {
     "story-test-failure",
     "simulate-standard",
 }
+
+
+def test_the_keymap_example_remaps_real_actions(tmp_path: Path) -> None:
+    from engine.tui.app import PointeEdgeApp
+    from engine.tui.keymap import binding_ids, read_keymap
+    from engine.tui.screens.play import PlayScreen
+
+    (block,) = blocks("keymap")
+    path = tmp_path / "keymap.json"
+    path.write_text(block.body)
+    keymap, problems = read_keymap(path, binding_ids([*PointeEdgeApp.BINDINGS, *PlayScreen.BINDINGS]))
+    assert problems == [] and keymap == {"play.undo": "z", "play.quick-save": "f6", "play.stats": "t,ctrl+s"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -348,3 +349,50 @@ def test_a_long_lock_reason_wraps_under_its_choice_not_under_the_number() -> Non
     lines = plain(choice_prompt(view), width=50).splitlines()
     assert lines[0].startswith("4  Try out for the club's") and len(lines) > 1
     assert all(line.startswith("   ") for line in lines[1:]), lines  # under the words
+
+
+# -- the app's own edges ---------------------------------------------------------------------------
+
+
+def test_a_keymap_file_remaps_the_games_keys_and_says_what_it_cannot_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from tests.support.app import notices
+
+    keymap = tmp_path / "keymap.json"
+    keymap.write_text(json.dumps({"play.undo": "z", "play.stats": "x", "no.such": "y", "play.save": 5}))
+    monkeypatch.setenv("POINTE_EDGE_KEYMAP", str(keymap))
+
+    async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+        await choose_all(app, pilot, ["run_program"])
+        await pilot.press("z")  # undo, on the player's key
+        await pilot.pause()
+        assert play(app).session.journal == ()
+        await pilot.press("x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "StatsScreen"
+        said = notices(app)
+        assert "Your keymap names no action of the game: “no.such”." in said
+        assert any("gives “play.save” no keys" in line for line in said)
+
+    drive(steps, tmp_path, start_story="demo", seed=1)
+
+
+def test_every_binding_of_the_game_has_an_id_and_the_guide_lists_them() -> None:
+    from engine.tui.app import PointeEdgeApp as App
+    from engine.tui.screens.ending import EndingScreen
+    from engine.tui.screens.play import PlayScreen
+    from engine.tui.screens.replay import ReplayScreen
+    from engine.tui.screens.saves import SavesScreen
+    from engine.tui.screens.title import TitleScreen
+    from tests.support import ROOT
+
+    guide = (ROOT / "docs" / "authoring.md").read_text()
+    for owner in (App, PlayScreen, TitleScreen, EndingScreen, ReplayScreen, SavesScreen):
+        for binding in owner.BINDINGS:
+            if binding.action.startswith("choose_number"):  # type: ignore[union-attr]
+                continue
+            assert binding.id, (owner.__name__, binding)  # type: ignore[union-attr]
+            assert f"`{binding.id}`" in guide, binding.id  # type: ignore[union-attr]

@@ -30,10 +30,10 @@ TONE_WORDS = {
 
 class EndingScreen(GuardedScreen):
     BINDINGS = [
-        Binding("r", "replay", "Replay this career"),
-        Binding("n", "again", "Start again"),
-        Binding("m", "author_view", "Map"),
-        Binding("escape,b", "back", "Back to the title"),
+        Binding("r", "replay", "Replay this career", id="ending.replay"),
+        Binding("n", "again", "Start again", id="ending.again"),
+        Binding("m", "author_view", "Map", id="ending.author-view"),
+        Binding("escape,b", "back", "Back to the title", id="ending.back"),
     ]
 
     def __init__(

@@ -45,21 +45,36 @@ from engine.tui.widgets.warped import warped_first
 class PlayScreen(GuardedScreen):
     BINDINGS = [
         *[Binding(str(n), f"choose_number({n})", f"Choose {n}", show=False) for n in range(1, 10)],
-        Binding("u", "undo", "Undo"),
-        Binding("s", "save", "Save"),
-        Binding("l", "load", "Load", show=False),  # in help and the palette: the key bar fits 80 columns
-        Binding("h", "toggle_history", "History"),
-        Binding("f5", "quick_save", "Quick save", show=False),
-        Binding("f9", "quick_load", "Quick load", show=False),
-        Binding("t", "stats", "Stats"),
-        Binding("b", "toggle_sidebar", "Sidebar", show=False),
-        Binding("p", "people", "People"),
-        Binding("m", "author_view", "Map"),
-        Binding("q", "quit_game", "Quit"),
-        Binding("space", "finish_text", "Show all text", show=False),
+        Binding("u", "undo", "Undo", id="play.undo"),
+        Binding("s", "save", "Save", id="play.save"),
+        # Load is in help and the palette: the key bar fits 80 columns without it.
+        Binding("l", "load", "Load", show=False, id="play.load"),
+        Binding("h", "toggle_history", "History", id="play.toggle-history"),
+        Binding("f5", "quick_save", "Quick save", show=False, id="play.quick-save"),
+        Binding("f9", "quick_load", "Quick load", show=False, id="play.quick-load"),
+        Binding("t", "stats", "Stats", id="play.stats"),
+        Binding("b", "toggle_sidebar", "Sidebar", show=False, id="play.toggle-sidebar"),
+        Binding("p", "people", "People", id="play.people"),
+        Binding("m", "author_view", "Map", id="play.author-view"),
+        Binding("q", "quit_game", "Quit", id="play.quit-game"),
+        Binding("space", "finish_text", "Show all text", show=False, id="play.finish-text"),
         # The choices have the focus; a long scene still scrolls from the keyboard, no Tab first.
-        Binding("pageup", "scroll_prose(-1)", "Scroll the scene up", show=False, priority=True),
-        Binding("pagedown", "scroll_prose(1)", "Scroll the scene down", show=False, priority=True),
+        Binding(
+            "pageup",
+            "scroll_prose(-1)",
+            "Scroll the scene up",
+            show=False,
+            priority=True,
+            id="play.scroll-up",
+        ),
+        Binding(
+            "pagedown",
+            "scroll_prose(1)",
+            "Scroll the scene down",
+            show=False,
+            priority=True,
+            id="play.scroll-down",
+        ),
     ]
 
     def __init__(

@@ -29,14 +29,14 @@ class ReplayScreen(GuardedScreen):
         # The timeline's keys come first: a scene taller than the screen makes its text
         # scrollable, and a focused scroll area would take Home, End and the page keys for itself
         # (the arrow keys and the mouse wheel still scroll the text).
-        Binding("right,n", "step(1)", "Next", priority=True),
-        Binding("left,p", "step(-1)", "Previous", priority=True),
-        Binding("pagedown", "step(10)", "+10", show=False, priority=True),
-        Binding("pageup", "step(-10)", "-10", show=False, priority=True),
-        Binding("home", "jump(0)", "Start", show=False, priority=True),
-        Binding("end", "jump(-1)", "End", show=False, priority=True),
-        Binding("o", "play_on", "Play on from here"),
-        Binding("escape,b", "back", "Back"),
+        Binding("right,n", "step(1)", "Next", priority=True, id="replay.next"),
+        Binding("left,p", "step(-1)", "Previous", priority=True, id="replay.previous"),
+        Binding("pagedown", "step(10)", "+10", show=False, priority=True, id="replay.forward-10"),
+        Binding("pageup", "step(-10)", "-10", show=False, priority=True, id="replay.back-10"),
+        Binding("home", "jump(0)", "Start", show=False, priority=True, id="replay.start"),
+        Binding("end", "jump(-1)", "End", show=False, priority=True, id="replay.end"),
+        Binding("o", "play_on", "Play on from here", id="replay.play-on"),
+        Binding("escape,b", "back", "Back", id="replay.back"),
     ]
 
     def __init__(self, replay: Replay) -> None:

@@ -45,8 +45,8 @@ class SavesScreen(GuardedScreen):
     """`mode` is "load" (play on) or "replay" (watch again)."""
 
     BINDINGS = [
-        Binding("d,delete", "delete", "Delete"),
-        Binding("escape,b", "back", "Back"),
+        Binding("d,delete", "delete", "Delete", id="saves.delete"),
+        Binding("escape,b", "back", "Back", id="saves.back"),
     ]
 
     def __init__(self, mode: SavesMode, shelf: SaveShelf) -> None:

@@ -34,13 +34,13 @@ TAGLINE = "careers on the ice and on the stage"
 
 class TitleScreen(GuardedScreen):
     BINDINGS = [
-        Binding("c", "continue_career", "Continue"),
-        Binding("l", "load", "Load"),
-        Binding("r", "replay", "Replay"),
-        Binding("comma", "settings", "Settings"),
-        Binding("q", "quit_game", "Quit"),
-        Binding("down,right", "app.focus_next", "Next", show=False),
-        Binding("up,left", "app.focus_previous", "Previous", show=False),
+        Binding("c", "continue_career", "Continue", id="title.continue-career"),
+        Binding("l", "load", "Load", id="title.load"),
+        Binding("r", "replay", "Replay", id="title.replay"),
+        Binding("comma", "settings", "Settings", id="title.settings"),
+        Binding("q", "quit_game", "Quit", id="title.quit-game"),
+        Binding("down,right", "app.focus_next", "Next", show=False, id="title.focus-next"),
+        Binding("up,left", "app.focus_previous", "Previous", show=False, id="title.focus-previous"),
     ]
 
     def __init__(self, catalog: Mapping[str, LoadResult], shelf: SaveShelf) -> None:
