@@ -286,11 +286,18 @@ def build_parser() -> argparse.ArgumentParser:
         [
             ("replay 9b13", "step by step: Enter for the next"),
             ("replay 9b13 --all", "the whole career at once"),
+            ("replay 9b13 --format html --out career.html", "the career as a book, to share or print"),
         ],
     )
     replay.add_argument("save", help="a save id (or the start of one)")
     replay.add_argument("--all", action="store_true", help="print every step and the chart, then stop")
     replay.add_argument("--story", help="the story folder, when it is not a bundled one")
+    replay.add_argument(
+        "--format",
+        choices=("markdown", "html"),
+        help="write the whole career as a book instead: scenes, choices, rolls, changes and a chart",
+    )
+    replay.add_argument("--out", metavar="FILE", help="with --format: write the book to FILE (else print it)")
 
     for parser in (p, play, saves, replay, listing, show, export, imp, delete):
         parser.add_argument(

@@ -89,7 +89,7 @@ def test_anything_typed_gets_a_one_line_answer(typed: str, answer: str) -> None:
 
 def test_undo_and_history_in_plain_mode() -> None:
     _, out = run_cli("play", "demo", "--plain", "--seed", "1", stdin="2\nh\nu\nh\nq\n")
-    assert "  1. Early Ice: run_program" in out
+    assert "  1. Early Ice: Run the whole program to the music instead" in out  # words, never the id
     assert "Undone." in out and out.count("Early Ice\n\nThe ice resurfacer") == 2
     assert out.endswith("Goodbye.\n")
 
