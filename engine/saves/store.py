@@ -32,7 +32,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,7 @@ class SaveStore:
     # saves go to a fork because another game saved them meanwhile: see `save`.
     _seen: dict[str, str] = field(default_factory=dict, repr=False)
     _forks: dict[str, str] = field(default_factory=dict, repr=False)
+    _read: dict[str, set[str]] = field(default_factory=dict, repr=False)  # scenes read, by story
 
     @classmethod
     def default(cls, folder: str | Path | None = None) -> SaveStore:
@@ -330,6 +331,7 @@ class SaveStore:
                 careers.upsert(Document(career.summary(), doc_id=_doc_id(career.id)))
                 if career.ending is not None:
                     self._discover(db, career.story_id, career.ending["scene"])
+                self._mark_read(db, career.story_id, career.state.visits)
 
     def _read_career(self, path: Path) -> Career | None:
         """The career in `path`, or None (a damaged file is set aside and said in a notice)."""
@@ -398,6 +400,7 @@ class SaveStore:
                 db.table("careers").upsert(Document(career.summary(), doc_id=_doc_id(career_id)))
                 if career.ending is not None:
                     self._discover(db, career.story_id, career.ending["scene"])
+                self._mark_read(db, career.story_id, career.state.visits)
         return Saved(career_id, note)
 
     def load(self, career_id: str) -> Career:
@@ -487,6 +490,31 @@ class SaveStore:
     def discovered(self, story_id: str) -> set[str]:
         """The ending scenes of a story reached in any career saved here, even deleted ones."""
         return self.discovered_all().get(story_id, set())
+
+    # -- scenes read -------------------------------------------------------------------------
+
+    def _mark_read(self, db: TinyDB, story_id: str, scenes: Iterable[str]) -> None:
+        """Add the scenes a career has been in to those read in its story (for skipping text
+        already read). Written only when a scene is new, so most saves add nothing."""
+        known = self._read.get(story_id)
+        if known is None:
+            doc = db.table("read").get(Query().story == story_id)
+            known = self._read[story_id] = set(doc["scenes"]) if isinstance(doc, dict) else set()
+        new = set(scenes) - known
+        if new:  # merged with what is on disk now: another copy of the game may have added some
+            doc = db.table("read").get(Query().story == story_id)
+            on_disk = doc.get("scenes") if isinstance(doc, dict) else None
+            if isinstance(on_disk, list):
+                known |= {s for s in on_disk if isinstance(s, str)}
+            known |= new
+            db.table("read").upsert({"story": story_id, "scenes": sorted(known)}, Query().story == story_id)
+
+    def read_scenes(self, story_id: str) -> set[str]:
+        """Every scene of a story that a career saved here has been in, deleted careers too."""
+        with self._locked(), self._index() as db:
+            doc = db.table("read").get(Query().story == story_id)
+        scenes = doc.get("scenes") if isinstance(doc, dict) else None
+        return {s for s in scenes if isinstance(s, str)} if isinstance(scenes, list) else set()
 
     # -- export and import ------------------------------------------------------------------
 

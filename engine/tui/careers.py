@@ -111,9 +111,10 @@ class Careers:
 
     def play(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.clear()
-        self.app.push_screen(
-            PlayScreen(session, recorder, settings=self.settings, warped=warped, author=self.author)
-        )
+        read = self.shelf.read_scenes(session.story.id) if self.settings.skip_read else frozenset()
+        screen = PlayScreen(session, recorder, settings=self.settings, warped=warped, author=self.author)
+        screen.read_before = read
+        self.app.push_screen(screen)
 
     def show_ending(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.clear()

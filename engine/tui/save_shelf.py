@@ -99,6 +99,15 @@ class SaveShelf:
             self.refresh_discoveries()
         return (self.discoveries or {}).get(story_id, set())
 
+    def read_scenes(self, story_id: str) -> frozenset[str]:
+        """The scenes of a story read in any career saved here (for skipping text already read)."""
+        if self.store is None:
+            return frozenset()
+        try:
+            return frozenset(self.store.read_scenes(story_id))
+        except SaveError:
+            return frozenset()  # a comfort only: the list of saves says what is wrong
+
     def list(self) -> list[SaveInfo]:
         if self.store is None:
             return []

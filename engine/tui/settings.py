@@ -26,6 +26,7 @@ class Settings:
     reveal: str = "fast"  # off | fast | slow
     show_locked: bool = True
     sidebar: bool = True  # the stats beside the scene; `b` hides it on a narrow terminal
+    skip_read: bool = True  # a scene read before (in any career) appears at once, like Ren'Py's skip
     path: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -48,6 +49,8 @@ class Settings:
             settings.show_locked = data["show_locked"]
         if isinstance(data.get("sidebar"), bool):
             settings.sidebar = data["sidebar"]
+        if isinstance(data.get("skip_read"), bool):
+            settings.skip_read = data["skip_read"]
         return settings
 
     def save(self) -> None:

@@ -396,3 +396,30 @@ def test_every_binding_of_the_game_has_an_id_and_the_guide_lists_them() -> None:
                 continue
             assert binding.id, (owner.__name__, binding)  # type: ignore[union-attr]
             assert f"`{binding.id}`" in guide, binding.id  # type: ignore[union-attr]
+
+
+def test_a_scene_read_in_an_earlier_career_appears_at_once_when_skipping_is_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.saves.store import SaveStore
+    from engine.tui.settings import Settings
+    from tests.support.app import saved_career
+
+    saves = tmp_path / "saves"
+    saved_career(saves, "demo", 1, ["run_program"])  # read: Early Ice, The Walk Home
+    assert {"training.early_ice", "training.after_session"} <= SaveStore(saves).read_scenes("demo")
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "full")  # the reveal runs, as for a player
+
+    def career(skip: bool):  # type: ignore[no-untyped-def]
+        async def steps(app: PointeEdgeApp, pilot: Pilot) -> None:
+            prose = play(app).query_one(Prose)
+            assert prose.revealing is not skip  # Early Ice: read before
+            play(app).action_finish_text()
+            await choose_all(app, pilot, ["drill_salchow"])  # seed 1: a sprain, never read before
+            assert prose.revealing
+
+        return steps
+
+    for skip in (True, False):
+        settings = Settings(reveal="fast", skip_read=skip)
+        drive(career(skip), tmp_path, start_story="demo", seed=1, settings=settings)

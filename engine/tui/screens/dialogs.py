@@ -337,6 +337,9 @@ class SettingsScreen(Dialog):
             with Horizontal(classes="switch-row"):
                 yield Switch(value=settings.show_locked, id="show-locked")
                 yield Label("Show locked choices, with what they need")
+            with Horizontal(classes="switch-row"):
+                yield Switch(value=settings.skip_read, id="skip-read")
+                yield Label("Show a scene you have read before all at once")
             with Horizontal(classes="buttons"):
                 yield Button("Done", id="ok", variant="primary")
 
@@ -353,6 +356,10 @@ class SettingsScreen(Dialog):
     @on(Switch.Changed, "#show-locked")
     def show_locked(self, event: Switch.Changed) -> None:
         self._remember("show_locked", event.value)
+
+    @on(Switch.Changed, "#skip-read")
+    def skip_read(self, event: Switch.Changed) -> None:
+        self._remember("skip_read", event.value)
 
     def _remember(self, name: str, value: object) -> None:
         setattr(self.settings, name, value)

@@ -94,6 +94,9 @@ class PlayScreen(GuardedScreen):
         # The map and warp (`m`) show future scenes, endings, files and formulas, and set any
         # stat: an author's tools, offered only in author mode (`play STORY --author`).
         self.author = author
+        # Scenes read in earlier careers (engine/saves/store.py keeps them): with Settings' "show
+        # a scene you have read before all at once", they appear without the reveal.
+        self.read_before: frozenset[str] = frozenset()
         self.last: StepResult | None = None
 
     def compose(self) -> ComposeResult:
@@ -153,7 +156,7 @@ class PlayScreen(GuardedScreen):
         outcome = self.outcome_text(result, picked)
         self.query_one("#outcome", Static).update(outcome)
         self.query_one("#outcome").display = bool(outcome)
-        self.query_one(Prose).show(self.scene_text(result), self.settings.reveal_cps)
+        self.query_one(Prose).show(self.scene_text(result), self.reveal_speed())
         self.query_one("#prose-scroll", VerticalScroll).scroll_home(animate=False)
         panel = self.query_one(StatsPanel)
         panel.show(s.state, result.changes if result else ())
@@ -169,6 +172,13 @@ class PlayScreen(GuardedScreen):
                 severity="error",
                 timeout=10,
             )
+
+    def reveal_speed(self) -> int:
+        """Characters a second for this scene: at once (0) for a scene read before, in an earlier
+        career or earlier in this one, when the player skips read text; else their setting."""
+        s = self.session
+        read = s.scene.id in self.read_before or s.state.visits.get(s.scene.id, 0) > 1
+        return 0 if self.settings.skip_read and read else self.settings.reveal_cps
 
     def scene_text(self, result: StepResult | None) -> Text:
         """The scene's prose, then the milestones of arriving in it: revealed after the text they
