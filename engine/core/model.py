@@ -165,6 +165,7 @@ class Ending:
     title: str
     tone: str
     pos: Pos
+    hint: str = ""  # the endings gallery's clue to an ending not found yet ("" when none)
 
 
 @dataclass(frozen=True, slots=True)

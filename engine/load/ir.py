@@ -15,7 +15,8 @@ from typing import NotRequired, TypeAlias, TypedDict
 
 from engine.core.expr import Data
 
-IR_VERSION = 5  # 5: `lost`, what a file left out because of a problem; 4: an expression may end
+IR_VERSION = 6  # 6: an ending's `hint`
+# 5: `lost`, what a file left out because of a problem; 4: an expression may end
 # with where its characters jump lines (anchors)
 # 3: stats have a group and an opposite side; a cast; chapter files' own stats
 # and flags; variations in texts, `revisit`, `once`, `fallback` and `tags` on choices
@@ -98,6 +99,7 @@ class EndingIR(TypedDict):
     tone: str
     line: int
     col: int
+    hint: NotRequired[str]  # for the endings gallery: how to find it, without giving it away
 
 
 class OutcomeIR(TypedDict):

@@ -787,7 +787,7 @@ class Linker:
         ending = None
         e = ir.get("ending")
         if e is not None:
-            ending = Ending(e["title"], e["tone"], Pos(path, e["line"], e["col"]))
+            ending = Ending(e["title"], e["tone"], Pos(path, e["line"], e["col"]), e.get("hint", ""))
         title = ir.get("title") or sid.split(".", 1)[1].replace("_", " ").capitalize()
         return Scene(
             sid,

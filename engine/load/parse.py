@@ -120,7 +120,7 @@ CHOICE_KEYS = (
 )
 OUTCOME_KEYS = ("text", "milestone", "effects", "goto", "call", "return")
 BRANCH_KEYS = ("if", "goto", "call", "return")
-ENDING_KEYS = ("title", "tone")
+ENDING_KEYS = ("title", "tone", "hint")
 #: Every key of the format: one of these in the wrong place was moved, not misspelt, and is
 #: not read as its near neighbour (`start:` in a chapter file is not `stats:`).
 EVERY_KEY = frozenset(
@@ -897,7 +897,11 @@ class FileParser:
             self.problem(
                 "E023", f"tone `{tone}` is not one of {', '.join(TONES)}", tone_v, did_you_mean(tone, TONES)
             )
-        return {"title": title or "", "tone": tone or "", "line": v.line, "col": v.col}
+        ending: EndingIR = {"title": title or "", "tone": tone or "", "line": v.line, "col": v.col}
+        hint = self.title(v.value.get("hint"), "ending `hint`")
+        if hint:
+            ending["hint"] = hint
+        return ending
 
     def choices(self, v: Value) -> list[ChoiceIR]:
         if v.kind == "bad":
