@@ -40,6 +40,7 @@ from engine.tui.messages import (
     BackToTitle,
     NameSave,
     OpenAuthorView,
+    OpenEndings,
     OpenSaves,
     OpenSettings,
     PlayOn,
@@ -197,6 +198,9 @@ class PointeEdgeApp(App[int]):
 
     def on_name_save(self, request: NameSave) -> None:
         self.careers.save_named(request.recorder)
+
+    def on_open_endings(self, request: OpenEndings) -> None:
+        self.careers.open_endings(request.story_key)
 
     def on_quick_save(self, request: QuickSave) -> None:
         self.careers.quick_save(request.recorder)

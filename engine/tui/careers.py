@@ -28,6 +28,7 @@ from engine.tui.save_shelf import SaveShelf
 from engine.tui.screens.dialogs import (
     ChangedStoryScreen,
     ConfirmScreen,
+    EndingsScreen,
     MessageScreen,
     SaveNameScreen,
     story_errors,
@@ -252,6 +253,16 @@ class Careers:
             self.app.push_screen(ConfirmScreen(question, "Replace", "Keep it"), replace)
 
         self.app.push_screen(SaveNameScreen(suggestion), named)
+
+    def open_endings(self, story_key: str) -> None:
+        """The endings gallery of a story: found ones, and hints to the others once a career
+        of it has ended (the endings reached are read from the saves)."""
+        result = self.catalog.get(story_key)
+        if result is None or result.story is None:
+            self.app.notify("This story does not load: it has no endings to show.", severity="warning")
+            return
+        self.shelf.refresh_discoveries()
+        self.app.push_screen(EndingsScreen(result.story, self.shelf.discovered(result.story.id)))
 
     def quick_save(self, recorder: Recorder) -> None:
         """F5: this moment as the story's quick save, in place of the last one, without a question."""

@@ -85,6 +85,13 @@ class NameSave(Message):
 
 
 @dataclass(eq=False)
+class OpenEndings(Message):
+    """Show the endings gallery of a story of the catalog (by its catalog key)."""
+
+    story_key: str
+
+
+@dataclass(eq=False)
 class QuickSave(Message):
     """Save this moment as the story's quick save, in place of the last one (no question)."""
 

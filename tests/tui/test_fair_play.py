@@ -17,7 +17,7 @@ from textual.widgets import Static
 from engine.play.session import Session
 from engine.tui.app import PointeEdgeApp
 from engine.tui.widgets.prose import Prose
-from tests.support import STORIES
+from tests.support import ROOT, STORIES
 from tests.support.app import choose_all, drive, play
 from tests.support.cli import run_cli
 from tests.support.stories import story
@@ -387,7 +387,6 @@ def test_every_binding_of_the_game_has_an_id_and_the_guide_lists_them() -> None:
     from engine.tui.screens.replay import ReplayScreen
     from engine.tui.screens.saves import SavesScreen
     from engine.tui.screens.title import TitleScreen
-    from tests.support import ROOT
 
     guide = (ROOT / "docs" / "authoring.md").read_text()
     for owner in (App, PlayScreen, TitleScreen, EndingScreen, ReplayScreen, SavesScreen):
@@ -423,3 +422,42 @@ def test_a_scene_read_in_an_earlier_career_appears_at_once_when_skipping_is_on(
     for skip in (True, False):
         settings = Settings(reveal="fast", skip_read=skip)
         drive(career(skip), tmp_path, start_story="demo", seed=1, settings=settings)
+
+
+# -- the endings gallery ---------------------------------------------------------------------------
+
+
+def test_the_endings_gallery_shows_hints_only_after_a_finished_career(tmp_path: Path) -> None:
+    from textual.widgets import Static as S
+
+    from engine.tui.screens.dialogs import EndingsScreen
+    from tests.support.app import saved_career
+
+    endings = {s.id: s.ending for s in story("demo").endings}
+    assert all(e is not None and e.hint for e in endings.values())  # every ending has its hint
+
+    async def before(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.screen.query_one("#card-demo").focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EndingsScreen)
+        shown = str(app.screen.query_one("#endings-list", S).render())
+        assert shown.startswith("0 of 6 found")
+        assert not any(e.hint in shown for e in endings.values() if e is not None)
+        assert "Hints to the others appear once you have finished a career of this story." in shown
+
+    drive(before, tmp_path)
+    saved_career(tmp_path / "saves", "demo", 218, DEMO_FOURTH)  # an ending: Fourth by a Point
+
+    async def after(app: PointeEdgeApp, pilot: Pilot) -> None:
+        app.screen.query_one("#card-demo").focus()
+        await pilot.press("e")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#endings-list", S).render())
+        assert shown.startswith("1 of 6 found") and "✓ Fourth by a Point  (bittersweet)" in shown
+        for sid, ending in endings.items():
+            assert ending is not None
+            if sid != "competition.fourth":  # not found: its hint, never its title
+                assert f"· not yet found\n  {ending.hint}" in shown and ending.title not in shown
+
+    drive(after, tmp_path)

@@ -16,6 +16,7 @@ import pytest
 from engine.tui.app import PointeEdgeApp
 from engine.tui.messages import OpenAuthorView
 from engine.tui.settings import Settings
+from tests.support.app import saved_career
 
 SIZES = [(80, 24), (120, 40)]
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
@@ -87,3 +88,16 @@ def test_stats(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # 
     assert snap_compare(
         app(tmp_path, start_story="demo", seed=1), terminal_size=size, run_before=after_a_sprain
     )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_endings(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    saved_career(tmp_path / "saves", "demo", 218, DEMO_FOURTH)  # one ending found: hints show
+
+    async def gallery(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.screen.query_one("#card-demo").focus()
+        await pilot.press("e")
+        await pilot.pause()
+
+    assert snap_compare(app(tmp_path), terminal_size=size, run_before=gallery)

@@ -6,7 +6,7 @@ contracts in pyproject.toml): a dialog answers whoever opened it, through `dismi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from rich.text import Text
 from textual import on
@@ -222,6 +222,53 @@ class StatsScreen(Dialog):
             yield Static(Text(f"{who}: stats", style="bold"), classes="question")
             with VerticalScroll(classes="lines"):
                 yield Static(self.sheet(), id="stats-list")
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="ok", variant="primary")
+
+    @on(Button.Pressed, "#ok")
+    def ok(self) -> None:
+        self.dismiss(None)
+
+
+class EndingsScreen(Dialog):
+    """The endings gallery of one story: each ending found, with its tone, and each one not
+    found yet, with the author's hint once the player has finished a career of the story
+    (before that, hints would only be spoilers of a story not yet read)."""
+
+    BINDINGS = [Binding("escape,e", "dismiss_none", "Close")]
+
+    def __init__(self, story: Story, found: Collection[str]) -> None:
+        super().__init__()
+        self.story = story
+        self.found = set(found)
+
+    def gallery(self) -> Text:
+        endings = self.story.endings
+        found = [s for s in endings if s.id in self.found]
+        hints = bool(found)  # a career of this story finished: its hints may help now
+        out = Text()  # the story's words, appended as text: never read as markup
+        out.append(f"{len(found)} of {len(endings)} found\n", style="bold")
+        for scene in endings:
+            ending = scene.ending
+            assert ending is not None
+            out.append("\n")
+            if scene.id in self.found:
+                out.append(f"✓ {ending.title}", style="bold")
+                out.append(f"  ({ending.tone.replace('_', ' ')})\n", style="italic")
+            else:
+                out.append("· not yet found\n", style="dim")
+                if hints and ending.hint:
+                    out.append(f"  {ending.hint}\n", style="italic")
+        if not hints:
+            later = "\nHints to the others appear once you have finished a career of this story."
+            out.append(later, style="dim")
+        return out
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="endings"):
+            yield Static(Text(f"Endings of {self.story.title}", style="bold"), classes="question")
+            with VerticalScroll(classes="lines"):
+                yield Static(self.gallery(), id="endings-list")
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="ok", variant="primary")
 

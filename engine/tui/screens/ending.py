@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 
 from engine.play.session import Session
 from engine.saves.record import Recorder
-from engine.tui.messages import BackToTitle, OpenAuthorView, ReplayCareer, StartCareer
+from engine.tui.messages import BackToTitle, OpenAuthorView, OpenEndings, ReplayCareer, StartCareer
 from engine.tui.save_shelf import SaveShelf
 from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.guard import GuardedScreen
@@ -32,6 +32,7 @@ class EndingScreen(GuardedScreen):
     BINDINGS = [
         Binding("r", "replay", "Replay this career", id="ending.replay"),
         Binding("n", "again", "Start again", id="ending.again"),
+        Binding("e", "endings", "Endings", id="ending.endings"),
         Binding("m", "author_view", "Map", id="ending.author-view"),
         Binding("escape,b", "back", "Back to the title", id="ending.back"),
     ]
@@ -143,6 +144,9 @@ class EndingScreen(GuardedScreen):
             self.notify("A warped run has no replay: it does not start at the start of the story.")
         elif self.shelf.saving:
             self.app.post_message(ReplayCareer(self.recorder))
+
+    def action_endings(self) -> None:
+        self.app.post_message(OpenEndings(self.story_key))
 
     def action_again(self) -> None:
         self.app.post_message(StartCareer(self.story_key))
