@@ -107,7 +107,7 @@ def test_m_opens_the_map_of_the_chapter_which_switches_chapters_and_goes_back(
         await pilot.pause()
         help_ = app.screen
         assert isinstance(help_, HelpScreen)
-        keys = str(help_.query_one("#keys", Static).render())
+        keys = shown(help_.query_one("#keys", Static))
         assert "Warp" in keys and "Next chapter" in keys and "Where I am" in keys
         guide = str(help_.query_one("#how-to-play", Static).render())
         assert "▶ where play is" in guide and "never saved" in guide and "--author" in guide
@@ -136,7 +136,7 @@ def test_outside_author_mode_no_key_command_or_help_line_opens_the_map(tmp_path:
         assert "Map" not in [command.title for command in app.get_system_commands(screen)]
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "Map" not in str(app.screen.query_one("#keys", Static).render())
+        assert "Map" not in shown(app.screen.query_one("#keys", Static))
         app.pop_screen()
         while not screen.session.ended:  # the last choice each time reaches an ending in 3 steps
             screen.choose(screen.session.open_choices()[-1])

@@ -40,7 +40,7 @@ from engine.tui.widgets.chart import StatChart
 from engine.tui.widgets.choices import ChoiceList
 from engine.tui.widgets.prose import Prose
 from tests.support import BAD_STORIES, CAREERS, DATA
-from tests.support.app import choose_all, drive, notices, plain, play, saved_career
+from tests.support.app import choose_all, drive, notices, plain, play, saved_career, shown
 
 BAD = BAD_STORIES
 DEMO_FOURTH = ["drill_salchow", "evening_session", "save_legs", "double_salchow", "continue"]
@@ -251,14 +251,14 @@ def test_help_lists_every_binding_of_the_screen(tmp_path: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = str(app.screen.query_one("#keys", Static).render())
+        keys = shown(app.screen.query_one("#keys", Static))
         for binding in PlayScreen.BINDINGS:
             if binding.show and binding.action != "author_view":  # type: ignore[union-attr]
                 assert binding.description in keys  # type: ignore[union-attr]
         assert "Map" not in keys  # the author's map: only in author mode
         assert "1-9" in keys and "choose that choice" in keys and "command palette" in keys
         assert "You live a career one scene at a time" in str(app.screen.query_one("#how-to-play").render())
-        stats_help = str(app.screen.query_one("#stats-help").render())
+        stats_help = shown(app.screen.query_one("#stats-help", Static))
         assert "Technique" in stats_help and "Jumps, spins and clean edges." in stats_help
         await pilot.press("escape")
         await pilot.pause()

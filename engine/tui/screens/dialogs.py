@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -328,24 +329,26 @@ class HelpScreen(Dialog):
         self.stats = stats  # (label, help) of the career being played
         self.guide = guide  # (heading, text): how to use the screen underneath
 
+    @staticmethod
+    def glossary(rows: Iterable[tuple[str, str]]) -> Table:
+        """Two columns, a term and what it means: a long meaning wraps under itself, never
+        under the term (a stat's help on a narrow terminal)."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True, min_width=15)
+        grid.add_column(ratio=1)
+        for term, meaning in rows:
+            grid.add_row(Text(term), Text(meaning))  # the story's words: never markup
+        return grid
+
     def compose(self) -> ComposeResult:
-        keys = Text()
-        for i, (key, description) in enumerate(self.bindings_shown):
-            if i:
-                keys.append("\n")
-            keys.append(f"{key:<16}", style="bold")
-            keys.append(description)
+        keys = self.glossary(self.bindings_shown)
         with Vertical(classes="dialog wide", id="help"):
             yield Static(Text("Help", style="bold"), classes="question")
             with VerticalScroll(classes="lines"):
                 yield Static(keys, id="keys")
                 if self.stats:
                     yield Static(Text("\nYour stats", style="bold"))
-                    rows = Text()
-                    for i, (label, help_) in enumerate(self.stats):
-                        rows.append(("\n" if i else "") + f"{label:<16}", style="bold")
-                        rows.append(help_)
-                    yield Static(rows, id="stats-help")
+                    yield Static(self.glossary(self.stats), id="stats-help")
                 yield Static(Text(f"\n{self.guide[0]}", style="bold"))
                 yield Static(Text(self.guide[1]), id="how-to-play")
             with Horizontal(classes="buttons"):
