@@ -34,7 +34,7 @@ class EndingScreen(GuardedScreen):
         Binding("n", "again", "Start again", id="ending.again"),
         Binding("e", "endings", "Endings", id="ending.endings"),
         Binding("m", "author_view", "Map", id="ending.author-view"),
-        Binding("escape,b", "back", "Back to the title", id="ending.back"),
+        Binding("escape,b", "back", "Title", id="ending.back"),
     ]
 
     def __init__(
@@ -107,10 +107,8 @@ class EndingScreen(GuardedScreen):
         lines = []
         for st in self.session.story.stats:
             value = state.stats[st.id]
-            line = f"{st.label:<14}{value:>4}"
-            if st.opposite:  # a pair shows both its sides, as the stat panel does
-                line += f"  | {st.opposite_label} {st.mirror(value)}"
-            lines.append(line)
+            # a pair shows both its sides on one line, as the stat panel does
+            lines.append(st.reading(value) if st.opposite else f"{st.label:<14}{value:>4}")
         return Text("\n".join(lines))
 
     def endings_text(self) -> Text:
