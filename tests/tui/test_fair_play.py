@@ -431,7 +431,7 @@ def test_the_endings_gallery_shows_hints_only_after_a_finished_career(tmp_path: 
     from textual.widgets import Static as S
 
     from engine.tui.screens.dialogs import EndingsScreen
-    from tests.support.app import saved_career
+    from tests.support.app import plain, saved_career
 
     endings = {s.id: s.ending for s in story("demo").endings}
     assert all(e is not None and e.hint for e in endings.values())  # every ending has its hint
@@ -441,8 +441,8 @@ def test_the_endings_gallery_shows_hints_only_after_a_finished_career(tmp_path: 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EndingsScreen)
-        shown = str(app.screen.query_one("#endings-list", S).render())
-        assert shown.startswith("0 of 6 found")
+        shown = plain(app.screen.query_one("#endings-list", S).content)
+        assert shown.lstrip().startswith("0 of 6 found")
         assert not any(e.hint in shown for e in endings.values() if e is not None)
         assert "Hints to the others appear once you have finished a career of this story." in shown
 
@@ -453,8 +453,8 @@ def test_the_endings_gallery_shows_hints_only_after_a_finished_career(tmp_path: 
         app.screen.query_one("#card-demo").focus()
         await pilot.press("e")
         await pilot.pause()
-        shown = str(app.screen.query_one("#endings-list", S).render())
-        assert shown.startswith("1 of 6 found") and "✓ Fourth by a Point  (bittersweet)" in shown
+        shown = plain(app.screen.query_one("#endings-list", S).content)
+        assert shown.lstrip().startswith("1 of 6 found") and "✓ Fourth by a Point  (bittersweet)" in shown
         for sid, ending in endings.items():
             assert ending is not None
             if sid != "competition.fourth":  # not found: its hint, never its title

@@ -243,27 +243,32 @@ class EndingsScreen(Dialog):
         self.story = story
         self.found = set(found)
 
-    def gallery(self) -> Text:
+    def gallery(self) -> Table:
+        """A row an ending, its mark in a column of its own so that a long hint wraps under
+        itself; the story's words are appended as text, never read as markup."""
         endings = self.story.endings
         found = [s for s in endings if s.id in self.found]
         hints = bool(found)  # a career of this story finished: its hints may help now
-        out = Text()  # the story's words, appended as text: never read as markup
-        out.append(f"{len(found)} of {len(endings)} found\n", style="bold")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row("", Text(f"{len(found)} of {len(endings)} found\n", style="bold"))
         for scene in endings:
             ending = scene.ending
             assert ending is not None
-            out.append("\n")
             if scene.id in self.found:
-                out.append(f"✓ {ending.title}", style="bold")
-                out.append(f"  ({ending.tone.replace('_', ' ')})\n", style="italic")
+                tone = f"  ({ending.tone.replace('_', ' ')})"
+                line = Text.assemble((ending.title, "bold"), (tone, "italic"))
+                grid.add_row(Text("✓", style="bold"), line)
             else:
-                out.append("· not yet found\n", style="dim")
+                line = Text("not yet found", style="dim")
                 if hints and ending.hint:
-                    out.append(f"  {ending.hint}\n", style="italic")
+                    line.append(f"\n{ending.hint}", style="italic")
+                grid.add_row(Text("·", style="dim"), line)
         if not hints:
             later = "\nHints to the others appear once you have finished a career of this story."
-            out.append(later, style="dim")
-        return out
+            grid.add_row("", Text(later, style="dim"))
+        return grid
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="endings"):
