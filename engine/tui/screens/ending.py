@@ -30,7 +30,7 @@ TONE_WORDS = {
 
 class EndingScreen(GuardedScreen):
     BINDINGS = [
-        Binding("r", "replay", "Replay this career", id="ending.replay"),
+        Binding("r", "replay", "Replay", id="ending.replay"),
         Binding("n", "again", "Start again", id="ending.again"),
         Binding("e", "endings", "Endings", id="ending.endings"),
         Binding("m", "author_view", "Map", id="ending.author-view"),
