@@ -137,6 +137,6 @@ def test_the_ending_chart_reads_both_sides_of_a_pair(tmp_path: Path) -> None:
         daring = next(line for line in chart.splitlines() if "Daring" in line)
         assert daring.endswith("50 → 44 (Caution 56)")
         final = shown(app.screen.query_one("#final-stats")).splitlines()
-        assert "Daring          44  | Caution 56" in final and "Technique" in final[0]
+        assert "Daring 44 | Caution 56" in final and "Technique" in final[0]  # one line, both sides
 
     drive(steps, tmp_path, start_story="demo", seed=2)  # both jumps land: 60%, rolled 39; 74%, rolled 23
