@@ -309,6 +309,11 @@ def test_at_80x24_a_stat_a_locked_choice_asks_for_is_in_sight_and_the_rest_count
         hidden = sum(1 for r in regions if r.y < top or r.bottom > top + height)
         title = str(panel.query_one("#panel-title", Static).render())
         assert panel.compact  # a line a stat: twelve stats do not fit with their bars
+        for st in screen.session.story.stats:  # each line ends with its number, never cut off
+            row = screen.query_one(f"#stat-{st.id}")
+            line = str(row.render()).rstrip()
+            value = screen.session.state.stats[st.id]
+            assert f" {value}" in line and len(line) <= row.size.width, line
         assert ("more" in title) == (hidden > 0)  # anything out of sight is said
 
     drive(steps, tmp_path, start_story="bozena", seed=1, size=(80, 24))

@@ -20,7 +20,7 @@ from engine.play.session import StatChange
 from engine.play.state import GameState
 
 BAR = 20
-COMPACT_WIDTH = 21  # a compact row's width before the first layout: the sidebar's, less its edges
+COMPACT_WIDTH = 19  # a compact row's width before the first layout: the narrowest it gets
 
 
 def stat_bar(value: int, low: int, high: int, width: int = BAR) -> str:
@@ -31,6 +31,13 @@ def stat_bar(value: int, low: int, high: int, width: int = BAR) -> str:
 
 class StatRow(Static):
     _shown: tuple[str, int, int, int, int, str, int] | None = None
+    _args: tuple[str, int, int, int, int, str, bool] | None = None
+
+    def on_resize(self) -> None:
+        """A compact row is drawn for its width (the number always at its end): drawn again when
+        the width changes, as when the panel's scrollbar comes or goes."""
+        if self._args is not None and self._args[-1]:
+            self.show(*self._args)
 
     def show(
         self,
@@ -49,6 +56,7 @@ class StatRow(Static):
         over one bar: the bar fills towards the first side, what is left is the other's.
         `compact` is one line a stat, with no bar: what a short terminal can fit of every stat.
         """
+        self._args = (label, value, low, high, delta, opposite, compact)
         width = (self.size.width or COMPACT_WIDTH) if compact else 0
         shown = (label, value, low, high, delta, opposite, width)
         if shown == self._shown:
@@ -59,11 +67,11 @@ class StatRow(Static):
             number = f"{value}{change}"
             if opposite:
                 both = f"{label} {number} | {opposite} {low + high - value}"
-                line = Text(both if len(both) <= width else both[: width - 1] + "…")
+                line = Text(both if len(both) <= width else both[: width - 1] + "…", no_wrap=True)
             else:
                 room = max(1, width - len(number) - 1)
                 name = label if len(label) <= room else label[: room - 1] + "…"
-                line = Text(f"{name:<{room}} {number}")
+                line = Text(f"{name:<{room}} {number}", no_wrap=True, overflow="ellipsis")
             if delta:
                 at = line.plain.find(change, len(label) if not opposite else 0)
                 if at >= 0:
@@ -111,6 +119,9 @@ class StatsPanel(VerticalScroll):
         self.set_class(compact, "-compact")
         if (changed or compact) and self._last is not None:
             self.show(*self._last)
+            # and again once the rows have their new width: a row drawn for another width would
+            # wrap its number onto a second line, which a compact row does not show
+            self.call_after_refresh(self._show_last)
 
     def compose(self) -> ComposeResult:
         yield Static("Career", classes="panel-title", id="panel-title")
@@ -127,6 +138,10 @@ class StatsPanel(VerticalScroll):
     def set_story(self, story: Story) -> None:
         """Another version of the story (a live reload); the caller recomposes if its stats changed."""
         self.story = story
+
+    def _show_last(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
 
     def show(self, state: GameState, changes: Sequence[StatChange] = ()) -> None:
         """The stats of `state`, with `changes` (the last choice's) marked until the next show."""
