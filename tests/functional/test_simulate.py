@@ -210,7 +210,7 @@ def test_an_id_answer_names_a_choice_by_its_id_only() -> None:
     assert game.pick(f"id:{first.id}", choices) is first
     assert game.pick("id:1", choices) == (
         "There is no choice with the id “1” here. Type a choice's number. Other keys: u undo, s stats,"
-        " p people, h history, q quit, ? help."
+        " p people, h history, save NAME, q quit, ? help."
     )
 
 
