@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from engine.core import template as tpl
 from engine.core.sparkline import sparkline
@@ -171,34 +171,33 @@ def md(text: str) -> str:
 
 def md_text(rendered: tpl.Rendered) -> str:
     """Rendered story text as Markdown paragraphs, its italics and bold kept."""
-    paragraphs = []
-    for para in rendered:
-        out = []
-        for text, style in para:
-            piece = md(text)
-            if style & tpl.BOLD and piece.strip():
-                piece = f"**{piece}**"
-            if style & tpl.ITALIC and piece.strip():
-                piece = f"*{piece}*"
-            out.append(piece)
-        paragraphs.append("".join(out))
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(_paragraphs(rendered, md, ("**", "**"), ("*", "*")))
 
 
 def html_text(rendered: tpl.Rendered) -> str:
     """Rendered story text as HTML paragraphs, escaped, its italics and bold kept."""
+    paragraphs = _paragraphs(rendered, html.escape, ("<strong>", "</strong>"), ("<em>", "</em>"))
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def _paragraphs(
+    rendered: tpl.Rendered, escape: Callable[[str], str], bold: tuple[str, str], italic: tuple[str, str]
+) -> list[str]:
+    """Each paragraph's spans escaped and wrapped in the format's marks for their style (none
+    around a span of only spaces, which Markdown would not read as emphasis)."""
     paragraphs = []
     for para in rendered:
         out = []
         for text, style in para:
-            piece = html.escape(text)
-            if style & tpl.BOLD:
-                piece = f"<strong>{piece}</strong>"
-            if style & tpl.ITALIC:
-                piece = f"<em>{piece}</em>"
+            piece = escape(text)
+            if piece.strip():
+                if style & tpl.BOLD:
+                    piece = f"{bold[0]}{piece}{bold[1]}"
+                if style & tpl.ITALIC:
+                    piece = f"{italic[0]}{piece}{italic[1]}"
             out.append(piece)
-        paragraphs.append(f"<p>{''.join(out)}</p>")
-    return "".join(paragraphs)
+        paragraphs.append("".join(out))
+    return paragraphs
 
 
 PAGE = """<!DOCTYPE html>

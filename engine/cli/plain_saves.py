@@ -12,7 +12,7 @@ another copy of the game saved it too (engine/saves/store.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from engine.core.textsafe import clean_line
 from engine.play.session import Session
@@ -52,16 +52,14 @@ class PlainSaves:
         if saved.note is not None:
             self.say(f"note: {saved.note}")
 
-    def named(self, name: str) -> list[SaveInfo]:
+    def named(self, name: str) -> Sequence[SaveInfo]:
         """This story's named saves called `name`, as it would be stored."""
-        name = clean_line(name)
-        story = self.recorder.session.story.id
         try:
-            return [i for i in self.store.list(story) if not i.autosave and i.slot == name]
+            return self.store.named(self.recorder.session.story.id, name)
         except SaveError:
             return []
 
-    def save_as(self, name: str, replacing: list[SaveInfo]) -> None:
+    def save_as(self, name: str, replacing: Sequence[SaveInfo]) -> None:
         """This moment under a name of its own, then the saves it replaces deleted (after, so a
         failure loses neither). Said in one line either way."""
         name = clean_line(name)

@@ -83,10 +83,10 @@ def _continued(story: Story, store: SaveStore, out: TextIO) -> tuple[Session, Re
             f"The story has changed since this career was saved ({resumed.problem}); it goes on "
             f"from step {resumed.valid_steps} as a new career, and the saved one is kept.\n"
         )
-        return resumed.session, Recorder(resumed.session, played=career.played)
+        return resumed.session, Recorder.going_on(resumed.session, career, as_new=True)
     n = len(career.steps)
     out.write(f"Going on with your career ({n} choice{'s' * (n != 1)} so far).\n")
-    return resumed.session, Recorder(resumed.session, career.id, career.created, played=career.played)
+    return resumed.session, Recorder.going_on(resumed.session, career)
 
 
 def _play_plain(args: argparse.Namespace, out: TextIO, inp: TextIO) -> int:

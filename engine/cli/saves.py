@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, cast
 
@@ -109,12 +110,12 @@ def _show(career: Career, out: TextIO) -> None:
         out.write(f"  {n:>3}. {where}: {what}{roll}\n")
 
 
+@dataclass(frozen=True)
 class _Words:
     """A career's steps and stats in its story's words."""
 
-    def __init__(self, stats: str, steps: list[tuple[str, str]]):
-        self.stats = stats  # "Technique 45 · ... · Daring 40 | Caution 60", in the story's order
-        self.steps = steps
+    stats: str  # "Technique 45 · ... · Daring 40 | Caution 60", in the story's order
+    steps: list[tuple[str, str]]  # (scene title, the words of the choice made there)
 
 
 def _words_of(career: Career) -> _Words | None:

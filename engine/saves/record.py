@@ -36,6 +36,15 @@ class Recorder:
         self._since = time.monotonic()
         self._done: list[tuple[Step, StepRecord]] = []  # keyed by the Step object itself
 
+    @classmethod
+    def going_on(cls, session: Session, career: Career, *, as_new: bool = False) -> Recorder:
+        """A recorder for `session`, resumed from the saved `career`: the same career (its id and
+        creation time), or with `as_new` a new career going on from it (a named save loaded, a
+        career whose story changed). Either way its play time goes on from the save's."""
+        if as_new:
+            return cls(session, played=career.played)
+        return cls(session, career.id, career.created, played=career.played)
+
     def records(self) -> tuple[StepRecord, ...]:
         journal, trail = self.session.journal, self.session.trail
         done = self._done

@@ -32,7 +32,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ from tinydb.table import Document
 
 from engine.core.paths import SAVES_ENV, saves_folder
 from engine.core.safe_read import FileRefused, read_regular
-from engine.core.textsafe import has_unsafe
+from engine.core.textsafe import clean_line, has_unsafe
 from engine.saves.files import AtomicJSONStorage, UnreadableFile, atomic_write
 from engine.saves.format import (
     ID,
@@ -94,6 +94,14 @@ _SUMMARY: dict[str, tuple[type, ...]] = {
     "scene_title": _TEXT,
     "ending": (dict, type(None)),
 }
+
+
+def _scenes_read(db: TinyDB, story_id: str) -> set[str]:
+    """The scenes read in a story, from the index's `read` table (an entry anyone could have
+    edited: whatever in it is not a list of names is taken as nothing read)."""
+    doc = db.table("read").get(Query().story == story_id)
+    scenes = doc.get("scenes") if isinstance(doc, dict) else None
+    return {s for s in scenes if isinstance(s, str)} if isinstance(scenes, list) else set()
 
 
 def _summary_problem(key: str, doc: dict[str, Any]) -> str | None:
@@ -438,6 +446,12 @@ class SaveStore:
             infos = [i for i in infos if i.story_id == story_id]
         return sorted(infos, key=lambda i: i.updated, reverse=True)
 
+    def named(self, story_id: str, name: str) -> Sequence[SaveInfo]:
+        """A story's named saves called `name` (as it would be stored, cleaned), newest first:
+        what saving under that name again would replace."""
+        name = clean_line(name)
+        return [i for i in self.list(story_id) if not i.autosave and i.slot == name]
+
     def latest_autosave(self, stories: Collection[str] | None = None) -> SaveInfo | None:
         """The most recent unfinished autosave (of one of `stories`, when given)."""
         autos = [i for i in self.list() if i.autosave and i.ending is None]
@@ -498,23 +512,16 @@ class SaveStore:
         already read). Written only when a scene is new, so most saves add nothing."""
         known = self._read.get(story_id)
         if known is None:
-            doc = db.table("read").get(Query().story == story_id)
-            known = self._read[story_id] = set(doc["scenes"]) if isinstance(doc, dict) else set()
+            known = self._read[story_id] = _scenes_read(db, story_id)
         new = set(scenes) - known
         if new:  # merged with what is on disk now: another copy of the game may have added some
-            doc = db.table("read").get(Query().story == story_id)
-            on_disk = doc.get("scenes") if isinstance(doc, dict) else None
-            if isinstance(on_disk, list):
-                known |= {s for s in on_disk if isinstance(s, str)}
-            known |= new
+            known |= new | _scenes_read(db, story_id)
             db.table("read").upsert({"story": story_id, "scenes": sorted(known)}, Query().story == story_id)
 
     def read_scenes(self, story_id: str) -> set[str]:
         """Every scene of a story that a career saved here has been in, deleted careers too."""
         with self._locked(), self._index() as db:
-            doc = db.table("read").get(Query().story == story_id)
-        scenes = doc.get("scenes") if isinstance(doc, dict) else None
-        return {s for s in scenes if isinstance(s, str)} if isinstance(scenes, list) else set()
+            return _scenes_read(db, story_id)
 
     # -- export and import ------------------------------------------------------------------
 

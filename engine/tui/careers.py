@@ -113,9 +113,11 @@ class Careers:
     def play(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.clear()
         read = self.shelf.read_scenes(session.story.id) if self.settings.skip_read else frozenset()
-        screen = PlayScreen(session, recorder, settings=self.settings, warped=warped, author=self.author)
-        screen.read_before = read
-        self.app.push_screen(screen)
+        self.app.push_screen(
+            PlayScreen(
+                session, recorder, settings=self.settings, warped=warped, author=self.author, read_before=read
+            )
+        )
 
     def show_ending(self, session: Session, recorder: Recorder, *, warped: bool = False) -> None:
         self.clear()
@@ -199,18 +201,17 @@ class Careers:
             # An autosave goes on under its own id, as it is on disk. A named save stays as it
             # is: play goes on as a new career, autosaved at once, so that Continue comes back
             # to it (the career last touched) and quitting before a choice loses nothing.
+            recorder = Recorder.going_on(resumed.session, career, as_new=not career.autosave)
             if career.autosave:
-                recorder = Recorder(resumed.session, career.id, career.created, played=career.played)
                 self.shelf.resumed(recorder)
             else:
-                recorder = Recorder(resumed.session, played=career.played)
                 self.shelf.autosave(recorder)
             self.go_on(resumed.session, recorder)
             return
 
         def decided(answer: str | None) -> None:
             if answer == "continue":
-                recorder = Recorder(resumed.session)
+                recorder = Recorder.going_on(resumed.session, career, as_new=True)
                 self.play(resumed.session, recorder)
                 self.shelf.autosave(recorder)
             elif answer == "read-only":

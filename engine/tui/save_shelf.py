@@ -186,9 +186,16 @@ class SaveShelf:
         return True
 
     def named(self, story_id: str, name: str) -> Sequence[SaveInfo]:
-        """The named saves of a story called `name` (as it would be stored), newest first."""
-        name = clean_line(name)
-        return [i for i in self.list() if not i.autosave and i.story_id == story_id and i.slot == name]
+        """The named saves of a story called `name` (SaveStore.named), or none after saying why."""
+        if self.store is None:
+            return []
+        try:
+            return self.store.named(story_id, name)
+        except SaveError as err:
+            self._error(str(err))
+            return []
+        finally:
+            self.show_notices()
 
     def delete(self, save_id: str) -> None:
         if self.store is None:

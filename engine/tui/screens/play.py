@@ -85,6 +85,7 @@ class PlayScreen(GuardedScreen):
         settings: Settings,
         warped: bool = False,
         author: bool = False,
+        read_before: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.session = session
@@ -96,7 +97,7 @@ class PlayScreen(GuardedScreen):
         self.author = author
         # Scenes read in earlier careers (engine/saves/store.py keeps them): with Settings' "show
         # a scene you have read before all at once", they appear without the reveal.
-        self.read_before: frozenset[str] = frozenset()
+        self.read_before = read_before
         self.last: StepResult | None = None
 
     def compose(self) -> ComposeResult:

@@ -108,7 +108,8 @@ class StatsPanel(VerticalScroll):
         self._last: tuple[GameState, tuple[StatChange, ...]] | None = None
 
     def on_resize(self) -> None:
-        """One line a stat when two do not fit (or the width changed): drawn again to fit."""
+        """One line a stat when two do not fit: the rows drawn again when that changes (a row
+        redraws itself when only its width changes: StatRow.on_resize)."""
         groups = sum(1 for group, _ in self.story.stat_groups if group)
         grouped = any(s.group for s in self.story.stats)
         per_stat = 2 if grouped else 3  # a label line and a bar (and a blank line without groups)
@@ -117,11 +118,8 @@ class StatsPanel(VerticalScroll):
         changed = compact != self.compact
         self.compact = compact
         self.set_class(compact, "-compact")
-        if (changed or compact) and self._last is not None:
+        if changed and self._last is not None:
             self.show(*self._last)
-            # and again once the rows have their new width: a row drawn for another width would
-            # wrap its number onto a second line, which a compact row does not show
-            self.call_after_refresh(self._show_last)
 
     def compose(self) -> ComposeResult:
         yield Static("Career", classes="panel-title", id="panel-title")
@@ -138,10 +136,6 @@ class StatsPanel(VerticalScroll):
     def set_story(self, story: Story) -> None:
         """Another version of the story (a live reload); the caller recomposes if its stats changed."""
         self.story = story
-
-    def _show_last(self) -> None:
-        if self._last is not None:
-            self.show(*self._last)
 
     def show(self, state: GameState, changes: Sequence[StatChange] = ()) -> None:
         """The stats of `state`, with `changes` (the last choice's) marked until the next show."""
