@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,9 +138,33 @@ def read_story_file(path: Path, folder: Path) -> bytes:
     return read_regular(path, max_bytes=STORY_FILE_BYTES, inside=folder)
 
 
-def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
+def is_story_file(rel: str) -> bool:
+    """Whether a path relative to a story folder (forward slashes) is read as part of the story,
+    by the rules of `story_files`: a `*.yaml`/`*.yml` file, nothing hidden on the way to it, and
+    not in the `tests` folder at the top."""
+    parts = rel.split("/")
+    return (
+        rel.endswith((".yaml", ".yml"))
+        and not any(part.startswith(".") or not part for part in parts)
+        and not (len(parts) > 1 and parts[0] == TESTS_DIR)
+    )
+
+
+def read_sources(
+    folder: Path, cache: ParseCache | None, overlay: Mapping[str, bytes] | None = None
+) -> list[SourceFile]:
+    """Each file of the story as a `SourceFile`, parsed or from the cache.
+
+    `overlay` maps paths relative to the folder (forward slashes) to the bytes to read instead of
+    the file's: an editor's unsaved buffers, so that the language server checks what the author
+    sees, not what was last saved. A buffer whose file is not on disk yet is read too."""
     sources: list[SourceFile] = []
-    for path in story_files(folder):
+    paths = story_files(folder)
+    if overlay:
+        on_disk = {p.relative_to(folder).as_posix() for p in paths}
+        paths += [folder / rel for rel in overlay if rel not in on_disk and is_story_file(rel)]
+        paths.sort(key=lambda p: p.relative_to(folder).as_posix())
+    for path in paths:
         rel = path.relative_to(folder).as_posix()
         manifest = rel == MANIFEST
         shown = f"{display_path(path.parent)}/{path.name}"  # a link's own name, not its target's
@@ -149,7 +173,7 @@ def read_sources(folder: Path, cache: ParseCache | None) -> list[SourceFile]:
             sources.append(SourceFile(shown, rel, "", _one_problem("E012", problem, "rename the file")))
             continue
         try:
-            data = read_story_file(path, folder)
+            data = overlay[rel] if overlay is not None and rel in overlay else read_story_file(path, folder)
         except FileRefused as err:
             if err.size is not None:
                 most = STORY_FILE_BYTES / 1e6
