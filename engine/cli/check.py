@@ -15,7 +15,7 @@ from typing import TextIO
 from engine.author.check import CheckedStory
 from engine.author.metrics import figures
 from engine.cli.common import load
-from engine.core.diagnostics import PROVEN, Diagnostic, summary
+from engine.core.diagnostics import CODES, PROVEN, Diagnostic, follows, summary
 from engine.load.folder import (
     MANIFEST,
     StoryNotFound,
@@ -27,6 +27,11 @@ from engine.load.folder import (
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.watch and args.format == "github":
+        out.write(
+            "error: --format github is for a run in GitHub Actions, not for --watch (use text or json)\n"
+        )
+        return 2
     if args.watch:
         return watch(args.stories, args.format, not args.no_cache, out, show_ranges=args.ranges)
     return check(
@@ -89,8 +94,9 @@ def check(
         }
         out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
+        line = github_annotation if fmt == "github" else Diagnostic.format
         for d in everything:
-            out.write(d.format() + "\n")
+            out.write(line(d) + "\n")
         out.write(proof_note(everything))
         if show_ranges:
             for name, r in reports:
@@ -107,6 +113,44 @@ def check(
 TAKES = "check takes story ids, story folders, or files inside a story folder"
 
 
+def github_annotation(d: Diagnostic) -> str:
+    """One problem as a GitHub Actions workflow command, which the run's summary and the pull
+    request's changed files show at its line: `::error file=F,line=L,col=C,title=E020: unknown
+    key::message`. The hint goes on a line of its own under the message, as GitHub shows it.
+
+    Workflow commands have their own escapes: `%`, CR and LF in the message; those and `:` and
+    `,` in a property, where they would end the value."""
+    level = "error" if d.is_error else "warning"
+    place = [] if _folder(d.file) else [f"file={_property(d.file)}"]
+    if d.line:
+        place += [f"line={d.line}", f"col={d.col}"]
+    title = f"{d.code}: {CODES[d.code][1]}"
+    message = d.message + (f" [{d.scene}]" if d.scene else "")
+    if d.follow_ons:
+        message += f"; {follows(d.follow_ons)}"
+    if d.hint:
+        message += f"\n{d.hint}"
+    return f"::{level} {','.join([*place, f'title={_property(title)}'])}::{_data(message)}"
+
+
+def _folder(path: str) -> bool:
+    """Whether a problem is about a story folder (no story.yaml in it), which is no file to mark."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):  # a name too long for the system, say: not a folder
+        return False
+
+
+def _data(text: str) -> str:
+    """A workflow command's message, escaped so that it stays one command on one line."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value: a `:` or `,` in it would end it."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _story_name(given: str, fmt: str, out: TextIO) -> str | None:
     """What to load for one name `check` was given: the name itself (an id or a folder), the
     story folder a story file belongs to, None to skip a file that is not a story's (`check
@@ -115,7 +159,7 @@ def _story_name(given: str, fmt: str, out: TextIO) -> str | None:
     if not path.is_file() or path.name == MANIFEST:
         return given
     if path.suffix not in (".yaml", ".yml"):
-        if fmt == "text":
+        if fmt != "json":
             out.write(f"note: skipped {given}: a file, not a story folder\n")
         return None
     folder = story_folder_of(path)
@@ -123,7 +167,7 @@ def _story_name(given: str, fmt: str, out: TextIO) -> str | None:
         out.write(f"error: {given} belongs to no story: no {MANIFEST} in its folder or above ({TAKES})\n")
         return ""
     shown = display_path(folder)
-    if fmt == "text":
+    if fmt != "json":
         out.write(f"note: checking {shown}, the story {given} belongs to\n")
     return shown
 

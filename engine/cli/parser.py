@@ -116,12 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
             ("check path/to/my-story --watch", "check again on every save, until Ctrl-C"),
             ("check demo --ranges", "also each stat's proven bounds per chapter and ending"),
             ("check demo --format json", "one JSON object per problem, for an editor or a script"),
+            ("check path/to/my-story --format github", "in GitHub Actions: each problem marked at its line"),
         ],
     )
     check.add_argument(
         "stories", nargs="*", metavar="STORY", help="story ids or folders (default: all bundled)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text: file:line:col: severity: CODE message, for people and editors (the default);"
+        " json: one document; github: GitHub Actions annotations",
+    )
     check.add_argument("--no-cache", action="store_true", help="parse every file afresh, bypassing the cache")
     check.add_argument(
         "--watch", action="store_true", help="check again every time a story file is saved (Ctrl-C stops)"

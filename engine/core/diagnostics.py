@@ -148,11 +148,16 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        """`file:line:col: error CODE: message (hint) [scene]` -- one line, for terminals."""
+        """`file:line:col: error: CODE message (hint) [scene]`: one line, for people and editors.
+
+        It is the form compilers print (`file:line:col: severity: message`), so the problem
+        matchers of VS Code (`$gcc`, and the one in .vscode/tasks.json), Vim's quickfix list and
+        Emacs's compilation mode jump from it to the place; the code, first in the message,
+        names the guide's entry (docs/authoring.md, "Checking a story: every code")."""
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}"
-        text = f"{where}: {self.severity.value} {self.code}: {self.message}"
+        text = f"{where}: {self.severity.value}: {self.code} {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         if self.scene:

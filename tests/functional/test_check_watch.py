@@ -93,7 +93,7 @@ def test_every_save_is_checked_again(story: Path) -> None:
     assert first.endswith("checked 1 story, 5 scenes: 0 errors, 0 warnings")
     header, *problems, total = second.splitlines()
     assert header.endswith(f"] changed: {main}")
-    assert len(problems) == 1 and "main.yaml:9:15: error E031: unknown stat `grce`" in problems[0]
+    assert len(problems) == 1 and "main.yaml:9:15: error: E031 unknown stat `grce`" in problems[0]
     assert total == "checked 1 story, 5 scenes: 1 error, 0 warnings"
     assert third.endswith("checked 1 story, 5 scenes: 0 errors, 0 warnings\n")
 

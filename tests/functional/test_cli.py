@@ -120,7 +120,7 @@ def test_a_broken_story_shows_its_errors_instead_of_playing() -> None:
     code, out = run_cli("play", str(BAD / "unknown_stat"), "--plain")
     assert code == 1
     assert out.splitlines()[0] == "This story cannot be played: it has 1 error."
-    assert "extra.yaml:5:15: error E031: unknown stat `tecnique`" in out
+    assert "extra.yaml:5:15: error: E031 unknown stat `tecnique`" in out
 
 
 def test_the_full_screen_game_without_a_terminal_points_to_plain_mode() -> None:
@@ -168,11 +168,11 @@ def test_check_prints_one_line_per_problem_and_fails_on_errors() -> None:
     lines = out.splitlines()
     assert code == 1
     assert lines[0].endswith(
-        "unknown_name/extra.yaml:7:13: error E041: condition: unknown name `artistry`: not a stat or flag"
+        "unknown_name/extra.yaml:7:13: error: E041 condition: unknown name `artistry`: not a stat or flag"
         " of this story [extra.x]"
     )
     assert (
-        "unreachable_scene/extra.yaml:3:3: warning W100: no path from the start reaches this scene"
+        "unreachable_scene/extra.yaml:3:3: warning: W100 no path from the start reaches this scene"
         in lines[1]
     )
     assert lines[-1] == "checked 2 stories, 6 scenes: 1 error, 1 warning"

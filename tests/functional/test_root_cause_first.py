@@ -29,7 +29,7 @@ def test_a_chapter_that_cannot_be_read_is_one_line_that_counts_what_follows() ->
     assert _lines("chapter_file_unreadable") == (
         1,
         [
-            "chapter_file_unreadable/training.yaml:4:21: error E001: mapping values are not allowed in"
+            "chapter_file_unreadable/training.yaml:4:21: error: E001 mapping values are not allowed in"
             " this context (a text with `: ` in it needs quotes, or a `|` block); and 3 more problems"
             " that follow from this one",
             "checked 1 story, 2 scenes: 1 error, 0 warnings",
@@ -49,7 +49,7 @@ def test_the_follow_ons_are_a_number_in_json() -> None:
 def test_a_duplicate_chapter_blames_the_file_named_otherwise_and_hides_no_real_scene() -> None:
     code, lines = _lines("chapter_twice_blames_the_copy")
     assert code == 1 and lines == [
-        "chapter_twice_blames_the_copy/gala.yaml:1:1: error E026: chapter `meet` is already defined in"
+        "chapter_twice_blames_the_copy/gala.yaml:1:1: error: E026 chapter `meet` is already defined in"
         " meet.yaml (give this file's chapter a name of its own); and 1 more problem that follows from"
         " this one",
         "checked 1 story, 2 scenes: 1 error, 0 warnings",
@@ -58,7 +58,7 @@ def test_a_duplicate_chapter_blames_the_file_named_otherwise_and_hides_no_real_s
 
 def test_shape_problems_come_before_the_problems_they_may_cause_whatever_the_line() -> None:
     code, lines = _lines("fallback_target_missing")
-    assert code == 1 and [line.split(": ")[1] for line in lines[:-1]] == ["error E024", "error E050"]
+    assert code == 1 and [line.split(": ")[2][:4] for line in lines[:-1]] == ["E024", "E050"]
     assert lines[-1] == "checked 1 story, 3 scenes: 2 errors, 0 warnings"  # no W107, no E028
 
 
@@ -71,7 +71,7 @@ def test_a_misspelt_stats_key_and_a_stat_out_of_range_are_each_one_error() -> No
 def test_the_count_reads_in_the_singular_and_plural() -> None:
     assert follows(1) == "and 1 more problem that follows from this one"
     assert follows(84) == "and 84 more problems that follow from this one"
-    assert Diagnostic("E001", "bad", "a.yaml", 1, 1).format() == "a.yaml:1:1: error E001: bad"
+    assert Diagnostic("E001", "bad", "a.yaml", 1, 1).format() == "a.yaml:1:1: error: E001 bad"
 
 
 @settings(max_examples=25, deadline=None)
@@ -114,7 +114,7 @@ def test_a_scene_or_stat_left_out_for_its_name_counts_its_uses_under_it() -> Non
 def test_a_manifest_misnamed_is_named_with_its_fix() -> None:
     code, lines = _lines("manifest_misnamed")
     assert code == 1 and lines == [
-        "manifest_misnamed: error E027: no story.yaml: a story folder needs a manifest"
+        "manifest_misnamed: error: E027 no story.yaml: a story folder needs a manifest"
         " (rename `story.yml` to `story.yaml`); and 3 more problems that follow from this one",
         "checked 1 story, 0 scenes: 1 error, 0 warnings",
     ]

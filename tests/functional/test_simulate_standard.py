@@ -135,6 +135,6 @@ def test_a_bad_persona_file_is_reported_where_it_is_wrong(tmp_path: Path) -> Non
     bad = tmp_path / "p.yaml"
     bad.write_text("personas:\n  p:\n    prefer: [ambitous]\n")
     code, out = run_cli("simulate", "demo", "--runs", "5", "--persona", str(bad))
-    assert code == 1 and "p.yaml:3:14: error E060: tag or choice `ambitous` is not in the story" in out
+    assert code == 1 and "p.yaml:3:14: error: E060 tag or choice `ambitous` is not in the story" in out
     code, out = run_cli("simulate", "demo", "--runs", "5", "--persona", str(tmp_path / "none.yaml"))
     assert code == 2 and out.startswith("error: cannot read")

@@ -351,7 +351,7 @@ def test_errors_are_shown_in_the_app_and_play_goes_on_until_they_are_fixed(
         assert isinstance(dialog, StoryErrorsScreen)
         text = "\n".join(str(w.render()) for w in dialog.query(Static))
         assert "After your change to class.yaml, the story has: 1 error" in text
-        assert "class.yaml:12:19: error E031: unknown stat `poyse` (did you mean `poise`?)" in text
+        assert "class.yaml:12:19: error: E031 unknown stat `poyse` (did you mean `poise`?)" in text
         assert "Fix them and save the file: the story reloads by itself." in text
         assert "Still playing the last version that loaded." in notices(app)
         edit(folder / "class.yaml", "{poyse: +5}", "{poyse: +5, strength: nine}")
@@ -403,7 +403,7 @@ def test_a_story_folder_moved_away_is_said_so_and_play_goes_on_when_it_is_back(
         await pilot.pause()
         assert isinstance(app.screen, StoryErrorsScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
-        assert "error E027: the story folder is gone (moved, renamed or deleted)" in text
+        assert "error: E027 the story folder is gone (moved, renamed or deleted)" in text
         assert "put it back, and the story reloads by itself" in text
         away.rename(folder)
         await asyncio.to_thread(app.author_mode._story_changed, ["class.yaml"])

@@ -120,12 +120,12 @@ def test_a_special_manifest_or_story_test_file_never_blocks_check(kind: str, tmp
     with never_blocks():
         code, out = run_cli("check", str(folder), "--no-cache")
     assert code == 1
-    assert "story.yaml:1:1: error E002: cannot read the file: it is" in out
+    assert "story.yaml:1:1: error: E002 cannot read the file: it is" in out
     (folder / "story.yaml").unlink()
     (tmp_path / "manifest.yaml").rename(folder / "story.yaml")
     with never_blocks():
         code, out = run_cli("test", str(folder))
-    assert "tests/t.yaml:1:1: error E002: cannot read the file: it is" in out
+    assert "tests/t.yaml:1:1: error: E002 cannot read the file: it is" in out
 
 
 def test_a_story_file_over_the_cap_is_never_read_whole(tmp_path: Path) -> None:

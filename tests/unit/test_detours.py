@@ -271,7 +271,7 @@ def blind(read: str = "", later: str = "On the floor.") -> str:
 def test_a_detour_called_from_two_phases_that_never_reads_its_caller_is_warned(tmp_path: Path) -> None:
     (line,) = _diagnostics(tmp_path, setback=blind())
     assert line.endswith(
-        "setback.yaml:5:3: warning W116: detour `setback.fall` reads the same wherever it strikes, "
+        "setback.yaml:5:3: warning: W116 detour `setback.fall` reads the same wherever it strikes, "
         "but it is called from training (`practice.ice`, `practice.router`) and from competition "
         '(`final.warmup`) (read where it struck, for example `{if caller_phase == "competition" then '
         '"..." else "..."}` in its text, or `if: caller_phase == ...` on a choice) [setback.fall]'
@@ -293,9 +293,8 @@ def test_reading_the_caller_anywhere_in_the_detour_silences_the_warning(
 
 
 def test_counting_strikes_alone_does_not_tell_the_callers_apart(tmp_path: Path) -> None:
-    assert [line.split(": ")[1] for line in _diagnostics(tmp_path, setback=blind("Strike {strikes}."))] == [
-        "warning W116"
-    ]
+    lines = _diagnostics(tmp_path, setback=blind("Strike {strikes}."))
+    assert [line.split(": ")[2][:4] for line in lines] == ["W116"]
 
 
 def test_a_detour_called_from_one_phase_only_is_not_warned(tmp_path: Path) -> None:
@@ -306,7 +305,7 @@ def test_a_detour_called_from_one_phase_only_is_not_warned(tmp_path: Path) -> No
 @pytest.mark.parametrize("name", sorted(ex.DETOUR_NAMES))
 def test_the_detour_names_are_reserved(tmp_path: Path, name: str) -> None:
     lines = _diagnostics(tmp_path, story=MANIFEST + f"flags: [{name}]\n")
-    assert any(f"error E024: flag `{name}` is reserved: expressions read it as " in line for line in lines)
+    assert any(f"error: E024 flag `{name}` is reserved: expressions read it as " in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -329,8 +328,11 @@ def test_the_ranges_know_the_callers_of_each_detour(tmp_path: Path) -> None:
     setback = SETBACK.replace('if: caller_phase == "competition"', 'if: caller_phase == "audition"').replace(
         "if: strikes >= 3", "if: strikes == 0"
     )
-    lines = [line for line in _diagnostics(tmp_path, setback=setback) if " W124: " not in line]  # see `story`
-    assert [line.split(": ")[1] for line in lines] == ["warning W111", "warning W111"]
+    lines = [line for line in _diagnostics(tmp_path, setback=setback) if ": W124 " not in line]  # see `story`
+    assert [line.split(": ")[1:3] for line in lines] == [
+        ["warning", "W111 choice `bow` can never be open here"],
+        ["warning", "W111 choice `third` can never be open here"],
+    ]
     assert "choice `bow` can never be open here" in lines[0]
     assert "choice `third` can never be open here" in lines[1]
 
@@ -493,8 +495,8 @@ def test_a_caller_compared_with_what_it_can_never_be_is_an_error(
     tmp_path: Path, condition: str, message: str
 ) -> None:
     setback = SETBACK.replace('if: caller_phase == "competition"', f"if: {condition}")
-    (line,) = [line for line in _diagnostics(tmp_path, setback=setback) if " error " in line]
-    assert "error E048: condition: " in line and message in line
+    (line,) = [line for line in _diagnostics(tmp_path, setback=setback) if ": error: " in line]
+    assert "error: E048 condition: " in line and message in line
 
 
 @pytest.mark.parametrize(
@@ -502,7 +504,7 @@ def test_a_caller_compared_with_what_it_can_never_be_is_an_error(
 )
 def test_a_caller_compared_with_what_it_can_be_is_fine(tmp_path: Path, condition: str) -> None:
     setback = SETBACK.replace('if: caller_phase == "competition"', f"if: {condition}")
-    assert not any(" error " in line for line in _diagnostics(tmp_path, setback=setback))
+    assert not any(": error: " in line for line in _diagnostics(tmp_path, setback=setback))
 
 
 @settings(max_examples=25, deadline=None)
@@ -519,7 +521,7 @@ def test_any_text_compared_with_a_detour_name_loads_or_is_reported(name: str, op
     setback = SETBACK.replace('if: caller_phase == "competition"', f"if: '{name} {op} \"{value}\"'")
     with tempfile.TemporaryDirectory() as tmp:
         lines = _diagnostics(Path(tmp), setback=setback)
-    errors = {line.split(" error ")[1][:4] for line in lines if " error " in line}
+    errors = {line.split(": error: ")[1][:4] for line in lines if ": error: " in line}
     can_be = {
         "caller_phase": {"training", "audition", "competition", "performance", "setback", "finale"},
         "caller_chapter": {"practice", "final", "setback"},

@@ -324,11 +324,11 @@ scenes:
 def test_a_flag_renamed_where_it_is_declared_is_named_first_when_it_is_the_only_pair(tmp_path: Path) -> None:
     lines = _renamed(tmp_path, "stats:\n  technique: 50\nflags: [hurt]\n", _FLAG_USES)
     assert lines[0].endswith(
-        "renamed/story.yaml:6:9: error E032: flag `hurt` is never used, and `injured`, used 2 times, is"
+        "renamed/story.yaml:6:9: error: E032 flag `hurt` is never used, and `injured`, used 2 times, is"
         " not a flag: `injured` looks renamed `hurt` here, and not where it is used (rename `hurt` back"
         " to `injured`, or rename the 2 uses of `injured` below)"
     ), lines
-    assert [line.split(": error ")[1][:4] for line in lines] == ["E032", "E032", "E041"]
+    assert [line.split(": error: ")[1][:4] for line in lines] == ["E032", "E032", "E041"]
 
 
 def test_no_rename_is_guessed_between_several_unused_names_and_an_unrelated_unknown_one(

@@ -214,16 +214,16 @@ def test_bad_test_files_get_located_diagnostics_with_hints() -> None:
     outcome = run_text(text)
     assert outcome.cases == 0 and not outcome.ok  # a file with errors runs nothing
     assert [p.format() for p in outcome.problems] == [
-        "t.yaml:4:15: error E060: choice `drill_salchw` is not in the story (did you mean `drill_salchow`?)",
-        "t.yaml:5:5: error E020: unknown key `endng` in path `x` (did you mean `ending`?)",
+        "t.yaml:4:15: error: E060 choice `drill_salchw` is not in the story (did you mean `drill_salchow`?)",
+        "t.yaml:5:5: error: E020 unknown key `endng` in path `x` (did you mean `ending`?)",
         # `endng` is read as the `ending` it was meant to be, so its value is checked too
-        "t.yaml:5:12: error E060: ending `a` is not in the story"
+        "t.yaml:5:12: error: E060 ending `a` is not in the story"
         " (an ending is the id of a scene with `ending:`)",
-        "t.yaml:8:14: error E060: tag or choice `ambitous` is not in the story (did you mean `ambitious`?)",
-        "t.yaml:9:35: error E023: ending `competition.podium`: `lots` is not a share"
+        "t.yaml:8:14: error: E060 tag or choice `ambitous` is not in the story (did you mean `ambitious`?)",
+        "t.yaml:9:35: error: E023 ending `competition.podium`: `lots` is not a share"
         " (write `at least 40%` or `at most 10%`)",
-        "t.yaml:12:14: error E023: `careers` 0 is outside 1..100,000",
-        "t.yaml:13:15: error E060: ending `finale.gold` is not in the story"
+        "t.yaml:12:14: error: E023 `careers` 0 is outside 1..100,000",
+        "t.yaml:13:15: error: E060 ending `finale.gold` is not in the story"
         " (an ending is the id of a scene with `ending:`)",
     ]
 
@@ -307,7 +307,7 @@ def test_the_command_reports_a_bad_test_file_and_exits_1(tmp_path: Path) -> None
     code, out = run_cli("test", str(copy))
     assert code == 1
     assert (
-        "tests/bad.yaml:1:8: error E022: `paths` must be a mapping of test names to tests, not a list" in out
+        "tests/bad.yaml:1:8: error: E022 `paths` must be a mapping of test names to tests, not a list" in out
     )
     assert out.endswith("; 1 problem in the test files (a file with problems runs nothing)\n")
 
