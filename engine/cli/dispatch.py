@@ -68,6 +68,10 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         from engine.cli import serve
 
         return serve.run(args, out)
+    if command == "schema":
+        from engine.cli import schema
+
+        return schema.run(args, out)
     if command == "completion":
         from engine.cli import completion
 

@@ -244,6 +244,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=count, default=8000, help="the port (default 8000)")
+    schema = _command(
+        sub,
+        "schema",
+        "print the JSON Schema of story files, for your editor",
+        "Print the JSON Schema of story files (story.yaml and chapter files): an editor with\n"
+        "yaml-language-server (VS Code's YAML extension, Neovim, Helix) then completes every key,\n"
+        "explains it, and underlines a misspelt one as you type. Point your editor at the file\n"
+        'it writes (docs/authoring.md, "Your editor", says how).',
+        [
+            ("schema", "print it"),
+            ("schema --out ~/stories/story.schema.json", "write it to a file (again after an upgrade)"),
+            ("schema --out ~/stories", "write story.schema.json into a folder"),
+        ],
+    )
+    schema.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write it to FILE (or into FILE/story.schema.json if a folder) and say so",
+    )
+    completion = _command(
+        sub,
+        "completion",
+        "print a shell's completion script for the installed command",
+        "Print the script that completes commands, options and story ids in your shell, for the\n"
+        "installed `pointe-edge` command. Add the line below to your shell's start-up file.",
+        [
+            ("completion bash", 'bash: eval "$(pointe-edge completion bash)" in ~/.bashrc'),
+            ("completion zsh", 'zsh: eval "$(pointe-edge completion zsh)" in ~/.zshrc'),
+            ("completion fish", "fish: pointe-edge completion fish | source, in config.fish"),
+        ],
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="your shell")
     completion = _command(
         sub,
         "completion",

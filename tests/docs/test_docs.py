@@ -53,7 +53,7 @@ YAML_KINDS = {"file", "same-as", "manifest", "scenes", "choices", "scene-keys"}
 TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree", "reads", "keymap"}
 TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys", "limits"}
 # "Your editor": editors' and CI's own files (tests/docs/test_editor_guide.py tests them)
-EDITOR_KINDS = {"workflow"}
+EDITOR_KINDS = {"workflow", "same-as", "modeline", "editor-config"}
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,17 @@ The blocks are read as tests/docs/test_docs.py reads every block of the guide (e
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
+from engine.author.check import load_checked
+from engine.load.schema import SCHEMA_FILE
 from tests.docs.test_docs import argv, blocks, named, strict_parser
 from tests.support import ROOT
 from tests.support.cli import run_cli
@@ -39,3 +44,58 @@ def test_the_github_annotations_are_what_check_prints(
     code, out = run_cli("check", "stories/demo", "--format", "github")
     (b,) = named("output", "check-github")
     assert code == 1 and out == b.body
+
+
+# -- the schema in an editor ---------------------------------------------------------------------
+
+SETTINGS = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+MODELINE = re.compile(
+    r"\A#\s*yaml-language-server\s*:\s*\$schema=(\S+)\s*\Z"
+)  # as yaml-language-server reads it
+
+
+def test_vs_codes_settings_give_the_schema_to_the_story_files_but_their_tests() -> None:
+    (schema, globs), *others = SETTINGS["yaml.schemas"].items()
+    assert others == [] and (ROOT / schema).resolve() == SCHEMA_FILE
+    assert "stories/**/*.yaml" in globs and "!stories/*/tests/**" in globs
+    assert json.loads((ROOT / ".vscode" / "extensions.json").read_text())["recommendations"] == [
+        "redhat.vscode-yaml"
+    ]
+
+
+def test_the_modeline_leads_from_a_story_to_the_schema_main_py_schema_writes(tmp_path: Path) -> None:
+    (b,) = blocks("modeline")
+    (line,) = b.body.splitlines()
+    found = MODELINE.match(line)
+    assert found is not None
+    stories = tmp_path / "stories"
+    (stories / "swan").mkdir(parents=True)
+    code, _ = run_cli("schema", "--out", str(stories))
+    assert code == 0
+    assert (stories / "swan" / found.group(1)).resolve() == (stories / "story.schema.json").resolve()
+    # and in this project, from a bundled story
+    assert (ROOT / "stories" / "demo" / "../../engine/load/story.schema.json").resolve() == SCHEMA_FILE
+
+
+def test_the_neovim_and_helix_settings_give_the_schema_to_the_same_files() -> None:
+    expected = SETTINGS["yaml.schemas"]
+    (helix,) = named("editor-config", "helix")
+    assert (
+        tomllib.loads(helix.body)["language-server"]["yaml-language-server"]["config"]["yaml"]["schemas"]
+        == expected
+    )
+    (neovim,) = named("editor-config", "neovim")
+    schema, globs = next(iter(expected.items()))
+    lua_globs = "{ " + ", ".join(f'"{g}"' for g in globs) + " }"
+    assert f'["{schema}"] = {lua_globs},' in neovim.body
+    assert 'vim.lsp.config("yamlls"' in neovim.body and 'vim.lsp.enable("yamlls")' in neovim.body
+
+
+def test_a_story_file_with_the_modeline_still_loads_clean(tmp_path: Path) -> None:
+    (b,) = blocks("modeline")
+    story = tmp_path / "demo"
+    shutil.copytree(ROOT / "stories" / "demo", story)
+    for path in story.rglob("*.yaml"):
+        path.write_text(b.body + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = load_checked(story, cache=False)
+    assert result.ok and result.diagnostics == []

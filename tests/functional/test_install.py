@@ -117,6 +117,14 @@ def test_a_story_in_the_user_data_folder_is_listed_and_played(installed: Path, t
     assert played.returncode == 0 and "The end: " in played.stdout, played.stdout[-1500:]
 
 
+@pytest.mark.slow
+def test_the_installed_tool_prints_the_schema_it_was_made_with(installed: Path, tmp_path: Path) -> None:
+    """The JSON Schema of story files is package data: an author with the tool alone has it."""
+    printed = _run(installed, tmp_path, "schema")
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    assert printed.stdout == (ROOT / "engine" / "load" / "story.schema.json").read_text(encoding="utf-8")
+
+
 def test_the_package_the_changelog_and_the_formats_name_one_version() -> None:
     """pyproject.toml takes its version from engine/core/version.py, and CHANGELOG.md's newest
     release is that version and names the story and save formats it reads and writes."""
