@@ -20,7 +20,7 @@ from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Route, Story
 from engine.load.cache import ParseCache
-from engine.load.folder import LoadResult, collector_paused, load_story
+from engine.load.folder import LoadResult, collector_paused, load_story, parse_cache
 
 if TYPE_CHECKING:
     from engine.author.ranges.solve import Ranges
@@ -37,6 +37,9 @@ class CheckedStory(LoadResult):
     """A loaded story with the whole-story checks' findings among its diagnostics."""
 
     ranges: Ranges | None = None  # the proven stat ranges, when asked for and there are no errors
+    #: Loaded ready-made (engine/author/ready.py): unchanged since a full load, whose findings
+    #: these are, and each scene linked when first used.
+    ready_made: bool = False
 
 
 def examine(story: Story, has_errors: bool = False, *, ranges: bool = False) -> Findings:
@@ -68,6 +71,10 @@ def load_checked(
 ) -> CheckedStory:
     """Load a story folder (or bundled id) and run the whole-story checks: everything `check`
     reports. Never raises for problems in the story; raises `StoryNotFound` for no story."""
+    if not ranges and cache is not None and cache is not False:
+        from engine.author.ready import load_ready  # it builds on this module
+
+        return load_ready(name, parse_cache(cache) or ParseCache(None))
     return check_story(load_story(name, cache=cache), ranges=ranges)
 
 

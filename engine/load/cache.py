@@ -32,33 +32,43 @@ _MAGIC = b"PECACHE1"
 # never be served an entry it would no longer produce. The folders are read whole, not listed
 # by name, so a module added, split or moved there is covered without anyone remembering to.
 _PARSER_PACKAGES = ("core", "load")
-_salt: bytes | None = None
-_unreadable = False
 
 
 def parser_modules() -> list[Path]:
     """The source files whose digest keys the cache, in a stable order."""
+    return code_modules(_PARSER_PACKAGES)
+
+
+def code_modules(packages: tuple[str, ...]) -> list[Path]:
+    """Every module of these packages of the engine (`core`, `load`, ...), in a stable order."""
     engine = Path(__file__).resolve().parents[1]
-    found = [p for pkg in _PARSER_PACKAGES for p in (engine / pkg).rglob("*.py")]
+    found = [p for pkg in packages for p in (engine / pkg).rglob("*.py")]
     return sorted(found, key=lambda p: p.relative_to(engine).as_posix())
 
 
-def _parser_salt() -> bytes | None:
-    """The digest of the parser's code, or None when it cannot be read (then nothing is cached:
-    a key that left out the code could serve an entry an older parser made)."""
-    global _salt, _unreadable
-    if _salt is None and not _unreadable:
+_digests: dict[tuple[str, ...], bytes | None] = {}
+
+
+def code_digest(packages: tuple[str, ...]) -> bytes | None:
+    """The digest of the code of these engine packages, with the IR and Python versions, once
+    a process; None when it cannot be read (then nothing is cached: a key that left out the
+    code could serve an entry that older code made)."""
+    if packages not in _digests:
         h = hashlib.sha256(f"ir{IR_VERSION}-py{sys.version_info[0]}.{sys.version_info[1]}".encode())
         engine = Path(__file__).resolve().parents[1]
         try:
-            for path in parser_modules():
+            for path in code_modules(packages):
                 h.update(path.relative_to(engine).as_posix().encode() + b"\0")
                 h.update(path.read_bytes())
         except OSError:
-            _unreadable = True
-            return None
-        _salt = h.digest()
-    return _salt
+            _digests[packages] = None
+        else:
+            _digests[packages] = h.digest()
+    return _digests[packages]
+
+
+def _parser_salt() -> bytes | None:
+    return code_digest(_PARSER_PACKAGES)
 
 
 def default_dir() -> Path | None:
@@ -89,16 +99,11 @@ class ParseCache:
     def get(self, key: str | None) -> FileIR | None:
         if self.directory is None or key is None:
             return None
-        path = self._path(key)
-        try:
-            blob = path.read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        ir = _decode(blob)
+        payload = read_entry(self._path(key))
+        ir = _decode(payload) if payload is not None else None
         if ir is None:
-            with contextlib.suppress(OSError):
-                path.unlink()
+            if payload is not None:
+                drop_entry(self._path(key))
             self.misses += 1
             return None
         self.hits += 1
@@ -107,34 +112,53 @@ class ParseCache:
     def put(self, key: str | None, ir: FileIR) -> None:
         if self.directory is None or key is None:
             return
-        path = self._path(key)
         try:
             payload = marshal.dumps(cast("dict[str, object]", ir))  # a TypedDict is a plain dict
         except ValueError:  # pragma: no cover - the IR is plain data by construction
             return
-        blob = _MAGIC + hashlib.sha256(payload).digest() + payload
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".bin")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(blob)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except OSError:
-            return  # a read-only or full disk only costs speed
+        write_entry(self._path(key), payload)
 
 
-def _decode(blob: bytes) -> FileIR | None:
+def read_entry(path: Path) -> bytes | None:
+    """The payload `write_entry` wrote at `path`, or None when it is missing, or damaged,
+    truncated or foreign (which is removed: it can only ever miss)."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
     head = len(_MAGIC) + 32
-    if len(blob) < head or not blob.startswith(_MAGIC):
-        return None
     payload = blob[head:]
-    if hashlib.sha256(payload).digest() != blob[len(_MAGIC) : head]:
+    if len(blob) < head or not blob.startswith(_MAGIC) or hashlib.sha256(payload).digest() != blob[8:head]:
+        drop_entry(path)
         return None
+    return payload
+
+
+def drop_entry(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def write_entry(path: Path, payload: bytes) -> None:
+    """Write a cache entry whole or not at all: behind a checksum, through a temporary file
+    that replaces the old entry. A read-only or full disk only costs speed."""
+    blob = _MAGIC + hashlib.sha256(payload).digest() + payload
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".bin")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return
+
+
+def _decode(payload: bytes) -> FileIR | None:
     try:
         ir = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):

@@ -53,6 +53,7 @@ from engine.load.ir import (
     StatIR,
     TemplateIR,
 )
+from engine.load.lazy_scenes import LazyScenes
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,18 +157,23 @@ class Linker:
 
     # -- the whole story -------------------------------------------------------------------
 
-    def link(self) -> Story | None:
+    def link(self, *, lazy: bool = False) -> Story | None:
+        """The story, with every problem in `diagnostics`. `lazy`: link each scene only when it
+        is first asked for (engine/load/lazy_scenes.py), for a story already known to be
+        checked: the problems of a scene linked later are not reported anywhere."""
         try:
-            return self._link()
+            return self._link(lazy)
         finally:
             self.follow_ons_counted()
-            # The per-chapter scopes hold lambdas that refer back to this linker: a reference
-            # cycle that would keep every file's IR alive while the loader pauses the collector.
-            self._scopes.clear()
-            self._compiled.clear()
-            self._trees.clear()
+            if not lazy:
+                # The per-chapter scopes hold lambdas that refer back to this linker: a cycle
+                # that would keep every file's IR alive while the loader pauses the collector.
+                # (A lazy story keeps its linker, and these, until its last scene is linked.)
+                self._scopes.clear()
+                self._compiled.clear()
+                self._trees.clear()
 
-    def _link(self) -> Story | None:
+    def _link(self, lazy: bool = False) -> Story | None:
         first_error: dict[str, Diagnostic] = {}
         lost_scenes: dict[str, list[tuple[str, Diagnostic]]] = {}  # file -> (scene name, its problem)
         has_manifest = any(f.ir["manifest"] is not None for f in self.files)
@@ -267,12 +273,23 @@ class Linker:
             self.short_names.setdefault(sid.split(".", 1)[1], []).append(sid)
 
         grafted = self.grafts()
-        scenes: dict[str, Scene] = {}
-        for sid in self.scene_ids:
-            # Each scene's IR is released as soon as the scene is built, which keeps the peak
-            # memory of a large load near the size of the finished story.
-            f, cid, sc = raw_scenes.pop(sid)
-            scenes[sid] = self.scene(_Ctx(f, cid, sid), sid, sc, grafted.get(sid, []))
+        scenes: dict[str, Scene]
+        if lazy:
+
+            def build(sid: str) -> Scene:
+                f, cid, sc = raw_scenes[sid]
+                scene = self.scene(_Ctx(f, cid, sid), sid, sc, grafted.get(sid, []))
+                raw_scenes.pop(sid, None)  # after: a scene asked for twice at once is built twice, not lost
+                return scene
+
+            scenes = LazyScenes(self.scene_ids, build)
+        else:
+            scenes = {}
+            for sid in self.scene_ids:
+                # Each scene's IR is released as soon as the scene is built, which keeps the peak
+                # memory of a large load near the size of the finished story.
+                f, cid, sc = raw_scenes.pop(sid)
+                scenes[sid] = self.scene(_Ctx(f, cid, sid), sid, sc, grafted.get(sid, []))
         start = m["start"]
         start_id = ""
         if start:

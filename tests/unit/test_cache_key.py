@@ -46,19 +46,18 @@ def test_a_change_to_any_keyed_module_changes_every_key(tmp_path: Path, monkeypa
             target.write_bytes(path.read_bytes())
     fake = copy / "load" / "cache.py"
     monkeypatch.setattr(cache_module, "__file__", str(fake))
-    monkeypatch.setattr(cache_module, "_salt", None)
+    monkeypatch.setattr(cache_module, "_digests", {})
     cache = ParseCache(tmp_path / "entries")
     first = cache.key("abc", manifest=False)
     diagnostics = copy / "core" / "diagnostics.py"
     diagnostics.write_text(diagnostics.read_text() + "\n# a new hint\n")
-    monkeypatch.setattr(cache_module, "_salt", None)
+    monkeypatch.setattr(cache_module, "_digests", {})
     assert cache.key("abc", manifest=False) != first
 
 
 def test_unreadable_parser_code_means_no_cache_not_a_key_without_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # The old fallback hashed a missing module's name: a key that could serve stale entries.
-    monkeypatch.setattr(cache_module, "_salt", None)
-    monkeypatch.setattr(cache_module, "_unreadable", False)
+    monkeypatch.setattr(cache_module, "_digests", {})
 
     def unreadable(self: Path) -> bytes:
         raise PermissionError(13, "Permission denied", str(self))

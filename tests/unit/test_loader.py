@@ -168,17 +168,19 @@ def test_a_changed_file_re_parses_alone(tmp_path: Path) -> None:
 )
 def test_a_damaged_cache_entry_is_ignored_and_replaced(tmp_path: Path, damage) -> None:  # type: ignore[no-untyped-def]
     story = copy_demo(tmp_path)
-    load_checked(story, cache=ParseCache(tmp_path / "cache"))
+    full = load_checked(story, cache=ParseCache(tmp_path / "cache"))
     entries = sorted((tmp_path / "cache").rglob("*.bin"))
-    assert len(entries) == 5
+    assert len(entries) == 6  # a parse of each of the 5 files, and what the checks found (ready.py)
     for entry in entries:
         entry.write_bytes(damage(entry.read_bytes()))
     cache = ParseCache(tmp_path / "cache")
     result = load_checked(story, cache=cache)
     assert result.ok and (cache.hits, cache.misses) == (0, 5)
+    assert result.diagnostics == full.diagnostics
     again = ParseCache(tmp_path / "cache")
-    load_checked(story, cache=again)
+    ready = load_checked(story, cache=again)
     assert again.hits == 5  # the damaged entries were replaced by good ones
+    assert ready.diagnostics == full.diagnostics and ready.ready_made and not full.ready_made
 
 
 def test_the_cache_lives_outside_the_story_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
