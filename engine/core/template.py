@@ -354,10 +354,23 @@ class Template:
     #: Text literals an expression can print (`{if x then "*so* tired"}`), as styled spans:
     #: styled once at load, looked up by the value the expression gives.
     styled: Mapping[str, tuple[Span, ...]] = field(default_factory=dict)
+    #: How to render it without tidying anything, when nothing in it can come out empty or
+    #: spaced oddly (see `_plan`): most interpolating texts. None: the general way.
+    plan: Plan | None = field(default=None, compare=False, repr=False)
 
     def render(self, state: StateView) -> Rendered:
         if self.constant is not None:
             return self.constant
+        plan = self.plan
+        if plan is not None:  # the hot path of every scene shown: no tidying, no merging
+            rendered: list[tuple[Span, ...]] = []
+            for runs in plan:
+                if len(runs) == 1:
+                    style, parts = runs[0]
+                    rendered.append(((_join(parts, state), style),))
+                else:
+                    rendered.append(tuple([(_join(parts, state), style) for style, parts in runs]))
+            return tuple(rendered)
         out: list[tuple[Span, ...]] = []
         for para in self.paragraphs:
             spans: list[Span] = []
@@ -425,6 +438,85 @@ def _close_gaps(spans: list[Span]) -> list[Span]:
 
 
 _SPACES = re.compile(" {2,}")
+
+
+def _join(parts: tuple[str | ex.Fn, ...], state: StateView) -> str:
+    """One run of a `Plan` as text: its texts, and what its expressions give, in order."""
+    out: list[str] = []
+    for part in parts:
+        if part.__class__ is str:
+            out.append(part)
+        else:
+            value = part(state)  # type: ignore[operator]
+            out.append(value if value.__class__ is str else _number_text(value))
+    return "".join(out)
+
+
+def _number_text(value: ex.Value) -> str:
+    return str(value) if value.__class__ is int else ex.format_value(value)
+
+
+#: A template's paragraphs as runs of one style, each run's parts in order: text, or the
+#: compiled function of an expression that gives a number or a text literal (`Template.plan`).
+Plan: TypeAlias = tuple[tuple[tuple[int, tuple["str | ex.Fn", ...]], ...], ...]
+
+
+def _plan(frozen: tuple[tuple[LinkedPiece, ...], ...], styled: Mapping[str, tuple[Span, ...]]) -> Plan | None:
+    """The paragraphs as a `Plan`, when rendering them needs no tidying: no variation, every
+    expression a number or a choice of plain text literals that are never empty, never
+    spaced at their ends and never styled, and no two spaces meeting anywhere. Then what
+    `render` tidies (`_close_gaps`) can never happen, and joining the parts of each run gives
+    exactly the same spans. None when any of it may not hold."""
+    plan: list[tuple[tuple[int, tuple[str | ex.Fn, ...]], ...]] = []
+    for para in frozen:
+        runs: list[tuple[int, list[str | ex.Fn]]] = []
+        last: str | None = None  # the text of the part before, when it was text
+        for style, value in para:
+            if isinstance(value, Varied):
+                return None
+            if isinstance(value, str):
+                meets = last is not None and last.endswith(" ") and value.startswith(" ")
+                if not value or "  " in value or meets:
+                    return None
+                part: str | ex.Fn = value
+                last = value
+            else:
+                if not _solid(value, styled):
+                    return None
+                part, last = value.fn, None
+            if runs and runs[-1][0] == style:
+                runs[-1][1].append(part)
+            else:
+                runs.append((style, [part]))
+        if not runs:
+            return None
+        first, end = runs[0][1][0], runs[-1][1][-1]
+        if (isinstance(first, str) and first.startswith(" ")) or (isinstance(end, str) and end.endswith(" ")):
+            return None
+        plan.append(tuple((style, tuple(parts)) for style, parts in runs))
+    return tuple(plan)
+
+
+def _solid(expr: Expr, styled: Mapping[str, tuple[Span, ...]]) -> bool:
+    """Whether an expression always prints something with no space at either end and no two
+    spaces: a number, or one of some plain text literals (never empty, clean, not styled)."""
+    if getattr(expr, "type", None) == ex.NUM:
+        return True
+    literals = _literal_leaves(expr.tree)
+    return literals is not None and all(
+        lit and lit == clean(lit) == lit.strip() and "  " not in lit and "*" not in lit and lit not in styled
+        for lit in literals
+    )
+
+
+def _literal_leaves(tree: ex.Node) -> list[str] | None:
+    """The text literals an expression gives, when every way through it ends in one."""
+    if isinstance(tree, ex.Str):
+        return [tree.value]
+    if isinstance(tree, ex.Cond):
+        yes, no = _literal_leaves(tree.yes), _literal_leaves(tree.no)
+        return None if yes is None or no is None else yes + no
+    return None
 
 
 def _value_text(value: ex.Value) -> str:
@@ -508,7 +600,8 @@ def link(
             spans = emphasis(literal)
             if spans is not None and spans != ((clean(literal), PLAIN),):
                 styled[literal] = spans
-    return Template(frozen, constant, tuple(exprs), styled)
+    plan = _plan(frozen, styled) if constant is None else None
+    return Template(frozen, constant, tuple(exprs), styled, plan)
 
 
 def _where(value: object) -> tuple[str, int, int]:
@@ -566,4 +659,4 @@ def walk_pieces(paragraphs: Iterable[tuple[LinkedPiece, ...]]) -> Iterator[tuple
 
 def to_plain(rendered: Rendered) -> str:
     """Rendered text without styling: paragraphs separated by a blank line."""
-    return "\n\n".join("".join(text for text, _ in para) for para in rendered)
+    return "\n\n".join([para[0][0] if len(para) == 1 else "".join([t for t, _ in para]) for para in rendered])

@@ -157,3 +157,59 @@ def test_a_word_hyphenated_at_a_line_break_stays_one_word() -> None:
     assert tpl.to_plain(render("twenty-\nfour skaters, a half -\ndozen coaches")) == (
         "twenty-four skaters, a half - dozen coaches"
     )
+
+
+_TOKENS = st.sampled_from(
+    [
+        "You ",
+        "skate",
+        " ",
+        "  ",
+        ".",
+        "*",
+        "**",
+        "\n",
+        "\n\n",
+        "{nerve}",
+        "{nerve / 3}",
+        "{-nerve}",
+        '{if nerve > 50 then "calm" else "tense"}',
+        '{if nerve > 50 then "calm" else "two words"}',
+        '{if hurt then " It hurts."}',
+        '{if hurt then "sore" else ""}',
+        '{if hurt then "*sore*" else "fine"}',
+        "{seq: a | b}",
+    ]
+)
+
+
+@given(
+    tokens=st.lists(_TOKENS, max_size=14),
+    nerve=st.integers(min_value=-5, max_value=120),
+    hurt=st.booleans(),
+)
+def test_the_fast_way_of_rendering_gives_exactly_what_the_general_way_does(
+    tokens: list[str], nerve: int, hurt: bool
+) -> None:
+    # Template.plan renders most texts without tidying: it must never change a single span.
+    import dataclasses
+
+    paragraphs, problems = tpl.parse("".join(tokens))
+    if problems:
+        return
+    compiled = []
+    for piece in tpl.expression_pieces(paragraphs):
+        e = _Compiled(piece)
+        e.type = ex.infer(piece[2], SCOPE)[0]  # type: ignore[attr-defined]
+        compiled.append(e)
+    linked = tpl.link(paragraphs, iter(compiled))  # type: ignore[arg-type]
+    state = SimpleNamespace(stats={"nerve": nerve}, flags={"hurt": hurt}, visits={}, turn=0)
+    general = dataclasses.replace(linked, plan=None)
+    assert linked.render(state) == general.render(state)  # type: ignore[arg-type]
+
+
+def test_an_ordinary_interpolating_text_takes_the_fast_way() -> None:
+    story = load_checked("demo").story
+    assert story is not None
+    texts = [s.text for s in story.scenes.values() if s.text is not None and s.text.constant is None]
+    assert texts and sum(t.plan is not None for t in texts) >= len(texts) // 2
