@@ -145,15 +145,22 @@ def _scan(
             paragraphs.append(tidy)
         pieces = []
 
+    search = _SPECIAL.search
     while i < n:
         ch = text[i]
+        if ch not in _SPECIAL_CHARS:  # a run of ordinary text, taken whole
+            m = search(text, i, n)
+            j = m.start() if m is not None else n
+            buf.append(text[i:j])
+            i = j
+            continue
         if ch == "\n":
             j = i
             while j < n and text[j] in " \t\n":
                 j += 1
             if text.count("\n", i, j) >= 2:
                 end_paragraph(i)
-            elif buf and buf[-1] == "-" and i >= 2 and text[i - 2].isalpha() and j < n and text[j].isalpha():
+            elif buf and buf[-1][-1:] == "-" and text[i - 2 : i - 1].isalpha() and text[j : j + 1].isalpha():
                 pass  # a word hyphenated at the end of a line ("twenty-\nfour") stays one word
             else:
                 buf.append(" ")
@@ -202,11 +209,15 @@ def _scan(
             style ^= bit
             opened[bit] = i
             i += 2 if bit == BOLD else 1
-        else:
+        else:  # a backslash that escapes nothing: itself
             buf.append(ch)
             i += 1
     end_paragraph(n)
     return paragraphs
+
+
+_SPECIAL_CHARS = "\n{}\\*"  # what `_scan` looks at one by one; all else is taken in runs
+_SPECIAL = re.compile(r"[\n{}\\*]")
 
 
 def _variation(

@@ -104,6 +104,9 @@ class Source:
 
     def _walk(self, v: Value, offsets: Sequence[int]) -> list[int]:
         """The index in the file text of each of `offsets` (ascending) of the string value `v`."""
+        direct = self._direct(v, offsets)
+        if direct is not None:
+            return direct
         text, value = self.text, v.value
         i = v.start
         if v.style in ("|", ">"):
@@ -133,6 +136,51 @@ class Source:
         found += [i] * (n - len(found))
         return found
 
+    def _direct(self, v: Value, offsets: Sequence[int]) -> list[int] | None:
+        """`_walk`'s answer worked out rather than walked, for the two forms nearly every text
+        is written in: a scalar on one line that reads as written (a plain or quoted value with
+        no escapes), and a literal `|` block, whose lines are the file's lines less their
+        indentation. Each place is checked against the file; None sends the value to the walk.
+        """
+        text, value = self.text, v.value
+        assert isinstance(value, str)
+        style = v.style
+        if style == "|":
+            starts = self._line_starts()
+            first = text.find("\n", v.start) + 1
+            if first == 0:
+                return None
+            base = bisect.bisect_right(starts, first) - 1  # the index of the block's first line
+            found: list[int] = []
+            for at in offsets:
+                if not 0 <= at < len(value) or value[at].isspace():
+                    return None  # a space is placed where the walk places it: at what follows
+                k = value.count("\n", 0, at)
+                if base + k >= len(starts):
+                    return None
+                v_start = value.rfind("\n", 0, at) + 1
+                v_end = value.find("\n", at)
+                v_end = len(value) if v_end == -1 else v_end
+                s_start = starts[base + k]
+                s_end = text.find("\n", s_start)
+                s_end = len(text) if s_end == -1 else s_end
+                if s_end > s_start and text[s_end - 1] == "\r":
+                    s_end -= 1
+                indent = (s_end - s_start) - (v_end - v_start)
+                i = s_start + indent + (at - v_start)
+                if indent < 0 or text[i : i + 1] != value[at]:
+                    return None
+                found.append(i)
+            return found
+        if not style or style in ("'", '"'):
+            i = v.start + (style in ("'", '"'))
+            if "\n" in value or not text.startswith(value, i):
+                return None
+            if any(not 0 <= at < len(value) or value[at].isspace() for at in offsets):
+                return None
+            return [i + at for at in offsets]
+        return None
+
     def place(self, v: Value, start: int, length: int) -> tuple[int, int, tuple[int, ...]]:
         """Where the `length` characters of `v` from `start` (an expression, which starts with
         a non-space) are in the file: the line and column of the first, and the places where
@@ -158,11 +206,15 @@ class Source:
         line, col = self.line_col(indices[0])
         return line, col, tuple(out)
 
-    def line_col(self, at: int) -> tuple[int, int]:
+    def _line_starts(self) -> list[int]:
         if self._starts is None:
             self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
-        line = bisect.bisect_right(self._starts, at)
-        return line, at - self._starts[line - 1] + 1
+        return self._starts
+
+    def line_col(self, at: int) -> tuple[int, int]:
+        starts = self._line_starts()
+        line = bisect.bisect_right(starts, at)
+        return line, at - starts[line - 1] + 1
 
 
 class ReadResult:
@@ -263,6 +315,22 @@ def _yaml_hint(message: str) -> str | None:
     return None
 
 
+_INNERMOST = re.compile(r"\{[^{}\[\]]*\}|\[[^{}\[\]]*\]")  # a bracketed run with no bracket inside
+
+
+def _flow_depth_bound(text: str) -> int:
+    """An upper bound of how deep brackets nest in the text: how many rounds of removing the
+    innermost bracketed runs it takes until none is left, plus every bracket left unmatched.
+    Story text is full of brackets that never nest (`{technique}`, `effects: {grace: +2}`), so
+    this is a few rounds of a regex, where counting every bracket would send most files to the
+    exact (and much slower) measure. After a few rounds it gives up and counts them all."""
+    for rounds in range(4):
+        text, removed = _INNERMOST.subn("", text)
+        if not removed:
+            return rounds + text.count("[") + text.count("{")
+    return 4 + text.count("[") + text.count("{")
+
+
 def _too_deep(text: str, yaml: Any, loader: Any) -> Problem | None:
     """A Problem if the text nests deeper than MAX_NESTING, checked without libyaml's composer.
 
@@ -270,7 +338,7 @@ def _too_deep(text: str, yaml: Any, loader: Any) -> Problem | None:
     `- `/`? `/`: ` indicator on the same line. Only when that bound is high is the depth measured
     exactly, from libyaml's event stream, stopping as soon as the limit is passed.
     """
-    flow = text.count("[") + text.count("{")
+    flow = _flow_depth_bound(text)
     if flow < _SAFE_COMPOSE_DEPTH // 2:
         widest = 0
         for line in text.splitlines():
