@@ -76,6 +76,10 @@ def _dispatch(argv: list[str], out: TextIO, inp: TextIO) -> int:
         from engine.cli import completion
 
         return completion.run(args, out)
+    if command == "lsp":
+        from engine.cli import lsp
+
+        return lsp.run(args, out)
     if command == "check":
         from engine.cli import check
 

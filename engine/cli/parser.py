@@ -276,19 +276,34 @@ def build_parser() -> argparse.ArgumentParser:
         ],
     )
     completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="your shell")
-    completion = _command(
+    lsp = _command(
         sub,
-        "completion",
-        "print a shell's completion script for the installed command",
-        "Print the script that completes commands, options and story ids in your shell, for the\n"
-        "installed `pointe-edge` command. Add the line below to your shell's start-up file.",
+        "lsp",
+        "the language server, for your editor (over stdio)",
+        "Run the language server that an editor starts for story files: problems underlined as\n"
+        "you type (with quick fixes), go to a scene from a goto, find every use of a scene, stat\n"
+        "or flag, rename a scene everywhere, completion, hover, and the outline with word counts.\n"
+        "It speaks the Language Server Protocol over standard input and output; you do not run it\n"
+        'yourself, your editor does (docs/authoring.md, "Your editor", says how).',
         [
-            ("completion bash", 'bash: eval "$(pointe-edge completion bash)" in ~/.bashrc'),
-            ("completion zsh", 'zsh: eval "$(pointe-edge completion zsh)" in ~/.zshrc'),
-            ("completion fish", "fish: pointe-edge completion fish | source, in config.fish"),
+            ("lsp", "what an editor runs (VS Code, Neovim, Helix...)"),
+            ("lsp --debounce 300", "wait 300 ms after the last keystroke before checking"),
+            ("lsp --log /tmp/pointe-edge-lsp.log", "write what it does to a file, to report a problem"),
         ],
     )
-    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="your shell")
+    lsp.add_argument(
+        "--stdio",
+        action="store_true",
+        help="talk over standard input and output (the default; for editors that pass it)",
+    )
+    lsp.add_argument(
+        "--debounce",
+        type=count,
+        default=150,
+        metavar="MS",
+        help="check the story this long after the last change (default 150)",
+    )
+    lsp.add_argument("--log", metavar="FILE", help="write a debug log to FILE")
 
     saves = _command(
         sub,

@@ -1,0 +1,166 @@
+"""Go to definition, find references and rename, over the story's index.
+
+A scene is named in many ways: `goto: after_session` in its own chapter, `goto:
+training.after_session` from another, `visits("after_session")`, `caller_scene ==
+"training.after_session"`, a graft's key, `start:`, a story test's `ending:`. All of them are
+one symbol, the scene's full id, so a rename writes each in the form it was written: a short
+name stays short where it still means the scene (its own chapter), a full id stays full.
+
+Stats and flags rename the same way, in effects, expressions, the cast's `stat:`, a branch's
+own declarations and the story tests. The other side of an opposed pair (`opposite: caution`)
+is a name of its own, renamed on its own.
+
+Every function here returns places in characters (`Place`); the server converts them to the
+client's units with each file's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.core import expr as ex
+from engine.load.parse import NAME, RESERVED
+from engine.lsp.analysis import Analysis
+from engine.lsp.index import CHAPTER, FLAG, PERSON, SCENE, STAT, Occurrence
+from engine.lsp.positions import Place
+
+_RULE = "lower-case letters, digits and `_`, starting with a letter"
+#: What can be renamed, and what it is called in a message.
+RENAMES = {SCENE: "scene", STAT: "stat", FLAG: "flag"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A place in a file: where to jump, or one reference."""
+
+    rel: str
+    start: Place
+    end: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    rel: str
+    start: Place
+    end: Place
+    new_text: str
+
+
+class RenameRefused(Exception):
+    """A rename that would break the story, with the reason in words for the editor."""
+
+
+def symbol_at(analysis: Analysis, rel: str, place: Place) -> tuple[Occurrence, tuple[str, str]] | None:
+    """The occurrence under the cursor and the symbol it refers to."""
+    o = analysis.index.at(rel, place)
+    if o is None:
+        return None
+    return o, analysis.index.symbol(o)
+
+
+def _target(rel: str, o: Occurrence) -> Target:
+    return Target(rel, o.place, o.end)
+
+
+def definition(analysis: Analysis, rel: str, place: Place) -> list[Target]:
+    """Where the name under the cursor is declared: a scene's key, a stat's or flag's entry (the
+    `opposite:` of a pair's other side), a person in the cast, a chapter's `chapter:`."""
+    found = symbol_at(analysis, rel, place)
+    if found is None:
+        return []
+    o, symbol = found
+    targets = [_target(r, d) for r, d in analysis.index.definitions(symbol)]
+    if not targets and o.kind == PERSON:
+        targets = [_target(rel, o)]
+    return targets
+
+
+def references(
+    analysis: Analysis, rel: str, place: Place, *, include_declaration: bool = True
+) -> list[Target]:
+    """Every place the story (and its tests) names the symbol under the cursor."""
+    found = symbol_at(analysis, rel, place)
+    if found is None:
+        return []
+    _, symbol = found
+    return [
+        _target(r, o)
+        for r, o in analysis.index.occurrences(symbol)
+        if include_declaration or not o.definition
+    ]
+
+
+def prepare_rename(analysis: Analysis, rel: str, place: Place) -> tuple[Target, str]:
+    """The name under the cursor and the text to offer for its new name (a scene's name without
+    its chapter), or `RenameRefused` saying why it cannot be renamed."""
+    found = symbol_at(analysis, rel, place)
+    if found is None:
+        raise RenameRefused("Only a scene, a stat or a flag can be renamed: put the cursor on its name.")
+    o, (kind, name) = found
+    if kind not in RENAMES:
+        what = {PERSON: "a person", CHAPTER: "a chapter"}.get(kind, "this name")
+        raise RenameRefused(f"Renaming {what} is not supported: only scenes, stats and flags.")
+    if not analysis.index.definitions((kind, name)):
+        raise RenameRefused(
+            f"`{name}` is not declared anywhere in this story, so there is nothing to rename."
+        )
+    placeholder = name.split(".", 1)[1] if kind == SCENE else name
+    return _target(rel, o), placeholder
+
+
+def rename(analysis: Analysis, rel: str, place: Place, new_name: str) -> list[Edit]:
+    """Every edit that renames the symbol under the cursor to `new_name`, across the story's
+    files and its tests; `RenameRefused` when the new name is not valid or is taken."""
+    prepare_rename(analysis, rel, place)  # refuses what cannot be renamed
+    found = symbol_at(analysis, rel, place)
+    assert found is not None
+    _, (kind, old) = found
+    new_name = new_name.strip()
+    if kind == SCENE:
+        return _rename_scene(analysis, old, new_name)
+    return _rename_name(analysis, kind, old, new_name)
+
+
+def _rename_scene(analysis: Analysis, old: str, new_name: str) -> list[Edit]:
+    chapter = old.split(".", 1)[0]
+    if "." in new_name:
+        new_chapter, _, new_short = new_name.partition(".")
+        if new_chapter != chapter:
+            raise RenameRefused(
+                f"A scene's chapter is its file's (`{chapter}`): rename it to a name in `{chapter}`, "
+                "or move it to another file."
+            )
+    else:
+        new_short = new_name
+    if not NAME.match(new_short):
+        raise RenameRefused(f"`{new_short}` is not a valid scene name: {_RULE}.")
+    new = f"{chapter}.{new_short}"
+    if new == old:
+        return []
+    if analysis.index.definitions((SCENE, new)):
+        raise RenameRefused(f"There is already a scene `{new}`.")
+    edits = []
+    for rel, o in analysis.index.occurrences((SCENE, old)):
+        if o.definition:
+            text = new_short
+        elif "." in o.written:
+            text = new
+        else:
+            text = new_short  # a short name is in the chapter of its file, which is the scene's
+        edits.append(Edit(rel, o.place, o.end, text))
+    return edits
+
+
+def _rename_name(analysis: Analysis, kind: str, old: str, new: str) -> list[Edit]:
+    if not NAME.match(new):
+        raise RenameRefused(f"`{new}` is not a valid {RENAMES[kind]} name: {_RULE}.")
+    if new in RESERVED:
+        raise RenameRefused(f"`{new}` is reserved (a word or function of the expression language).")
+    if new == old:
+        return []
+    taken = analysis.index.kind_of_name.get(new)
+    if taken is not None:
+        raise RenameRefused(f"There is already a {taken} `{new}`.")
+    if new in ex.DETOUR_NAMES:  # pragma: no cover - RESERVED holds them
+        raise RenameRefused(f"`{new}` is reserved.")
+    return [Edit(rel, o.place, o.end, new) for rel, o in analysis.index.occurrences((kind, old))]
