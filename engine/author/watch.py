@@ -45,8 +45,9 @@ def differences(before: Snapshot, after: Snapshot) -> list[str]:
 class FolderWatch:
     """Polls one story folder. `poll()` says which files changed since the last call.
 
-    `sleep` is how it waits (`time.sleep`; a thread passes its stop event's `wait`, so that a
-    stop wakes it at once, and a test passes a clock of its own).
+    `sleep` is how it waits for a save to settle, and `idle` how it waits between two polls
+    (both `time.sleep` unless given: a thread passes its events' `wait`, so that a stop, or a
+    request to look now, wakes it at once; a test passes a clock of its own).
     """
 
     def __init__(
@@ -56,11 +57,13 @@ class FolderWatch:
         settle: float = 0.1,
         *,
         sleep: Callable[[float], object] = time.sleep,
+        idle: Callable[[float], object] | None = None,
     ):
         self.folder = Path(folder)
         self.interval = interval
         self.settle = settle
         self.sleep = sleep
+        self.idle = idle or sleep
         self._last = snapshot(self.folder)
 
     def poll(self, stop: Callable[[], bool] = lambda: False) -> list[str]:
@@ -90,7 +93,7 @@ class FolderWatch:
             changed = self.poll(stop)
             if changed or stop():  # stopped while settling: no interval's wait on top
                 return changed
-            self.sleep(self.interval)
+            self.idle(self.interval)
         return []
 
 
@@ -98,7 +101,9 @@ class WatchThread(threading.Thread):
     """Calls `on_change(files)` from a daemon thread whenever the folder changes, until `stop()`.
 
     It waits on its stop event rather than sleeping, so `stop()` ends it promptly, even in the
-    middle of a settle.
+    middle of a settle. Between two polls it also wakes when asked to look now (`check_now()`):
+    the app asks when the author's editor exits, so that a saved edit reloads at once whatever
+    the interval, and the same watch (with its snapshot) reports it once.
     """
 
     def __init__(
@@ -110,8 +115,19 @@ class WatchThread(threading.Thread):
     ):
         super().__init__(name="story-watch", daemon=True)
         self._stopped = threading.Event()
-        self.watch = FolderWatch(folder, interval, settle, sleep=self._stopped.wait)
+        self._nudged = threading.Event()
+        self.watch = FolderWatch(folder, interval, settle, sleep=self._stopped.wait, idle=self._idle)
         self.on_change = on_change
+
+    def _idle(self, seconds: float) -> None:
+        """Wait between two polls: the interval, or less if stopped or asked to look now. A
+        request that comes while a poll runs is kept, so the next wait ends at once."""
+        self._nudged.wait(seconds)
+        self._nudged.clear()
+
+    def check_now(self) -> None:
+        """Poll now rather than at the end of the interval (from any thread)."""
+        self._nudged.set()
 
     def run(self) -> None:
         while not self._stopped.is_set():
@@ -121,3 +137,4 @@ class WatchThread(threading.Thread):
 
     def stop(self) -> None:
         self._stopped.set()
+        self._nudged.set()

@@ -31,7 +31,7 @@ from engine.core.paths import keymap_file
 from engine.load.folder import LoadResult, freeze_once
 from engine.saves.store import SaveStore
 from engine.tui import textual_fixes
-from engine.tui.author_mode import AuthorMode
+from engine.tui.author_mode import AuthorMode, HandOver
 from engine.tui.careers import Careers, load_catalog
 from engine.tui.crash import Crash, bug_report, write_crash_log
 from engine.tui.keymap import binding_ids, read_keymap
@@ -41,6 +41,7 @@ from engine.tui.messages import (
     NameSave,
     OpenAuthorView,
     OpenEndings,
+    OpenInEditor,
     OpenSaves,
     OpenSettings,
     PlayOn,
@@ -100,6 +101,7 @@ class PointeEdgeApp(App[int]):
         settings: Settings | None = None,
         author: bool = False,
         watch_interval: float = 0.2,
+        hand_over: HandOver | None = None,
     ) -> None:
         super().__init__()
         self.start_story = start_story
@@ -111,7 +113,10 @@ class PointeEdgeApp(App[int]):
         store = SaveStore.default(saves_dir) if saving else None
         self.shelf = SaveShelf(store, self.catalog, self.notify)
         self.careers = Careers(self, self.catalog, self.shelf, self.settings, author=author)
-        self.author_mode = AuthorMode(self, self.careers, seed=seed, watch_interval=watch_interval)
+        # `hand_over`: how the terminal is lent to an author's editor (App.suspend unless given)
+        self.author_mode = AuthorMode(
+            self, self.careers, seed=seed, watch_interval=watch_interval, hand_over=hand_over
+        )
 
     # -- starting and stopping ---------------------------------------------------------------
 
@@ -139,7 +144,7 @@ class PointeEdgeApp(App[int]):
 
     def _apply_keymap(self) -> None:
         """The player's own keys (engine/tui/keymap.py), if they keep a keymap file."""
-        screens = (PlayScreen, TitleScreen, EndingScreen, ReplayScreen, SavesScreen)
+        screens = (PlayScreen, TitleScreen, EndingScreen, ReplayScreen, SavesScreen, AuthorScreen)
         known = binding_ids([*type(self).BINDINGS, *(b for s in screens for b in s.BINDINGS)])
         keymap, problems = read_keymap(keymap_file(), known)
         if keymap:
@@ -217,6 +222,10 @@ class PointeEdgeApp(App[int]):
     def on_open_author_view(self, request: OpenAuthorView) -> None:
         if self.author:  # the screens offer it only then; a stray request changes nothing
             self.author_mode.open_view()
+
+    def on_open_in_editor(self, request: OpenInEditor) -> None:
+        if self.author:  # the screens offer it only then; a stray request changes nothing
+            self.author_mode.open_in_editor(request.file, request.line, request.col)
 
     def on_warp(self, request: Warp) -> None:
         self.author_mode.warp(request.session, request.scene_id, request.stats, request.flags)

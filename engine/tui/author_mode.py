@@ -7,17 +7,30 @@ goes on in the new version (engine/author/reload.py decides where). A version wi
 shown with its errors over the game, which goes on with the last version that loaded. A new
 version waits while a menu or a dialog is open, so a reload never pulls the author out of one.
 Its notices name files and scenes as they are: the app shows every notice as plain text.
+
+From the map or the game, `e` opens the scene shown in the author's own editor at its line
+(engine/author/editor.py builds the command). A terminal editor needs the terminal: the app is
+suspended while it runs (Textual's `App.suspend`), and when it exits the watcher is asked to
+look at once, so a saved edit reloads as the author comes back. An editor with a window of its
+own is started beside the game, whose watcher reloads each save as usual.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from textual.app import App
+from textual.app import App, SuspendNotSupported
+from textual.notifications import SeverityLevel
 
 from engine.author.check import load_checked
+from engine.author.editor import EditorCommand, EditorError, editor_command
 from engine.author.reload import reload_session
 from engine.author.warp import WarpError, warp
 from engine.author.watch import WatchThread
@@ -42,16 +55,28 @@ def changed_names(files: list[str]) -> str:
     return f"{names[0]} and {len(names) - 1} more files"
 
 
+#: How the app hands the terminal to an editor and takes it back: a context manager, the app's
+#: `suspend` unless one is given (a test's headless terminal cannot be suspended).
+HandOver = Callable[[], AbstractContextManager[None]]
+
+
 class AuthorMode:
     """The map and warp for any career; the watcher and live reload once `start` is called."""
 
     def __init__(
-        self, app: App[Any], careers: Careers, *, seed: int | None = None, watch_interval: float = 0.2
+        self,
+        app: App[Any],
+        careers: Careers,
+        *,
+        seed: int | None = None,
+        watch_interval: float = 0.2,
+        hand_over: HandOver | None = None,
     ) -> None:
         self.app = app
         self.careers = careers
         self.seed = seed
         self.watch_interval = watch_interval
+        self.hand_over: HandOver = hand_over or app.suspend
         self.story_id: str | None = None  # the watched story's name in the catalog, once started
         self.watcher: WatchThread | None = None
         self.pending_reload: tuple[list[str], LoadResult] | None = None  # waiting for the game screen
@@ -83,6 +108,90 @@ class AuthorMode:
         if warped.state.scene != scene_id:
             where += f", which passed on to “{warped.scene.title}”"
         self.app.notify(f"Warped to {where}. A warped run is not saved.", timeout=6)
+
+    # -- the author's own editor -----------------------------------------------------------------
+
+    def open_in_editor(self, file: str, line: int, col: int) -> None:
+        """Open `file` at `line` in the editor of $VISUAL or $EDITOR; say plainly what went wrong."""
+        where = f"{file} at line {line}"
+        try:
+            command = editor_command(Path(file).resolve(), line, col)
+        except EditorError as err:
+            self._say(f"Cannot open your editor: {err}. Open {where} yourself.", "error")
+            return
+        if command is None:
+            self._say(
+                f"No editor is set: set $VISUAL or $EDITOR (for example `export EDITOR=nano`) and start"
+                f" the game again, or open {where} yourself. Saving it reloads the story.",
+                "warning",
+                timeout=12,
+            )
+            return
+        if shutil.which(command.argv[0]) is None:
+            self._say(
+                f"Cannot start your editor: ${command.variable} names `{command.argv[0]}`, and there is no"
+                f" such program (on your PATH, or where it says). Open {where} yourself.",
+                "error",
+                timeout=12,
+            )
+            return
+        if command.window:
+            self._beside(command, where)
+        else:
+            self._in_terminal(command, where, line)
+
+    def _beside(self, command: EditorCommand, where: str) -> None:
+        """An editor with a window of its own: started apart from the game, which goes on."""
+        try:
+            child = subprocess.Popen(
+                command.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # its own session: a Ctrl-C in the game never reaches it
+            )
+        except OSError as err:
+            self._say(f"Cannot start {command.name} (${command.variable}): {err.strerror or err}.", "error")
+            return
+        threading.Thread(target=child.wait, name="editor", daemon=True).start()  # reaped when it exits
+        self._say(f"Opened {where} in {command.name}: save it, and the story reloads.")
+
+    def _in_terminal(self, command: EditorCommand, where: str, line: int) -> None:
+        """An editor in the terminal: the app steps aside until it exits, then looks for the edit."""
+        failure: OSError | None = None
+        status = 0
+        try:
+            with self.hand_over():
+                try:  # inside: Textual's suspend resumes the app only when its block ends normally
+                    status = subprocess.run(command.argv, check=False).returncode
+                except OSError as err:
+                    failure = err
+        except SuspendNotSupported:
+            self._say(
+                f"This terminal cannot be handed to {command.name} (the game is not in a terminal of"
+                f" its own, as in a browser): open {where} yourself. Saving it reloads the story.",
+                "warning",
+                timeout=12,
+            )
+            return
+        if failure is not None:
+            self._say(
+                f"Cannot start {command.name} (${command.variable}): {failure.strerror or failure}.", "error"
+            )
+            return
+        if self.watcher is not None:
+            self.watcher.check_now()  # a saved edit reloads now, whatever the interval
+        if status != 0:
+            self._say(f"{command.name} exited with status {status}.", "warning")
+        elif not command.at_line:
+            self._say(
+                f"The game does not know how to open {command.name} at a line, so it opened the file at"
+                f" its top: the scene is at line {line}."
+            )
+
+    def _say(self, message: str, severity: SeverityLevel = "information", timeout: float = 8) -> None:
+        """A notice in plain text: it names files and commands as they are."""
+        self.app.notify(message, severity=severity, timeout=timeout, markup=False)
 
     # -- author mode: watching the story -------------------------------------------------------
 

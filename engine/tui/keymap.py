@@ -39,7 +39,7 @@ def read_keymap(path: Path | None, known: set[str]) -> tuple[dict[str, str], lis
         if bid not in known:
             problems.append(f"Your keymap names no action of the game: “{visible(str(bid))[:40]}”.")
         elif not isinstance(keys, str) or not keys.strip() or len(keys) > 100:
-            problems.append(f"Your keymap gives “{bid}” no keys (a text such as \"z\" or \"f6,ctrl+s\").")
+            problems.append(f'Your keymap gives “{bid}” no keys (a text such as "z" or "f6,ctrl+s").')
         else:
             keymap[bid] = keys.replace(" ", "")
     return keymap, problems

@@ -125,6 +125,16 @@ class OpenAuthorView(Message):
 
 
 @dataclass(eq=False)
+class OpenInEditor(Message):
+    """Open a story file at a line in the author's own editor (author mode only): the scene shown
+    on the map, or the scene being played."""
+
+    file: str  # as the story names it (Pos.file): relative to the working folder, or absolute
+    line: int
+    col: int
+
+
+@dataclass(eq=False)
 class Warp(Message):
     """Play on from `scene_id` with these stats and flags, as a warped run that is never saved."""
 

@@ -51,7 +51,7 @@ CORPUS = BAD_STORIES
 MARKER = re.compile(r"<!-- test: (.+?) -->\Z")
 YAML_KINDS = {"file", "same-as", "manifest", "scenes", "choices", "scene-keys"}
 TEXT_KINDS = {"commands", "output", "excerpt", "mistake", "diagnostics", "tree", "reads", "keymap"}
-TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys", "limits"}
+TABLE_KINDS = {"expressions", "effects", "branches", "author-keys", "game-keys", "limits", "editors"}
 # "Your editor": editors' and CI's own files (tests/docs/test_editor_guide.py tests them)
 EDITOR_KINDS = {"workflow", "same-as", "modeline", "editor-config"}
 

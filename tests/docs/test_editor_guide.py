@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from textual.binding import Binding
 
 from engine.author.check import load_checked
+from engine.author.editor import command_for
 from engine.load.schema import SCHEMA_FILE
-from tests.docs.test_docs import argv, blocks, named, strict_parser
+from tests.docs.test_docs import TABLES, argv, blocks, named, section, strict_parser
 from tests.support import ROOT
 from tests.support.cli import run_cli
 
@@ -99,3 +102,56 @@ def test_a_story_file_with_the_modeline_still_loads_clean(tmp_path: Path) -> Non
         path.write_text(b.body + path.read_text(encoding="utf-8"), encoding="utf-8")
     result = load_checked(story, cache=False)
     assert result.ok and result.diagnostics == []
+
+
+# -- the editor key ---------------------------------------------------------------------------------
+
+
+def test_the_editors_table_is_what_e_runs() -> None:
+    (rows,) = TABLES["editors"]
+    assert len(rows) >= 6
+    for setting, runs in rows:
+        value, *also = re.findall(r"`([^`]+)`", setting)  # the editor, then those told the line alike
+        shown = re.match(r"`([^`]+)`", runs)
+        assert shown is not None, runs
+        beside, at_top = "beside the game" in runs, "at its top" in runs
+        command = command_for(value, "EDITOR", "class.yaml", 19, 3)
+        assert list(command.argv) == shlex.split(shown.group(1)), setting
+        assert (command.window, command.at_line) == (beside, not at_top), setting
+        for other in also:
+            alike = command_for(other, "EDITOR", "class.yaml", 19, 3)
+            assert (alike.window, alike.at_line) == (beside, not at_top), other
+            told = command.argv[len(shlex.split(value)) :]  # how the line is said, whatever the options
+            assert alike.argv[1:] == told, other
+
+
+def test_a_quoted_path_in_the_variable_is_one_program() -> None:
+    found = re.search(r"`export EDITOR=\"('[^`]+')\"`", section("Your editor"))
+    assert found is not None
+    command = command_for(found.group(1), "EDITOR", "class.yaml", 19, 3)
+    assert (
+        command.argv[0] == "/Applications/Sublime Text.app/Contents/SharedSupport/bin/subl" and command.window
+    )
+
+
+def test_the_keymap_table_lists_every_key_of_the_game_by_its_id() -> None:
+    from engine.tui.app import PointeEdgeApp
+    from engine.tui.screens.author import AuthorScreen
+    from engine.tui.screens.ending import EndingScreen
+    from engine.tui.screens.play import PlayScreen
+    from engine.tui.screens.replay import ReplayScreen
+    from engine.tui.screens.saves import SavesScreen
+    from engine.tui.screens.title import TitleScreen
+
+    table = section("Commands").split("| id | default keys | what it does |")[1].split("\n\n")[0]
+    listed = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r"^\| `([a-z0-9.-]+)` \| ((?:`[^`]+` ?)+) \|", table, re.M)
+    }
+    screens = (PointeEdgeApp, PlayScreen, TitleScreen, EndingScreen, ReplayScreen, SavesScreen, AuthorScreen)
+    for screen in screens:
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                keys = " ".join(f"`{k}`" for k in binding.key.split(","))
+                assert listed.get(binding.id, "").strip() == keys, binding.id
+    assert {"author.edit", "play.edit"} <= set(listed)

@@ -64,7 +64,7 @@ def kinds(app: Host) -> list[type]:
 
 
 def test_the_app_handles_every_message() -> None:
-    assert len(REQUESTS) == 18  # QuickSave, QuickLoad (F5, F9) and OpenEndings (e) since 0.2.0
+    assert len(REQUESTS) == 19  # QuickSave, QuickLoad (F5, F9), OpenEndings (e) since 0.2.0; OpenInEditor
     for message in REQUESTS:
         assert callable(getattr(PointeEdgeApp, message.handler_name, None)), message.__name__
 

@@ -24,6 +24,7 @@ from engine.tui.messages import (
     Autosave,
     NameSave,
     OpenAuthorView,
+    OpenInEditor,
     OpenSaves,
     QuickLoad,
     QuickSave,
@@ -56,6 +57,14 @@ class PlayScreen(GuardedScreen):
         Binding("b", "toggle_sidebar", "Sidebar", show=False, id="play.toggle-sidebar"),
         Binding("p", "people", "People", id="play.people"),
         Binding("m", "author_view", "Map", id="play.author-view"),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            show=False,
+            tooltip="Open this scene's file at its line in your editor ($VISUAL or $EDITOR)",
+            id="play.edit",
+        ),
         Binding("q", "quit_game", "Quit", id="play.quit-game"),
         Binding("space", "finish_text", "Show all text", show=False, id="play.finish-text"),
         # The choices have the focus; a long scene still scrolls from the keyboard, no Tab first.
@@ -353,12 +362,18 @@ class PlayScreen(GuardedScreen):
         self.app.push_screen(PeopleScreen(self.session.people(), bool(self.session.story.cast)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Outside author mode the map's key is neither shown nor taken."""
-        return self.author if action == "author_view" else True
+        """Outside author mode the map's and the editor's keys are neither shown nor taken."""
+        return self.author if action in ("author_view", "edit") else True
 
     def action_author_view(self) -> None:
         if self.author:
             self.app.post_message(OpenAuthorView())
+
+    def action_edit(self) -> None:
+        """The scene being played, in the author's own editor (author mode only)."""
+        if self.author:
+            pos = self.session.scene.pos
+            self.app.post_message(OpenInEditor(pos.file, pos.line, pos.col))
 
     def action_quit_game(self) -> None:
         self.app.post_message(QuitGame())

@@ -4,7 +4,8 @@ The map marks where play is, where it has been and where it has not, layered by 
 where the chapter is entered (render.py draws it). The pane beside it tells the highlighted
 scene's file and line, its effects, and every way out with its condition and whether that
 condition holds now. Enter (or `w`) on a scene opens the warp dialog (warp.py); the warp itself
-is the app's to make, asked for with a `Warp` message.
+is the app's to make, asked for with a `Warp` message. `e` asks the app to open the scene's file
+at its line in the author's own editor (`OpenInEditor`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.widgets.option_list import Option
 from engine.author.chapter_map import ChapterMap, chapter_map
 from engine.author.graph import StoryGraph, chapter_order
 from engine.play.session import Session
-from engine.tui.messages import Warp
+from engine.tui.messages import OpenInEditor, Warp
 from engine.tui.screens.author.render import LEGEND, layer_heading, scene_details, scene_line
 from engine.tui.screens.author.warp import WarpScreen
 from engine.tui.widgets.guard import GuardedScreen
@@ -33,11 +34,20 @@ class AuthorScreen(GuardedScreen):
     """The chapter map of the career being played, and warp."""
 
     BINDINGS = [
-        Binding("w", "warp", "Warp"),
-        Binding("right_square_bracket", "chapter(1)", "Next chapter"),
-        Binding("left_square_bracket", "chapter(-1)", "Previous chapter", show=False),
-        Binding("full_stop", "here", "Where I am", show=False),
-        Binding("escape,m", "back", "Back"),
+        Binding("w", "warp", "Warp", id="author.warp"),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            tooltip="Open the highlighted scene's file at its line in your editor ($VISUAL or $EDITOR)",
+            id="author.edit",
+        ),
+        Binding("right_square_bracket", "chapter(1)", "Next chapter", id="author.next-chapter"),
+        Binding(
+            "left_square_bracket", "chapter(-1)", "Previous chapter", show=False, id="author.previous-chapter"
+        ),
+        Binding("full_stop", "here", "Where I am", show=False, id="author.here"),
+        Binding("escape,m", "back", "Back", id="author.back"),
     ]
 
     def __init__(
@@ -134,7 +144,11 @@ class AuthorScreen(GuardedScreen):
         if scene is None:
             detail: Group | Text = Text("This chapter has no scenes.")
         else:
-            hint = Text("\nEnter or w: warp here, with the stats you choose.", style="dim")
+            hint = Text(
+                "\nEnter or w: warp here, with the stats you choose."
+                f"\ne: edit it in your editor, at {scene.where}.",
+                style="dim",
+            )
             detail = Group(scene_details(scene), hint)
         self.query_one("#scene-detail", Static).update(detail)
         self.query_one("#scene-pane", VerticalScroll).scroll_home(animate=False)
@@ -166,6 +180,14 @@ class AuthorScreen(GuardedScreen):
             self.notify("Pick a scene on the map first.", severity="warning")
             return
         self.warp_to(sid)
+
+    def action_edit(self) -> None:
+        sid = self.highlighted
+        if sid is None:
+            self.notify("Pick a scene on the map first.", severity="warning", markup=False)
+            return
+        pos = self.session.story.scenes[sid].pos
+        self.app.post_message(OpenInEditor(pos.file, pos.line, pos.col))
 
     def warp_to(self, scene_id: str) -> None:
         session = self.session
