@@ -18,6 +18,7 @@ import re
 from engine.core import expr as ex
 from engine.lsp.analysis import Analysis
 from engine.lsp.index import CHAPTER, DETOUR, FLAG, FUNCTION, NAME, PERSON, SCENE, STAT, Occurrence
+from engine.lsp.navigation import person_at, word_at
 from engine.lsp.positions import Place
 
 # What can make Markdown of plain text anywhere in a line (emphasis, code, links, HTML and
@@ -42,7 +43,7 @@ def hover(analysis: Analysis, rel: str, place: Place) -> tuple[Occurrence, str] 
     """The occurrence under the cursor and what to show for it."""
     o = analysis.index.at(rel, place)
     if o is None:
-        return None
+        return _named_in_prose(analysis, rel, place)
     kind, name = analysis.index.symbol(o)
     text = {
         SCENE: _scene,
@@ -118,6 +119,18 @@ def _flag(analysis: Analysis, name: str) -> str:
     return "\n".join(lines)
 
 
+def _named_in_prose(analysis: Analysis, rel: str, place: Place) -> tuple[Occurrence, str] | None:
+    """A person of the cast named by a word in the prose (`Rudenko`): their card."""
+    person = person_at(analysis, rel, place)
+    f = analysis.file(rel)
+    found = word_at(f.text.line(place.line), place.col) if f is not None else None
+    if person is None or found is None:
+        return None
+    start, word = found
+    o = Occurrence(PERSON, person.id, Place(place.line, start), word, "prose")
+    return o, _person(analysis, person.id)
+
+
 def _person(analysis: Analysis, pid: str) -> str:
     p = analysis.index.person(pid)
     if p is None:
@@ -126,6 +139,8 @@ def _person(analysis: Analysis, pid: str) -> str:
     lines = [head]
     if p.role:
         lines += ["", escape(p.role)]
+    if p.about:
+        lines += ["", escape(p.about)]
     if p.stat:
         s = analysis.index.stat(p.stat)
         label = f" ({escape(s.label)})" if s is not None else ""

@@ -51,6 +51,11 @@ SCENE, STAT, FLAG, NAME, PERSON, CHAPTER, FUNCTION, DETOUR = (
 )
 
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
+#: Capitalised words of a person's `name` that are no name of theirs.
+_NOT_NAMES = frozenset(
+    {"The", "And", "Her", "His", "Our", "Your", "Old", "Young", "Little", "Big", "Mr", "Mrs", "Ms"}
+)
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters, in any script
 _REF_CHAR = re.compile(r"[A-Za-z0-9_.]")
 
 
@@ -126,6 +131,7 @@ class PersonEntry:
     stat: str | None
     place: Place
     last_line: int
+    about: str = ""  # plain, its expressions as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +438,7 @@ def build(ir: FileIR, text: SourceText) -> FileIndex:
                         stat_ref[0] if stat_ref else None,
                         at,
                         block_end(text, at),
+                        preview(p.get("about"), 60),
                     )
                 )
     return FileIndex(
@@ -631,6 +638,24 @@ class StoryIndex:
                 if p.id == pid:
                     return p
         return None
+
+    def people_by_word(self) -> dict[str, PersonEntry]:
+        """Each word that names one person of the cast alone (`Rudenko`, `Tamara`), for finding
+        them in the prose: a capitalised word of three letters or more of their `name`, that no
+        other person's name has."""
+        found: dict[str, list[PersonEntry]] = {}
+        for f in self.files.values():
+            for p in f.people:
+                words = _NAME_WORD.findall(p.name)
+                if not words or words[0] in _NOT_NAMES:
+                    continue  # "The sweeper at Medeu" is a description: its words name others too
+                for word in set(words):
+                    if word[0].isupper() and len(word) >= 3 and word not in _NOT_NAMES:
+                        found.setdefault(word, []).append(p)
+        return {word: ps[0] for word, ps in found.items() if len(ps) == 1}
+
+    def person_of_word(self, word: str) -> PersonEntry | None:
+        return self.people_by_word().get(word)
 
     def people_of_stat(self, stat: str) -> list[PersonEntry]:
         return [p for f in self.files.values() for p in f.people if p.stat == stat]

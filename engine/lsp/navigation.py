@@ -16,12 +16,13 @@ client's units with each file's text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.core import expr as ex
 from engine.load.parse import NAME, RESERVED
 from engine.lsp.analysis import Analysis
-from engine.lsp.index import CHAPTER, FLAG, PERSON, SCENE, STAT, Occurrence
+from engine.lsp.index import CHAPTER, FLAG, PERSON, SCENE, STAT, Occurrence, PersonEntry
 from engine.lsp.positions import Place
 
 _RULE = "lower-case letters, digits and `_`, starting with a letter"
@@ -64,22 +65,28 @@ def _target(rel: str, o: Occurrence) -> Target:
 
 def definition(analysis: Analysis, rel: str, place: Place) -> list[Target]:
     """Where the name under the cursor is declared: a scene's key, a stat's or flag's entry (the
-    `opposite:` of a pair's other side), a person in the cast, a chapter's `chapter:`."""
+    `opposite:` of a pair's other side), a chapter's `chapter:`, a person's entry in the cast;
+    and from a person's name in the prose (`Rudenko`), their entry in the cast too."""
     found = symbol_at(analysis, rel, place)
     if found is None:
-        return []
-    o, symbol = found
-    targets = [_target(r, d) for r, d in analysis.index.definitions(symbol)]
-    if not targets and o.kind == PERSON:
-        targets = [_target(rel, o)]
-    return targets
+        person = person_at(analysis, rel, place)
+        return [] if person is None else [_person_target(analysis, person)]
+    _, symbol = found
+    return [_target(r, d) for r, d in analysis.index.definitions(symbol)]
 
 
 def references(
     analysis: Analysis, rel: str, place: Place, *, include_declaration: bool = True
 ) -> list[Target]:
-    """Every place the story (and its tests) names the symbol under the cursor."""
+    """Every place the story (and its tests) names the symbol under the cursor; for a person of
+    the cast, every place the prose names them (by a word of their name only they have)."""
     found = symbol_at(analysis, rel, place)
+    person = person_at(analysis, rel, place) if found is None else None
+    if found is not None and found[1][0] == PERSON:
+        person = analysis.index.person(found[1][1])
+    if person is not None:
+        declared = [_person_target(analysis, person)] if include_declaration else []
+        return declared + mentions(analysis, person)
     if found is None:
         return []
     _, symbol = found
@@ -88,6 +95,47 @@ def references(
         for r, o in analysis.index.occurrences(symbol)
         if include_declaration or not o.definition
     ]
+
+
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def word_at(text: str, col: int) -> tuple[int, str] | None:
+    """The word of letters under the cursor in a line (its end included), and where it starts."""
+    for m in _LETTERS.finditer(text):
+        if m.start() <= col <= m.end():
+            return m.start(), m.group(0)
+    return None
+
+
+def person_at(analysis: Analysis, rel: str, place: Place) -> PersonEntry | None:
+    """The person of the cast a word under the cursor names, if it names one alone."""
+    f = analysis.file(rel)
+    found = word_at(f.text.line(place.line), place.col) if f is not None else None
+    return analysis.index.person_of_word(found[1]) if found else None
+
+
+def mentions(analysis: Analysis, person: PersonEntry) -> list[Target]:
+    """Every place a file of the story names a person, by the words of their name only they have."""
+    words = sorted((w for w, p in analysis.index.people_by_word().items() if p.id == person.id), key=len)
+    if not words:
+        return []
+    alternatives = "|".join(map(re.escape, reversed(words)))
+    pattern = re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w])")
+    out = []
+    for rel, f in analysis.files.items():
+        for n, line in enumerate(f.text.lines):
+            for m in pattern.finditer(line):
+                out.append(Target(rel, Place(n, m.start()), Place(n, m.end())))
+    return out
+
+
+def _person_target(analysis: Analysis, person: PersonEntry) -> Target:
+    for rel, f in analysis.files.items():
+        if person in f.index.people:
+            end = Place(person.place.line, person.place.col + len(person.id))
+            return Target(rel, person.place, end)
+    raise LookupError(person.id)  # pragma: no cover - a person comes from the index's own files
 
 
 def prepare_rename(analysis: Analysis, rel: str, place: Place) -> tuple[Target, str]:

@@ -4,6 +4,7 @@ rename, completion, hover and the outline, on a copy of the bundled demo."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -392,3 +393,35 @@ def test_changes_wait_for_the_author_to_pause(demo_copy: Path, editor: Run) -> N
         assert d.code == "E050" and _word(ed, training, d.range) == "coach_tal3"
 
     editor(demo_copy, scenario, debounce=0.15, call_later=clock.call_later)
+
+
+def test_a_person_of_the_cast_from_the_prose_and_back(editor: Run, demo_copy: Path) -> None:
+    """A person is named in the prose by their name's words (`Saule`): from there to their entry
+    in the cast, their card on hover, and every place the story names them."""
+    training = demo_copy / "training.yaml"
+    story = demo_copy / "story.yaml"
+
+    async def scenario(ed: Editor) -> tuple[Any, Any, list[t.Location], list[t.Location]]:
+        ed.open(training)
+        at = ed.at(training, "Coach Saule", offset=8)
+        defined = await ed.definition(training, at)
+        card = await ed.hover(training, at)
+        from_prose = await ed.references(training, at)
+        ed.open(story)
+        from_cast = await ed.references(story, ed.at(story, "  saule:\n    name", offset=3))
+        return defined, card, from_prose, from_cast
+
+    defined, card, from_prose, from_cast = editor(demo_copy, scenario)
+    (loc,) = defined
+    cast_line = story.read_text(encoding="utf-8").split("\n")[loc.range.start.line]
+    assert loc.uri == uri(story) and cast_line == "  saule:"
+    assert card.contents.value.startswith("**Saule Abenova** · cast `saule`")
+    assert (
+        "your coach" in card.contents.value
+        and "relationship stat `saule` (Coach Saule)" in card.contents.value
+    )
+    words = sum(
+        len(re.findall(r"(?<![\w'’-])(?:Saule|Abenova)(?!\w)", p.read_text(encoding="utf-8")))
+        for p in demo_copy.rglob("*.yaml")
+    )
+    assert len(from_prose) == len(from_cast) == words + 1  # every mention, and the cast entry
