@@ -233,6 +233,10 @@ class Story:
     chapter_of: Mapping[str, str] = field(default_factory=dict)
     phase_of: Mapping[str, str] = field(default_factory=dict)
     cast: tuple[Person, ...] = ()
+    #: The endings' ids, in the story's order, when the loader knows them without building
+    #: every scene (a ready-made story's scenes are linked when first used: the title screen
+    #: counts endings without linking the rest). None: found by looking at every scene.
+    ending_ids: tuple[str, ...] | None = None
 
     def stat(self, stat_id: str) -> Stat:
         for s in self.stats:
@@ -267,4 +271,6 @@ class Story:
 
     @property
     def endings(self) -> list[Scene]:
+        if self.ending_ids is not None:
+            return [self.scenes[sid] for sid in self.ending_ids]
         return [s for s in self.scenes.values() if s.ending is not None]

@@ -273,6 +273,7 @@ class Linker:
             self.short_names.setdefault(sid.split(".", 1)[1], []).append(sid)
 
         grafted = self.grafts()
+        ending_ids = tuple(sid for sid in self.scene_ids if raw_scenes[sid][2].get("ending") is not None)
         scenes: dict[str, Scene]
         if lazy:
 
@@ -328,6 +329,7 @@ class Linker:
             chapter_of=MappingProxyType(self.chapter_of),
             phase_of=MappingProxyType(self.phase_of),
             cast=cast,
+            ending_ids=ending_ids,
         )
 
     def renamed_in_one_place(self) -> None:
