@@ -31,17 +31,38 @@ from engine.play.rng import SplitMix64
 from engine.tui.app import FIRST_FRAME_ENV, PointeEdgeApp
 from engine.tui.settings import Settings
 
+_PYCACHE = Path(tempfile.gettempdir()) / "pointe-edge-bench-pycache"
 
-def first_frame(runs: int, *, warm_up: bool = True) -> list[float]:
-    """Wall-clock seconds from spawning `python main.py` in a pseudo-terminal to its first frame
-    (after one run more, not counted, that warms the parse cache and the OS's file cache)."""
+#: What is started for the game's first frame, and for the bare Textual app it is measured against.
+GAME, BARE = ["main.py"], ["bench/bare_app.py"]
+
+
+def first_frames(runs: int) -> tuple[list[float], list[float]]:
+    """The game's start-up and the bare Textual app's, launched in turn, run by run (so that
+    whatever else the machine does falls on both alike): `first_frame` of each."""
+    game: list[float] = []
+    bare: list[float] = []
+    first_frame(1, script=GAME, warm_up=False)  # warms the parse cache and the OS's file cache
+    first_frame(1, script=BARE, warm_up=False)
+    for _ in range(runs):
+        game += first_frame(1, script=GAME, warm_up=False)
+        bare += first_frame(1, script=BARE, warm_up=False)
+    return game, bare
+
+
+def first_frame(runs: int, *, script: list[str] = GAME, warm_up: bool = True) -> list[float]:
+    """Wall-clock seconds from spawning `python main.py` (or `script`) in a pseudo-terminal to
+    its first frame (after one run more, not counted, that warms the parse cache and the OS's
+    file cache)."""
     times = []
     stamp = Path(tempfile.mkdtemp()) / "first-frame"
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         FIRST_FRAME_ENV: str(stamp),
         "POINTE_EDGE_SAVES": tempfile.mkdtemp(),
         "TERM": "xterm-256color",
+        # Compiled modules are kept, as a player's Python keeps them, but out of the checkout.
+        "PYTHONPYCACHEPREFIX": str(_PYCACHE),
     }
     for _ in range(runs + warm_up):
         stamp.unlink(missing_ok=True)
@@ -49,7 +70,7 @@ def first_frame(runs: int, *, warm_up: bool = True) -> list[float]:
         pid, fd = pty.fork()
         if pid == 0:
             os.chdir(ROOT)
-            os.execve(sys.executable, [sys.executable, "main.py"], env)
+            os.execve(sys.executable, [sys.executable, *script], env)
         while True:  # drain the terminal so the app never blocks on a full pty buffer
             ready, _, _ = select.select([fd], [], [], 5)
             if not ready:
@@ -121,10 +142,16 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=300)
     args = ap.parse_args()
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-    starts = first_frame(args.runs)
+    starts, bare = first_frames(args.runs)
     print(
         f"process start to first frame: median {fmt_ms(statistics.median(starts))},"
         f" min {fmt_ms(min(starts))}, max {fmt_ms(max(starts))}  [{args.runs} runs]"
+    )
+    print(
+        f"a bare Textual app, in turn with it: median {fmt_ms(statistics.median(bare))},"
+        f" min {fmt_ms(min(bare))}, max {fmt_ms(max(bare))};"
+        f" the game / the bare app: {statistics.median(starts) / statistics.median(bare):.2f}x"
+        f"  [load average {os.getloadavg()[0]:.2f}]"
     )
     frames = asyncio.run(choice_frames(5))
     frames.sort()

@@ -74,6 +74,8 @@ def test_the_app_starts_in_a_real_terminal_and_the_tui_benchmark_runs(bench_modu
 
     starts = bench_tui.first_frame(1, warm_up=False)  # `python main.py` in a pseudo-terminal
     assert len(starts) == 1 and 0 < starts[0] < 30
+    bare = bench_tui.first_frame(1, script=bench_tui.BARE, warm_up=False)  # the baseline it is held to
+    assert len(bare) == 1 and 0 < bare[0] < 30
     assert len(asyncio.run(bench_tui.choice_frames(1))) == 4
     assert asyncio.run(bench_tui.long_career(5)) > 0
 
@@ -115,3 +117,12 @@ def test_the_mutation_probe_runs_and_finds_nothing(bench_modules) -> None:  # ty
     assert tally.mutants == 40 and tally.exceptions == [] and tally.runtime_errors == []
     assert tally.unlocated == 0 and tally.raw == 0 and tally.round_trip_failures == 0
     assert len(tally.codes) > 5  # the mutations reach many kinds of mistake
+
+
+def test_the_language_server_benchmark_runs(tmp_path: Path, bench_modules) -> None:  # type: ignore[no-untyped-def]
+    """bench/bench_lsp.py: `main.py lsp` in its own process, a change to its diagnostics."""
+    import bench_lsp
+
+    first, times, errors = bench_lsp.latencies(100, 2, tmp_path / "story")
+    assert first > 0 and len(times) == 2 and all(t > 0 for t in times)
+    assert errors == 0  # the last change put the misspelt stat right again
