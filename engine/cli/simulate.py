@@ -74,7 +74,10 @@ def simulate_story(story: Story, args: argparse.Namespace, out: TextIO) -> int:
     timing = Timing(time.perf_counter() - started, min(jobs, max(args.runs, 1)))
     summary = Summary(story, report, args.story, timing, personas or ())
     if args.format == "json":
-        out.write(json.dumps(summary.to_json(), indent=2, ensure_ascii=False) + "\n")
+        # Written as it is encoded: a report of few careers on a big story lists every scene and
+        # choice none of them reached, megabytes that need not be held twice over as one string.
+        json.dump(summary.to_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
     else:
         out.write(as_text(summary))
     if stop.asked:
