@@ -75,6 +75,7 @@ class PointeEdgeServer(LanguageServer):
         self.stories: dict[Path, StoryState] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pointe-edge-analysis")
         self.analysed: list[Callable[[StoryState], None]] = []  # hooks, for the benchmark
+        self.completion_docs: dict[str, str] = {}  # the last list's documentation, by label
 
     # -- where a document belongs ----------------------------------------------------------------
 
@@ -130,6 +131,11 @@ class PointeEdgeServer(LanguageServer):
             return
         state.analysis = analysis
         self.publish(state)
+        if analysis.generation == 1:
+            # The first index of a story is built whole (each file's, later, only when the file
+            # changes): built now, behind the first diagnostics, it is ready for the first
+            # request instead of making it wait.
+            loop.run_in_executor(self.worker, _build_index, analysis)
         for hook in self.analysed:
             hook(state)
 
@@ -228,6 +234,13 @@ class PointeEdgeServer(LanguageServer):
             _uri(analysis.folder / target.rel),
             self.range(analysis.file(target.rel), target.start, target.end),
         )
+
+
+def _build_index(analysis: Analysis) -> None:
+    try:
+        analysis.index  # noqa: B018 - built for its side effect, kept by the analysis
+    except Exception:  # a request that needs it will meet the same failure, and report it
+        log.exception("indexing %s failed", analysis.folder)
 
 
 async def _nothing() -> None:
@@ -399,7 +412,9 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
         o, text = shown
         return t.Hover(t.MarkupContent(t.MarkupKind.Markdown, text), ls.range(f, o.place, o.end))
 
-    @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=TRIGGERS))
+    @server.feature(
+        t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=TRIGGERS, resolve_provider=True)
+    )
     async def on_completion(ls: PointeEdgeServer, params: t.CompletionParams) -> t.CompletionList | None:
         uri = params.text_document.uri
         found = ls.story_of(uri)
@@ -418,27 +433,35 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
             return None
         start = t.Position(params.position.line, to_units(line, offered.start.col, ls.encoding))
         rng = t.Range(start, params.position)
-        snippets = _snippets(ls)
+        snippets, defaults = _completion_support(ls)
+        # The documentation waits for completionItem/resolve: a list of every scene of a large
+        # story goes out in a few kilobytes, and each item's words only when it is chosen.
+        ls.completion_docs = {item.label: item.documentation for item in offered.items if item.documentation}
         items = []
         for item in offered.items:
             snippet = item.insert is not None and snippets
+            text = item.insert if snippet and item.insert else item.label
             items.append(
                 t.CompletionItem(
                     label=item.label,
                     kind=_ITEM_KINDS.get(item.kind),
                     detail=item.detail or None,
-                    documentation=t.MarkupContent(t.MarkupKind.PlainText, item.documentation)
-                    if item.documentation
-                    else None,
                     sort_text=item.sort or None,
-                    filter_text=item.label,
-                    text_edit=t.TextEdit(rng, item.insert if snippet and item.insert else item.label),
-                    insert_text_format=t.InsertTextFormat.Snippet
-                    if snippet
-                    else t.InsertTextFormat.PlainText,
+                    text_edit=None if defaults else t.TextEdit(rng, text),
+                    text_edit_text=text if defaults and text != item.label else None,
+                    insert_text_format=t.InsertTextFormat.Snippet if snippet else None,
+                    data=item.label if item.documentation else None,
                 )
             )
-        return t.CompletionList(is_incomplete=False, items=items)
+        item_defaults = t.CompletionItemDefaults(edit_range=rng) if defaults else None
+        return t.CompletionList(is_incomplete=False, items=items, item_defaults=item_defaults)
+
+    @server.feature(t.COMPLETION_ITEM_RESOLVE)
+    def on_completion_resolve(ls: PointeEdgeServer, item: t.CompletionItem) -> t.CompletionItem:
+        doc = ls.completion_docs.get(item.data) if isinstance(item.data, str) else None
+        if doc:
+            item.documentation = t.MarkupContent(t.MarkupKind.PlainText, doc)
+        return item
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     async def document_symbols(
@@ -512,10 +535,14 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
     return server
 
 
-def _snippets(ls: PointeEdgeServer) -> bool:
+def _completion_support(ls: PointeEdgeServer) -> tuple[bool, bool]:
+    """Whether the client takes snippets, and a default range for every item's edit."""
     doc = ls.client_capabilities.text_document
-    item = doc.completion.completion_item if doc is not None and doc.completion is not None else None
-    return bool(item is not None and item.snippet_support)
+    completion = doc.completion if doc is not None else None
+    item = completion.completion_item if completion is not None else None
+    listing = completion.completion_list if completion is not None else None
+    defaults = listing.item_defaults if listing is not None else None
+    return bool(item is not None and item.snippet_support), bool(defaults and "editRange" in defaults)
 
 
 def _text_in(lines: list[str], rng: t.Range, encoding: Encoding) -> str:

@@ -77,7 +77,8 @@ def test_an_unsaved_buffer_is_checked_in_place_of_its_file(demo_copy: Path) -> N
 
 
 def test_a_new_file_not_yet_saved_joins_the_story(demo_copy: Path) -> None:
-    branch = "chapter: pond\ntitle: The Pond\nscenes:\n  ice:\n    text: Thin ice.\n    next: training.cup_morning\n"
+    branch = "chapter: pond\ntitle: The Pond\nscenes:\n  ice:\n    text: Thin ice.\n"
+    branch += "    next: training.cup_morning\n"
     a = StoryAnalyser(demo_copy).analyse({"branches/pond.yaml": Buffer(branch, 1)})
     assert "branches/pond.yaml" in a.files and a.story is not None and "pond.ice" in a.story.scenes
     lines = analysis_lines(a)

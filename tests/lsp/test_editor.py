@@ -425,3 +425,63 @@ def test_a_person_of_the_cast_from_the_prose_and_back(editor: Run, demo_copy: Pa
         for p in demo_copy.rglob("*.yaml")
     )
     assert len(from_prose) == len(from_cast) == words + 1  # every mention, and the cast entry
+
+
+def test_a_long_list_of_scenes_goes_out_light_and_each_items_words_on_resolve(
+    editor: Run, demo_copy: Path
+) -> None:
+    """With a client that takes a default edit range (LSP 3.17), the items carry no edit of their
+    own, and an item's documentation comes when the editor resolves it."""
+    training = demo_copy / "training.yaml"
+    caps = t.ClientCapabilities(
+        text_document=t.TextDocumentClientCapabilities(
+            completion=t.CompletionClientCapabilities(
+                completion_item=t.ClientCompletionItemOptions(snippet_support=True),
+                completion_list=t.CompletionListCapabilities(item_defaults=["editRange"]),
+            )
+        )
+    )
+
+    async def scenario(ed: Editor) -> tuple[t.CompletionList, t.CompletionItem, t.CompletionItem]:
+        await ed.initialize(demo_copy, caps)
+        ed.open(training)
+        ed.edit(training, "goto: coach_talk", "goto: co")
+        at = ed.at(training, "goto: co", offset=8)
+        found = await ed.client.text_document_completion_async(
+            t.CompletionParams(text_document=ed.doc(training), position=at)
+        )
+        assert isinstance(found, t.CompletionList)
+        talk = next(i for i in found.items if i.label == "coach_talk")
+        resolved = await ed.client.completion_item_resolve_async(talk)
+        ed.edit(training, "if: not visited", "if: vi")
+        cond = await ed.client.text_document_completion_async(
+            t.CompletionParams(text_document=ed.doc(training), position=ed.at(training, "if: vi", offset=6))
+        )
+        assert isinstance(cond, t.CompletionList)
+        visited = next(i for i in cond.items if i.label == "visited")
+        return found, resolved, visited
+
+    found, resolved, visited = _run_uninitialized(scenario)
+    assert found.item_defaults is not None and found.item_defaults.edit_range is not None
+    assert all(i.text_edit is None and i.documentation is None for i in found.items)
+    assert isinstance(resolved.documentation, t.MarkupContent)
+    assert resolved.documentation.value.startswith("training.coach_talk, in chapter “Six in the Morning”")
+    assert (
+        visited.text_edit_text == 'visited("$1")' and visited.insert_text_format == t.InsertTextFormat.Snippet
+    )
+
+
+def _run_uninitialized(scenario: Callable[[Editor], Any]) -> Any:
+    """Run a scenario that initializes the editor itself (with capabilities of its own)."""
+    import asyncio
+
+    from tests.lsp.editor import connect
+
+    async def main() -> Any:
+        ed, close = await connect()
+        try:
+            return await scenario(ed)
+        finally:
+            await close()
+
+    return asyncio.run(main())
