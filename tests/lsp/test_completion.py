@@ -4,6 +4,8 @@ need not parse), with the names of the story's last analysis."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.load import parse as fp
 from engine.load.folder import STORIES_DIR
@@ -131,3 +133,25 @@ def test_a_story_test_file_offers_the_stories_endings_scenes_stats_and_flags(dem
 def test_without_an_analysis_yet_keys_are_still_offered() -> None:
     assert "scenes" in offered(None, "main.yaml", "chapter: main\n^")
     assert offered(None, "main.yaml", "chapter: main\nscenes:\n  a:\n    next: ^") == []
+
+
+_PIECES = [
+    *"ab:- \n{}[]\"'(|>#*.,\t“🥇",
+    "  ",
+    "goto: ",
+    "if: ",
+    "effects: {",
+    "set: [",
+    'visits("',
+    "text: |",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.integers(0, 12), st.integers(0, 40))
+def test_completion_anywhere_in_any_text_never_raises(demo: Analysis, text: str, line: int, col: int) -> None:
+    rel = ("training.yaml", "story.yaml", "tests/x.yaml")[(line + col) % 3]
+    lines = text.split("\n")
+    line = min(line, len(lines) - 1)
+    found = complete(demo, rel, text, Place(line, min(col, len(lines[line]))))
+    assert found is None or (found.start.line == line and found.start.col <= found.end.col)

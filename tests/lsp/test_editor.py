@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lsprotocol import types as t
 
 from engine.author.check import load_checked
@@ -485,3 +487,32 @@ def _run_uninitialized(scenario: Callable[[Editor], Any]) -> Any:
             await close()
 
     return asyncio.run(main())
+
+
+_PIECES = [*"ab:- \n{}[]\"'(|>#*.,\t“🥇Ә", "  ", "goto: ", "if: ", "scenes:", "chapter: x", "text: |"]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join), min_size=1, max_size=3))
+def test_whatever_is_typed_the_server_answers(editor: Run, demo_copy: Path, texts: list[str]) -> None:
+    """Buffers of any text, changed and asked about anywhere: the server answers every request
+    (with nothing, when nothing is there) and publishes for every version."""
+    training = demo_copy / "training.yaml"
+
+    async def scenario(ed: Editor) -> None:
+        ed.open(training, texts[0])
+        version = 1
+        for text in texts[1:]:
+            version = ed.replace_all(training, text)
+        await ed.diagnostics_for(training, version=version)
+        last = texts[-1].split("\n")
+        for line in range(0, len(last), max(1, len(last) // 3)):
+            for character in (0, len(last[line]) // 2, len(last[line]) + 3):
+                at = t.Position(line=line, character=character)
+                await ed.definition(training, at)
+                await ed.hover(training, at)
+                await ed.completion(training, at)
+                await ed.references(training, at)
+        await ed.symbols(training)
+
+    editor(demo_copy, scenario)

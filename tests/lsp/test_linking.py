@@ -62,7 +62,7 @@ def _shape(story: Story | None) -> object:
     ]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(
     st.lists(st.tuples(st.sampled_from(FILES), st.sampled_from(EDITS), st.booleans()), min_size=1, max_size=6)
 )
