@@ -95,6 +95,13 @@ def test_the_comparison_above_is_not_vacuous() -> None:
     assert [d.code for d in load_linked(unreachable).diagnostics] == []  # ...and whole-story ones it adds
 
 
+def test_load_story_can_leave_out_the_whole_story_checks() -> None:
+    unreachable = BAD_STORIES / "unreachable_scene"
+    plain = engine.load_story(unreachable, analyse=False)
+    assert plain.diagnostics == [] and plain.ok and plain.story is not None
+    assert plain.story.scenes.keys() == engine.load_story(unreachable).story.scenes.keys()  # type: ignore[union-attr]
+
+
 def test_check_proves_the_ranges_of_a_story_without_errors() -> None:
     result = engine.check("demo")
     assert result.ok and result.ranges is not None
