@@ -39,6 +39,16 @@ def escape(text: str) -> str:
     return _LINE_START.sub(literal, flat)
 
 
+_MARK = re.compile(r"\\(.)|\*\*|`")
+
+
+def plain(markdown: str) -> str:
+    """A hover's Markdown as plain text, for a client that shows no Markdown: the marks this
+    module writes (bold, code spans, a quote's `> `) taken out, and every escape undone."""
+    text = "\n".join(line[2:] if line.startswith("> ") else line for line in markdown.split("\n"))
+    return _MARK.sub(lambda m: m.group(1) or "", text)
+
+
 def hover(analysis: Analysis, rel: str, place: Place) -> tuple[Occurrence, str] | None:
     """The occurrence under the cursor and what to show for it."""
     o = analysis.index.at(rel, place)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -59,7 +60,7 @@ class StoryState:
 
     folder: Path
     analyser: StoryAnalyser
-    debouncer: Debouncer
+    debouncer: Debouncer = field(init=False)  # set by the server, whose analysis it runs
     analysis: Analysis | None = None
     published: set[str] = field(default_factory=set)  # uris that have diagnostics showing
 
@@ -97,8 +98,10 @@ class PointeEdgeServer(LanguageServer):
         rel = path.resolve().relative_to(folder).as_posix()
         state = self.stories.get(folder)
         if state is None:
-            state = StoryState(folder, StoryAnalyser(folder), Debouncer(0, _nothing))
-            state.debouncer = Debouncer(self.debounce, lambda: self._analyse(state), self.call_later)
+            state = StoryState(folder, StoryAnalyser(folder))
+            state.debouncer = Debouncer(
+                self.debounce, functools.partial(self._analyse, state), self.call_later
+            )
             self.stories[folder] = state
         return state, rel
 
@@ -241,10 +244,6 @@ def _build_index(analysis: Analysis) -> None:
         analysis.index  # noqa: B018 - built for its side effect, kept by the analysis
     except Exception:  # a request that needs it will meet the same failure, and report it
         log.exception("indexing %s failed", analysis.folder)
-
-
-async def _nothing() -> None:
-    """A placeholder action, replaced as soon as the story's state exists."""
 
 
 def _path(uri: str) -> Path | None:
@@ -410,7 +409,11 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
         if shown is None:
             return None
         o, text = shown
-        return t.Hover(t.MarkupContent(t.MarkupKind.Markdown, text), ls.range(f, o.place, o.end))
+        if _markdown_hovers(ls):
+            content = t.MarkupContent(t.MarkupKind.Markdown, text)
+        else:
+            content = t.MarkupContent(t.MarkupKind.PlainText, hover.plain(text))
+        return t.Hover(content, ls.range(f, o.place, o.end))
 
     @server.feature(
         t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=TRIGGERS, resolve_provider=True)
@@ -533,6 +536,13 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
         ls.worker.shutdown(wait=False, cancel_futures=True)
 
     return server
+
+
+def _markdown_hovers(ls: PointeEdgeServer) -> bool:
+    """Whether the client shows Markdown in a hover (it says so, or says nothing)."""
+    doc = ls.client_capabilities.text_document
+    formats = doc.hover.content_format if doc is not None and doc.hover is not None else None
+    return formats is None or t.MarkupKind.Markdown in formats
 
 
 def _completion_support(ls: PointeEdgeServer) -> tuple[bool, bool]:

@@ -516,3 +516,34 @@ def test_whatever_is_typed_the_server_answers(editor: Run, demo_copy: Path, text
         await ed.symbols(training)
 
     editor(demo_copy, scenario)
+
+
+def test_a_client_that_counts_in_utf8_gets_its_columns_in_bytes_and_plain_hovers(demo_copy: Path) -> None:
+    training = demo_copy / "training.yaml"
+    line = "      Әсем 🥇 says {nerv}."
+    caps = t.ClientCapabilities(
+        general=t.GeneralClientCapabilities(position_encodings=[t.PositionEncodingKind.Utf8]),
+        text_document=t.TextDocumentClientCapabilities(
+            hover=t.HoverClientCapabilities(content_format=[t.MarkupKind.PlainText])
+        ),
+    )
+
+    async def scenario(ed: Editor) -> tuple[t.InitializeResult, t.Diagnostic, t.Hover | None]:
+        result = await ed.initialize(demo_copy, caps)
+        text = training.read_text(encoding="utf-8")
+        anchor = "    text: |\n"
+        ed.open(training, text.replace(anchor, anchor + line + "\n", 1))
+        (d,) = await ed.diagnostics_for(training, bool)
+        row = (
+            text.split("\n").index(next(r for r in text.split("\n") if "goto: competition.synchro" in r)) + 1
+        )
+        at = t.Position(line=row, character=text.split("\n")[row - 1].index("synchro"))
+        return result, d, await ed.hover(training, at)
+
+    result, d, shown = _run_uninitialized(scenario)
+    assert result.capabilities.position_encoding == t.PositionEncodingKind.Utf8
+    assert d.range.start.character == len(line[: line.index("nerv")].encode("utf-8"))
+    assert d.range.end.character - d.range.start.character == 4
+    assert shown is not None and isinstance(shown.contents, t.MarkupContent)
+    assert shown.contents.kind == t.MarkupKind.PlainText
+    assert shown.contents.value.startswith("Sixteen in a Line · scene competition.synchro")
