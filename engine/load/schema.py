@@ -100,15 +100,29 @@ EFFECTS = Table("effects", "## Effects", "write", ("set", "clear"))
 #: The tones of an ending, each with what it is for.
 TONE_TABLE = Table("tone", "## Endings", "tone", TONES)
 
-_CELL = re.compile(r"(?<!\\)\|")
+# None of these may backtrack (tests/unit/test_regex_cost.py): no class here takes the mark
+# that opens what it is inside of, so each `[`, `(` or `*` starts at most one try.
+_CELL = re.compile(r"\\\||\|")  # `\|` (a `|` inside a cell), or a `|` between cells
 _CODE = re.compile(r"`([^`]+)`")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_SEE = re.compile(r"\bsee \[([^\]]+)\]\(#[^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
+_SEE = re.compile(r"see \[([^\[\]]+)\]\(#[^()]*\)")
+_EMPHASIS = re.compile(r"\*\*?([^*]+)\*\*?")
 
 
 def split_row(line: str) -> list[str]:
     """The cells of a Markdown table row, `\\|` read as a `|` inside a cell."""
-    return [cell.strip().replace("\\|", "|") for cell in _CELL.split(line.strip())[1:-1]]
+    cells: list[str] = []
+    cell: list[str] = []
+    at, text = 0, line.strip()
+    for found in _CELL.finditer(text):
+        cell.append(text[at : found.start()])
+        at = found.end()
+        if found.group() == "|":
+            cells.append("".join(cell).strip())
+            cell = []
+        else:
+            cell.append("|")
+    return cells[1:]
 
 
 def table_rows(guide: str, heading: str, first: str) -> list[dict[str, str]]:
@@ -148,7 +162,7 @@ def table_rows(guide: str, heading: str, first: str) -> list[dict[str, str]]:
 def plain(markdown: str) -> str:
     """A cell as plain text, for editors that show `description` as it is."""
     text = inline(markdown)
-    return re.sub(r"\*\*?([^*]+)\*\*?", r"\1", text).replace("`", "")
+    return _EMPHASIS.sub(r"\1", text).replace("`", "")
 
 
 def inline(markdown: str) -> str:
