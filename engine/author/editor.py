@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.core.errors import PointeEdgeError
+
 #: The variables, in the order they are read.
 VARIABLES = ("VISUAL", "EDITOR")
 
@@ -74,7 +76,7 @@ EDITORS: dict[str, tuple[Place, bool]] = {
 }
 
 
-class EditorError(Exception):
+class EditorError(PointeEdgeError, ValueError):
     """The editor cannot be started as set; the message says why, in words."""
 
 

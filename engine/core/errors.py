@@ -14,6 +14,8 @@ a snapshot that does not fit the story...), with its own fields, but all of them
     ├── WarpError           engine.author.warp      an impossible warp (also a ValueError)
     ├── UnknownChapter      engine.author.export    no such chapter (also a ValueError)
     ├── SimulationError     engine.author.simulate  a worker died, the story changed under it
+    ├── EditorError         engine.author.editor    $VISUAL or $EDITOR is no command line (also a ValueError)
+    ├── GuideError          engine.load.schema      the guide lacks a key's description (also a ValueError)
     └── ScriptError         engine.cli.plain        a `--choices` entry that cannot be played
 
 tests/unit/test_errors.py walks the package and fails for any exception class outside the

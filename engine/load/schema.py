@@ -38,6 +38,7 @@ from typing import Any
 
 from engine.core import expr as ex
 from engine.core import limits
+from engine.core.errors import PointeEdgeError
 from engine.core.model import PHASES, TONES
 from engine.core.paths import PACKAGE
 from engine.core.version import STORY_FORMAT
@@ -65,7 +66,7 @@ STORY_TEST_KEYS = ("paths", "personas")
 ROUTE_KEYS = ("goto", "call", "return")
 
 
-class GuideError(ValueError):
+class GuideError(PointeEdgeError, ValueError):
     """The guide lacks what the schema needs: a table, or a key's row in it."""
 
 
