@@ -547,3 +547,18 @@ def test_a_client_that_counts_in_utf8_gets_its_columns_in_bytes_and_plain_hovers
     assert shown is not None and isinstance(shown.contents, t.MarkupContent)
     assert shown.contents.kind == t.MarkupKind.PlainText
     assert shown.contents.value.startswith("Sixteen in a Line · scene competition.synchro")
+
+
+def test_a_story_folder_opened_as_the_workspace_is_checked_before_any_file_is_opened(
+    editor: Run, demo_copy: Path
+) -> None:
+    setback = demo_copy / "setback.yaml"
+    setback.write_text(
+        setback.read_text(encoding="utf-8").replace("goto: boards", "goto: bords"), encoding="utf-8"
+    )
+
+    async def scenario(ed: Editor) -> list[t.Diagnostic]:
+        return await ed.diagnostics_for(setback, bool)  # nothing opened: the workspace is the story
+
+    (d,) = editor(demo_copy, scenario)
+    assert d.code == "E050" and d.message.startswith("goto target `bords` does not exist")
