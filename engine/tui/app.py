@@ -322,6 +322,11 @@ class PointeEdgeApp(App[int]):
                 "Watch a saved career step by step",
                 lambda: self.careers.open_saves("replay"),
             )
+        if isinstance(screen, PlayScreen | AuthorScreen) and self.author:
+            what = "this scene's file" if isinstance(screen, PlayScreen) else "the highlighted scene's file"
+            yield SystemCommand(
+                "Edit the scene", f"Open {what} at its line in your editor", screen.action_edit
+            )
         if isinstance(screen, PlayScreen):
             if self.author:
                 yield SystemCommand("Map", "The chapter map: warp to any scene", screen.action_author_view)

@@ -162,7 +162,9 @@ def test_an_editor_with_a_window_opens_beside_the_game(
 
 def test_no_editor_set_is_said_with_what_to_do(tmp_path: Path, folder: Path, no_editor: None) -> None:
     async def steps(app: PointeEdgeApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("e")
+        (edit,) = [c for c in app.get_system_commands(app.screen) if c.title == "Edit the scene"]
+        assert edit.help == "Open the highlighted scene's file at its line in your editor"
+        edit.callback()  # as the command palette runs it
         await pilot.pause()
         (said,) = [n for n in notices(app) if n.startswith("No editor")]
         assert said == (
@@ -247,5 +249,6 @@ def test_outside_author_mode_e_opens_nothing(
         await pilot.pause()
         assert not record.exists() and notices(app) == []
         assert "Edit" not in [d for _, d in app.key_help(screen)]
+        assert "Edit the scene" not in [c.title for c in app.get_system_commands(screen)]
 
     drive(steps, tmp_path, folder, author=False)
