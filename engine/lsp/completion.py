@@ -64,19 +64,21 @@ class Completion:
     items: tuple[Item, ...]
 
 
-_KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w.\-]*|\"[^\"]*\"|'[^']*')\s*:(?:\s|$)")
-_VALUE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_]\w*)\s*:\s+(.*)$")
-_FLOW_VALUE = re.compile(r"[{,]\s*([A-Za-z_]\w*)\s*:\s*([^,{}\[\]]*)$")
-_AT_KEY = re.compile(r"^(\s*)(-\s+)?([\w.]*)$")
-_FLOW_EFFECT_KEY = re.compile(r"\beffects\s*:\s*\{(?:[^{}]*,)?\s*([\w]*)$")
-_FLAG_LIST = re.compile(r"\b(set|clear)\s*:\s*(?:\[(?:[^\]]*,)?\s*)?([\w]*)$")
-_SCENE_LIST = re.compile(r"^\s*(?:-\s+)?(visits|avoids)\s*:\s*\[(?:[^\]]*,)?\s*([\w.]*)$")
-_VISITS = re.compile(r"\bvisit(?:s|ed)\s*\(\s*[\"']([\w.]*)$")
-_WORD_BEFORE = re.compile(r"[\w]*$")
-_REF_BEFORE = re.compile(r"[\w.]*$")
+# Every pattern here is matched from the start of a line (or of a value), never searched for,
+# and none backtracks (tests/unit/test_regex_cost.py): the end of a line is read by hand.
+_KEY_LINE = re.compile(r"\A(\s*)(?:-\s+)?([A-Za-z_][\w.\-]*|\"[^\"]*\"|'[^']*')\s*:(?:\s|\Z)")
+_VALUE = re.compile(r"\A\s*(?:-\s+)?([A-Za-z_]\w*)\s*:\s+")
+_AT_KEY = re.compile(r"\A(\s*)(-\s+)?[\w.]*\Z")
+_BARE = re.compile(r"\A[\"']?[\w.]*\Z")
+_AMOUNT_OPEN = re.compile(r"\A[\"']?(?:=|%?[+-])\s*\(")
+_VARIATION = re.compile(r"\A\s*(?:seq|cycle|once|shuffle)\s*:")
+_CHAPTER_LINE = re.compile(r"\Achapter\s*:\s*[\"']?([a-z][a-z0-9_]*)")
+_INDENT = re.compile(r"\A(\s*)(-\s+)?")
+_BLOCK_SCALAR = re.compile(r"\A[|>][+\-0-9]*\s*(?:#.*)?\Z")
 _TEXT_KEYS = frozenset({"text", "revisit", "milestone", "about", "continue", "reason"})
 _EXPRESSION_KEYS = frozenset({"if", "chance"})
 _SCENE_KEYS = frozenset({"goto", "call", "next"})
+_VISIT_CALLS = ("visits", "visited")
 
 #: The keys a mapping may hold, by the key that holds it (its parent in the file).
 _CHILD_KEYS: dict[str, tuple[str, ...]] = {
@@ -91,38 +93,30 @@ def complete(analysis: Analysis | None, rel: str, text: str, place: Place) -> Co
     lines = split_lines(text)
     if not 0 <= place.line < len(lines):
         return None
-    line = lines[place.line]
-    prefix = line[: place.col]
+    prefix = lines[place.line][: place.col]
     index = analysis.index if analysis is not None else None
     chapter = index.chapter_of(rel) if index is not None else _chapter_in(lines)
     manifest = rel == "story.yaml"
     test = rel.startswith("tests/")
 
-    def span(word: re.Pattern[str]) -> tuple[Place, Place]:
-        found = word.search(prefix)
-        start = place.col - len(found.group(0)) if found else place.col
-        return Place(place.line, start), place
-
     def done(kind: str, items: list[Item]) -> Completion | None:
-        start, end = span(_REF_BEFORE if kind == SCENE else _WORD_BEFORE)
-        return Completion(start, end, tuple(items)) if items else None
+        start = place.col - len(_tail(prefix, dotted=kind == SCENE))
+        return Completion(Place(place.line, start), place, tuple(items)) if items else None
 
     # A scene's name in quotes, in `visits("...")` or `visited("...")`: anywhere.
-    if _VISITS.search(prefix):
+    if _in_visits(prefix):
         return done(SCENE, scenes(index, chapter, short=not manifest and not test))
-    if _SCENE_LIST.match(prefix) and test:
-        return done(SCENE, scenes(index, None, short=False))
-    if _FLAG_LIST.search(prefix):
-        return done(FLAG, flags(index))
-    if _FLOW_EFFECT_KEY.search(prefix) and not _in_value(prefix):
-        return done(STAT, effect_keys(index))
-    value = _FLOW_VALUE.search(prefix) or _VALUE.match(prefix)
+    if _in_block_scalar(lines, place.line):  # prose: only its `{...}` holds names
+        inside = _in_text_expression(lines, place.line, prefix, prose=True)
+        return done(STAT, expression_items(index)) if inside else None
+    value = _VALUE.match(prefix)
     if value is not None:
-        key, written = value.group(1), value.group(2)
-        found = _value_items(index, key, written, prefix, chapter, manifest=manifest, test=test)
-        if found is not None:
-            kind, items = found
-            return done(kind, items)
+        key, written = value.group(1), prefix[value.end() :]
+        if written[:1] in ("{", "["):
+            found = _flow_items(index, key, written, chapter, manifest=manifest, test=test)
+        else:
+            found = _value_items(index, key, written, chapter, manifest=manifest, test=test)
+        return done(*found) if found is not None else None
     if _in_text_expression(lines, place.line, prefix):
         return done(STAT, expression_items(index))
     at_key = _AT_KEY.match(prefix)
@@ -135,36 +129,106 @@ def complete(analysis: Analysis | None, rel: str, text: str, place: Place) -> Co
     return None
 
 
+def _tail(prefix: str, *, dotted: bool) -> str:
+    """The partial name that ends `prefix`: what a completion replaces."""
+    i = len(prefix)
+    while i > 0 and (prefix[i - 1].isalnum() or prefix[i - 1] == "_" or (dotted and prefix[i - 1] == ".")):
+        i -= 1
+    return prefix[i:]
+
+
+def _in_visits(prefix: str) -> bool:
+    """Whether the cursor is in the quoted scene of a `visits("` or `visited("`, not yet closed."""
+    for name in _VISIT_CALLS:
+        at = prefix.rfind(name + "(")
+        while at != -1:
+            before = prefix[at - 1] if at else " "
+            rest = prefix[at + len(name) + 1 :].lstrip(" ")
+            if not (before.isalnum() or before == "_") and rest[:1] in ('"', "'"):
+                return rest[0] not in rest[1:] and _tail(rest[1:], dotted=True) == rest[1:]
+            at = prefix.rfind(name + "(", 0, at)
+    return False
+
+
+def _flow_items(
+    index: StoryIndex | None,
+    key: str,
+    written: str,
+    chapter: str | None,
+    *,
+    manifest: bool,
+    test: bool,
+) -> tuple[str, list[Item]] | None:
+    """In a flow collection (`effects: {nerve: +2, ar`, `set: [a, b`, `success: {goto: `): what
+    the entry being written may be."""
+    stack: list[tuple[str, str, int]] = []  # (bracket, the key that holds it, where its entry starts)
+    holder, quote, entry_key = key, "", ""
+    for i, ch in enumerate(written):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "{[":
+            stack.append((ch, holder, i + 1))
+        elif ch in "}]" and stack:
+            stack.pop()
+        elif ch == "," and stack:
+            bracket, outer, _ = stack[-1]
+            stack[-1] = (bracket, outer, i + 1)
+        elif ch == ":" and stack:
+            entry_key = written[stack[-1][2] : i].strip()
+            holder = entry_key
+    if not stack:
+        return None
+    bracket, outer, start = stack[-1]
+    entry = written[start:]
+    if ":" in entry and bracket == "{":
+        name, _, value = entry.partition(":")
+        return _value_items(index, name.strip(), value.lstrip(), chapter, manifest=manifest, test=test)
+    if not _BARE.match(entry.strip()):
+        return None
+    if bracket == "[":
+        if outer in ("set", "clear"):
+            return FLAG, flags(index)
+        if test and outer in ("visits", "avoids"):
+            return SCENE, scenes(index, None, short=False)
+        return None
+    if outer == "effects":
+        return STAT, effect_keys(index)
+    allowed = _CHILD_KEYS.get(outer, ())
+    return (KEY, [Item(k, KEY, "key", sort=f"{i:03}") for i, k in enumerate(allowed)]) if allowed else None
+
+
 def _value_items(
     index: StoryIndex | None,
     key: str,
     written: str,
-    prefix: str,
     chapter: str | None,
     *,
     manifest: bool,
     test: bool,
 ) -> tuple[str, list[Item]] | None:
     """What the value of `key` may be, given what is written of it so far."""
+    bare = _BARE.match(written) is not None
     if test:
-        if key == "ending":
-            return SCENE, endings(index)
-        return None
-    if key in _SCENE_KEYS and _bare(written):
+        return (SCENE, endings(index)) if key == "ending" and bare else None
+    if key in _SCENE_KEYS and bare:
         return SCENE, scenes(index, chapter, short=True)
-    if key == "start" and manifest and _bare(written):
+    if key == "start" and manifest and bare:
         return SCENE, scenes(index, None, short=False)
     if key in _EXPRESSION_KEYS:
         return (STAT, expression_items(index)) if not _in_string(written) else None
-    if key == "stat" and _bare(written):
+    if key == "stat" and bare:
         return STAT, stats(index)
-    if key == "phase" and _bare(written):
+    if key in ("set", "clear") and bare:
+        return FLAG, flags(index)
+    if key == "phase" and bare:
         return VALUE, [Item(p, VALUE, "phase") for p in PHASES]
-    if key == "tone" and _bare(written):
+    if key == "tone" and bare:
         return VALUE, [Item(t, VALUE, "ending tone") for t in TONES]
     if key in _TEXT_KEYS and _open_brace(written):
         return STAT, expression_items(index)
-    if re.match(r"[\"']?(?:=|%?[+-])\s*\(", written) and not _in_string(written[1:]):
+    if _AMOUNT_OPEN.match(written) and not _in_string(written[1:]):
         return STAT, expression_items(index)  # an effect's amount: "+(artistry // 10)"
     return None
 
@@ -310,11 +374,6 @@ def expression_items(index: StoryIndex | None) -> list[Item]:
 # -- reading the buffer ----------------------------------------------------------------------
 
 
-def _bare(written: str) -> bool:
-    """A value written so far as a plain name, or a name in opening quotes."""
-    return re.fullmatch(r"[\"']?[\w.]*", written) is not None
-
-
 def _in_string(written: str) -> bool:
     """Whether the end of an expression written so far is inside a text literal."""
     quote = None
@@ -332,17 +391,25 @@ def _in_string(written: str) -> bool:
     return quote is not None
 
 
-def _in_value(prefix: str) -> bool:
-    """Whether the cursor in a flow mapping is after a key's `:` (in its value)."""
-    segment = re.split(r"[{,]", prefix)[-1]
-    return ":" in segment
+def _in_block_scalar(lines: Sequence[str], n: int) -> bool:
+    """Whether line `n` is a line of a `|` or `>` block (prose, whatever it looks like): the
+    nearest line above it indented less is a key whose value is the block's indicator."""
+    row = lines[n]
+    indent = len(row) - len(row.lstrip(" "))
+    for m in range(n - 1, -1, -1):
+        above = lines[m]
+        if not above.strip() or len(above) - len(above.lstrip(" ")) >= indent:
+            continue
+        key = _KEY_LINE.match(above)
+        return key is not None and _BLOCK_SCALAR.match(above[key.end() :].strip()) is not None
+    return False
 
 
-def _in_text_expression(lines: Sequence[str], n: int, prefix: str) -> bool:
+def _in_text_expression(lines: Sequence[str], n: int, prefix: str, *, prose: bool = False) -> bool:
     """Whether the cursor is inside a `{expression}` of a text: on the line of a text key
     (`text:`, `milestone:`...), or on a line of its value below it (a `|` block, or plain text
     wrapped over lines)."""
-    key = _KEY_LINE.match(prefix)
+    key = None if prose else _KEY_LINE.match(prefix)
     if key is not None:
         name = key.group(2).strip("\"'")
         return name in _TEXT_KEYS and _open_brace(prefix[key.end() :])
@@ -382,7 +449,7 @@ def _open_brace(written: str) -> bool:
     if start is None:
         return False
     inside = paragraph[start + 1 :]
-    if re.match(r"\s*(seq|cycle|once|shuffle)\s*:", inside):
+    if _VARIATION.match(inside):
         return False
     return not _in_string(inside)
 
@@ -416,7 +483,7 @@ def key_path(lines: Sequence[str], n: int, column: int) -> list[str]:
 def siblings(lines: Sequence[str], n: int) -> set[str]:
     """The keys of the mapping line `n` is in, written at its column above and below it."""
     row = lines[n]
-    at_key = _AT_KEY.match(row) or re.match(r"^(\s*)(-\s+)?", row)
+    at_key = _INDENT.match(row)
     column = len(at_key.group(1)) + len(at_key.group(2) or "") if at_key else 0
     found: set[str] = set()
     new_item = row.lstrip(" ").startswith("- ") or row.strip() == "-"
@@ -444,7 +511,7 @@ def siblings(lines: Sequence[str], n: int) -> set[str]:
 
 def _chapter_in(lines: Sequence[str]) -> str | None:
     for row in lines:
-        found = re.match(r"^chapter\s*:\s*[\"']?([a-z][a-z0-9_]*)", row)
+        found = _CHAPTER_LINE.match(row)
         if found:
             return found.group(1)
     return None

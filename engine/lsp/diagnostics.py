@@ -29,15 +29,14 @@ SOURCE = "pointe-edge"
 UNUSED = frozenset({"W100", "W101", "W102", "W103"})
 
 _TICKED = re.compile(r"`([^`\n]+)`")
-_CURLY = re.compile(r"“([^”\n]+)”")
+_CURLY = re.compile(r"“([^“”\n]+)”")
 _VISITS = re.compile(r'visit(?:s|ed)\("([^"\n]*)"\)')
 # Hints that name exactly one replacement for the word the problem is about.
-_FIXES = (
-    re.compile(r"did you mean `([^`]+)`\?"),
-    re.compile(r"that scene is in another chapter: write `([^`]+)`"),
-    re.compile(r"\Awrite the number in digits: `([^`]+)`\Z"),
-    re.compile(r"\Awrite `(true|false)`\Z"),
-)
+_MEANT = re.compile(r"did you mean `([^`]+)`\?")
+_IN_FULL = re.compile(r"that scene is in another chapter: write `([^`]+)`")
+_DIGITS = re.compile(r"\Awrite the number in digits: `([^`]+)`\Z")
+_TRUTH = re.compile(r"\Awrite `(true|false)`\Z")
+_FIXES = (_MEANT, _IN_FULL, _DIGITS, _TRUTH)
 _QUOTE_IT = re.compile(r'\Awrite "(.+)" in quotes(?: for text)?\Z')
 _FIRST_AT = re.compile(r"\(first at line (\d+)\)|first at line (\d+)")
 _DECLARED_IN = re.compile(

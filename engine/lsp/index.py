@@ -57,6 +57,7 @@ _NOT_NAMES = frozenset(
 )
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of letters, in any script
 _REF_CHAR = re.compile(r"[A-Za-z0-9_.]")
+_OPPOSITE = re.compile(r"opposite\s*:\s*[\"']?([a-z][a-z0-9_]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,11 +479,10 @@ def build_tests(tests: TestFile, text: SourceText) -> FileIndex:
 
 def _opposite_place(text: SourceText, at: Place, last: int, opposite: str) -> Place | None:
     """Where an opposed pair's other side is named (`opposite: caution`) in its stat's block."""
-    pattern = re.compile(r"\bopposite\s*:\s*[\"']?(" + re.escape(opposite) + r")\b")
     for n in range(at.line, last + 1):
-        found = pattern.search(text.line(n), at.col if n == at.line else 0)
-        if found:
-            return Place(n, found.start(1))
+        for found in _OPPOSITE.finditer(text.line(n), at.col if n == at.line else 0):
+            if found.group(1) == opposite:
+                return Place(n, found.start(1))
     return None
 
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from engine.core import expr as ex
+from engine.core.errors import PointeEdgeError
 from engine.load.parse import NAME, RESERVED
 from engine.lsp.analysis import Analysis
 from engine.lsp.index import CHAPTER, FLAG, PERSON, SCENE, STAT, Occurrence, PersonEntry
@@ -47,7 +48,7 @@ class Edit:
     new_text: str
 
 
-class RenameRefused(Exception):
+class RenameRefused(PointeEdgeError):
     """A rename that would break the story, with the reason in words for the editor."""
 
 
@@ -116,17 +117,20 @@ def person_at(analysis: Analysis, rel: str, place: Place) -> PersonEntry | None:
 
 
 def mentions(analysis: Analysis, person: PersonEntry) -> list[Target]:
-    """Every place a file of the story names a person, by the words of their name only they have."""
-    words = sorted((w for w, p in analysis.index.people_by_word().items() if p.id == person.id), key=len)
+    """Every place a file of the story names a person, by the words of their name only they
+    have (`Rudenko`, and `Rudenko's`)."""
+    words = {w for w, p in analysis.index.people_by_word().items() if p.id == person.id}
     if not words:
         return []
-    alternatives = "|".join(map(re.escape, reversed(words)))
-    pattern = re.compile(r"(?<![\w'’-])(?:" + alternatives + r")(?![\w])")
     out = []
     for rel, f in analysis.files.items():
         for n, line in enumerate(f.text.lines):
-            for m in pattern.finditer(line):
-                out.append(Target(rel, Place(n, m.start()), Place(n, m.end())))
+            for m in _LETTERS.finditer(line):
+                word = m.group(0)
+                if word not in words:
+                    word = word.split("'")[0].split("’")[0]  # a possessive: `Rudenko's`
+                if word in words:
+                    out.append(Target(rel, Place(n, m.start()), Place(n, m.start() + len(word))))
     return out
 
 

@@ -31,6 +31,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from engine.core.diagnostics import Severity
+from engine.core.errors import PointeEdgeError
 from engine.core.version import __version__
 from engine.load.folder import MANIFEST, story_folder_of
 from engine.lsp import completion, hover, navigation, symbols
@@ -48,8 +49,9 @@ log = logging.getLogger(__name__)
 _REQUEST_FAILED = -32803  # the protocol's RequestFailed: a request understood but refused
 
 
-class Refused(JsonRpcException):
-    """A request the server understood and refuses, with the reason for the author."""
+class Refused(JsonRpcException, PointeEdgeError):
+    """A request the server understood and refuses, with the reason for the author (one of the
+    engine's errors, and the protocol's RequestFailed to the client)."""
 
     CODE = _REQUEST_FAILED
 

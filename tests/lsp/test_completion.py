@@ -155,3 +155,12 @@ def test_completion_anywhere_in_any_text_never_raises(demo: Analysis, text: str,
     line = min(line, len(lines) - 1)
     found = complete(demo, rel, text, Place(line, min(col, len(lines[line]))))
     assert found is None or (found.start.line == line and found.start.col <= found.end.col)
+
+
+def test_prose_that_looks_like_a_key_is_still_prose(demo: Analysis) -> None:
+    block = CHAPTER.replace("      The ice.", "      The ice.\n      Coach: {ne^")
+    assert "nerve" in offered(demo, "training.yaml", block)
+    assert (
+        offered(demo, "training.yaml", CHAPTER.replace("      The ice.", "      The ice.\n      Coach: ne^"))
+        == []
+    )
