@@ -580,6 +580,10 @@ def link(
     scene the text belongs to: its visits choose a variation's fragment, counted from `first`
     (2 for a `revisit` text, which the second visit shows first).
     """
+    if isinstance(paragraphs, list | tuple) and all(isinstance(p, str) for p in paragraphs):
+        # Plain text (most choices' words): what the general way below makes of it, directly.
+        plain = cast(list[str] | tuple[str, ...], paragraphs)
+        return Template(tuple(((PLAIN, p),) for p in plain), tuple(((p, PLAIN),) for p in plain))
     exprs: list[Expr] = []
     counts = [0]  # variations linked
 

@@ -213,3 +213,11 @@ def test_an_ordinary_interpolating_text_takes_the_fast_way() -> None:
     assert story is not None
     texts = [s.text for s in story.scenes.values() if s.text is not None and s.text.constant is None]
     assert texts and sum(t.plan is not None for t in texts) >= len(texts) // 2
+
+
+@given(st.lists(st.text(max_size=12), max_size=4))
+def test_plain_paragraphs_link_as_the_general_way_links_them(paragraphs: list[str]) -> None:
+    # tpl.link takes a shortcut for text without a single expression: it must change nothing.
+    shortcut = tpl.link(paragraphs, iter(()))
+    general = tpl.link(iter(paragraphs), iter(()))  # an iterator takes the general way
+    assert shortcut == general
