@@ -301,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=count,
         default=150,
         metavar="MS",
-        help="check the story this long after the last change (default 150)",
+        help="check the story this long after the last change, in milliseconds (default 150)",
     )
     lsp.add_argument("--log", metavar="FILE", help="write a debug log to FILE")
 

@@ -64,11 +64,11 @@ class Wire:
                 return message
 
 
-def test_an_editor_talks_to_main_py_lsp_from_initialize_to_exit(demo_copy: Path) -> None:
+def test_an_editor_talks_to_main_py_lsp_from_initialize_to_exit(demo_copy: Path, tmp_path: Path) -> None:
     training = demo_copy / "training.yaml"
     text = training.read_text(encoding="utf-8").replace("technique: +2", "tecnique: +2", 1)
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "lsp", "--stdio"],
+        [sys.executable, str(ROOT / "main.py"), "lsp", "--stdio", "--log", str(tmp_path / "lsp.log")],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -115,6 +115,7 @@ def test_an_editor_talks_to_main_py_lsp_from_initialize_to_exit(demo_copy: Path)
         assert wire.until(lambda m: m.get("id") == 3)["result"] is None
         wire.send({"jsonrpc": "2.0", "method": "exit"})
         assert proc.wait(30) == 0
+        assert "textDocument/definition" in (tmp_path / "lsp.log").read_text(encoding="utf-8")
     finally:
         if proc.poll() is None:
             proc.kill()
