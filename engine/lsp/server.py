@@ -241,6 +241,13 @@ class PointeEdgeServer(LanguageServer):
         )
 
 
+async def _register(ls: PointeEdgeServer, params: t.RegistrationParams) -> None:
+    try:
+        await ls.client_register_capability_async(params)
+    except Exception as err:  # the client said no: files changed elsewhere wait for a save or an open
+        log.info("the client did not take the file watchers: %r", err)
+
+
 def _build_index(analysis: Analysis) -> None:
     try:
         analysis.index  # noqa: B018 - built for its side effect, kept by the analysis
@@ -290,17 +297,6 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
 
     @server.feature(t.INITIALIZED)
     async def initialized(ls: PointeEdgeServer, params: t.InitializedParams) -> None:
-        caps = ls.client_capabilities.workspace
-        watching = caps.did_change_watched_files if caps is not None else None
-        if watching is not None and watching.dynamic_registration:
-            watchers = [t.FileSystemWatcher(glob_pattern="**/*.{yaml,yml}")]
-            options = t.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
-            with contextlib.suppress(Exception):
-                await ls.client_register_capability_async(
-                    t.RegistrationParams(
-                        [t.Registration("pe-watch", t.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)]
-                    )
-                )
         # A workspace that is a story folder is checked at once: its problems are in the
         # editor's problem list before any file is opened.
         roots = [f.uri for f in ls.workspace.folders.values()] or [ls.workspace.root_uri or ""]
@@ -310,6 +306,16 @@ def build_server(*, debounce: float = DEBOUNCE, call_later: CallLater | None = N
                 found = ls.story_of(_uri(root / MANIFEST))
                 if found is not None:
                     found[0].debouncer.poke()
+        # Files changed on disk behind the editor's back (a checkout, another program) are
+        # watched by the client, when it can, and reported here. Asked for without waiting: a
+        # client slow to answer delays nothing.
+        caps = ls.client_capabilities.workspace
+        watching = caps.did_change_watched_files if caps is not None else None
+        if watching is not None and watching.dynamic_registration:
+            watchers = [t.FileSystemWatcher(glob_pattern="**/*.{yaml,yml}")]
+            options = t.DidChangeWatchedFilesRegistrationOptions(watchers=watchers)
+            registration = t.Registration("pe-watch", t.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
+            asyncio.get_running_loop().create_task(_register(ls, t.RegistrationParams([registration])))
 
     def changed(ls: PointeEdgeServer, uri: str, *, at_once: bool = False) -> None:
         found = ls.story_of(uri)

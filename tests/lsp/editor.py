@@ -50,6 +50,7 @@ class Editor:
         self._published = asyncio.Condition()
         self._docs: dict[str, tuple[int, str]] = {}
         self.logged: list[str] = []
+        self.registrations: list[t.Registration] = []
 
         @client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         async def published(params: t.PublishDiagnosticsParams) -> None:
@@ -64,7 +65,7 @@ class Editor:
 
         @client.feature(t.CLIENT_REGISTER_CAPABILITY)
         def register(params: t.RegistrationParams) -> None:
-            return None
+            self.registrations.extend(params.registrations)
 
     async def initialize(
         self, root: Path | None, capabilities: t.ClientCapabilities | None = None

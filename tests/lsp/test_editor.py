@@ -140,6 +140,9 @@ def test_a_problem_in_a_closed_file_is_published_and_cleared_when_fixed_on_disk(
         )
         (d,) = await ed.diagnostics_for(setback, bool)
         assert d.code == "E050" and _fix(d) == "boards"
+        (watch,) = ed.registrations  # what the client is asked to watch, so that it reports this
+        assert watch.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        assert watch.register_options == {"watchers": [{"globPattern": "**/*.{yaml,yml}"}]}
         setback.write_text(original, encoding="utf-8")
         ed.client.workspace_did_change_watched_files(
             t.DidChangeWatchedFilesParams([t.FileEvent(uri(setback), t.FileChangeType.Changed)])
