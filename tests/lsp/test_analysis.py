@@ -150,3 +150,17 @@ def test_any_buffer_text_is_analysed_without_raising(demo_once: Path, text: str,
     for name in a.diagnostics:
         locate_all(a, name)
     assert a.index is not None and all(f.index is not None for f in a.files.values())
+
+
+def test_a_buffer_with_windows_line_ends_is_placed_line_for_line(demo_copy: Path) -> None:
+    text = (
+        (demo_copy / "training.yaml").read_text(encoding="utf-8").replace("technique: +2", "tecnique: +2", 1)
+    )
+    a = StoryAnalyser(demo_copy).analyse({"training.yaml": Buffer(text.replace("\n", "\r\n"), 1)})
+    (located,) = locate_all(a, "training.yaml")
+    row = text.split("\n")[located.span.start.line]
+    assert row[located.span.start.col : located.span.end.col] == "tecnique" and located.fix == "technique"
+    names = a.files["training.yaml"].index.occurrences
+    assert all(
+        a.files["training.yaml"].text.line(o.place.line)[o.place.col :].startswith(o.written) for o in names
+    )
