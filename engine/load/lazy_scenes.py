@@ -15,6 +15,7 @@ scene of the story, in the story's order, linking what it hands out.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
@@ -36,7 +37,19 @@ class LazyScenes(dict[str, Scene]):
     def __missing__(self, sid: str) -> Scene:
         if sid not in self._known or self._build is None:
             raise KeyError(sid)
-        scene = self._build(sid)
+        # Built as the loader builds: the collector paused, and what was built moved straight
+        # to its oldest generation. Left to the collector, the scenes linked during play (long
+        # lived, hundreds of objects each) set off full collections of the whole story again
+        # and again: at 10,000 scenes that cost play more than the linking itself.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            scene = self._build(sid)
+        finally:
+            if collecting:
+                gc.freeze()
+                gc.unfreeze()
+                gc.enable()
         dict.__setitem__(self, sid, scene)
         if dict.__len__(self) == len(self._ids):
             self._finish()
