@@ -6,7 +6,7 @@ format, so a player, an author and a bug report all name the same thing: `pointe
 gives each release's formats (tests/functional/test_install.py holds them together).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 #: The story language: the keys, expressions and text of story files (docs/authoring.md).
 STORY_FORMAT = 1
 #: The save files: a career as JSON (docs/saves.md; engine/saves/format.py reads and writes it).
