@@ -25,14 +25,20 @@ from engine.core.model import Scene
 class LazyScenes(dict[str, Scene]):
     """Every scene id of a story, each linked by `build` on first use (see the module)."""
 
-    __slots__ = ("_build", "_complete", "_ids", "_known")
+    __slots__ = ("_build", "_complete", "_ids", "_known", "_release")
 
-    def __init__(self, ids: list[str], build: Callable[[str], Scene]):
+    def __init__(self, ids: list[str], build: Callable[[str], Scene], release: Callable[[], None]):
+        """`build` links one scene; `release` is called once every scene is linked, to let go
+        of what linking needed (the linker's caches, which refer back to it: a cycle that
+        would keep every file's IR alive)."""
         super().__init__()
         self._ids = ids  # the story's order
         self._known = frozenset(ids)
         self._build: Callable[[str], Scene] | None = build
+        self._release: Callable[[], None] | None = release
         self._complete = not ids
+        if not ids:
+            self._let_go()
 
     def __missing__(self, sid: str) -> Scene:
         if sid not in self._known or self._build is None:
@@ -61,8 +67,13 @@ class LazyScenes(dict[str, Scene]):
             ordered = {sid: self[sid] for sid in self._ids}
             dict.clear(self)
             dict.update(self, ordered)
-        self._build = None
         self._complete = True
+        self._let_go()
+
+    def _let_go(self) -> None:
+        release, self._release, self._build = self._release, None, None
+        if release is not None:
+            release()
 
     def linked(self) -> int:
         """How many scenes have been linked so far (for tests and benchmarks)."""

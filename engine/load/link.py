@@ -165,13 +165,16 @@ class Linker:
             return self._link(lazy)
         finally:
             self.follow_ons_counted()
-            if not lazy:
-                # The per-chapter scopes hold lambdas that refer back to this linker: a cycle
-                # that would keep every file's IR alive while the loader pauses the collector.
-                # (A lazy story keeps its linker, and these, until its last scene is linked.)
-                self._scopes.clear()
-                self._compiled.clear()
-                self._trees.clear()
+            if not lazy:  # a lazy story keeps its linker until its last scene is linked
+                self._let_go()
+
+    def _let_go(self) -> None:
+        """Drop what linking needed: the per-chapter scopes hold lambdas that refer back to this
+        linker, a cycle that would keep every file's IR alive (and, frozen by a front end, for
+        good)."""
+        self._scopes.clear()
+        self._compiled.clear()
+        self._trees.clear()
 
     def _link(self, lazy: bool = False) -> Story | None:
         first_error: dict[str, Diagnostic] = {}
@@ -283,7 +286,7 @@ class Linker:
                 raw_scenes.pop(sid, None)  # after: a scene asked for twice at once is built twice, not lost
                 return scene
 
-            scenes = LazyScenes(self.scene_ids, build)
+            scenes = LazyScenes(self.scene_ids, build, self._let_go)
         else:
             scenes = {}
             for sid in self.scene_ids:
