@@ -507,7 +507,7 @@ class Linker:
         tree, got, problems, fn = known
         path = ctx.file.path
         for p in problems:
-            pline, pcol = _placed(ir, p.offset)
+            pline, pcol = placed(ir, p.offset)
             ref = name = None
             if p.code == "E044" and (m := _VISITED.search(p.message)):
                 ref = _full(m[1], ctx.chapter)
@@ -827,10 +827,11 @@ class Linker:
         )
 
 
-def _placed(ir: ExprIR, offset: int) -> tuple[int, int]:
+def placed(ir: ExprIR, offset: int) -> tuple[int, int]:
     """Line and column in the file of character `offset` of an expression: from the last place
     at or before it where the expression's characters jump (a line break, an escape), else from
-    its start, counting on along the line."""
+    its start, counting on along the line. (The language server places what it finds in an
+    expression the same way.)"""
     line, col, at = ir[1], ir[2], 0
     anchors: tuple[int, ...] = ir[4] if len(ir) == 5 else ()
     for i in range(0, len(anchors), 3):
@@ -941,4 +942,4 @@ def fingerprint(files: Sequence[SourceFile]) -> str:
     return h.hexdigest()[:32]
 
 
-__all__ = ["Linker", "SourceFile", "fingerprint"]
+__all__ = ["Linker", "SourceFile", "fingerprint", "placed"]

@@ -36,6 +36,7 @@ from engine.load.ir import (
     SceneIR,
     TemplateIR,
 )
+from engine.load.link import placed
 from engine.lsp.positions import Place, SourceText
 
 # What an occurrence names.
@@ -219,19 +220,6 @@ def locate(text: SourceText, line: int, col: int, word: str, *, dotted: bool = F
         if best is not None:
             return Place(n, best)
     return None
-
-
-def placed(ir: ExprIR, offset: int) -> tuple[int, int]:
-    """The engine's line and column of character `offset` of an expression's source: from the
-    last place at or before it where the characters jump (a line break, an escape), else from
-    its start (as engine/load/link.py places a problem)."""
-    line, col, at = ir[1], ir[2], 0
-    anchors: tuple[int, ...] = ir[4] if len(ir) == 5 else ()
-    for i in range(0, len(anchors), 3):
-        if anchors[i] > offset:
-            break
-        at, line, col = anchors[i : i + 3]
-    return line, col + offset - at
 
 
 def full_id(ref: str, chapter: str | None) -> str:

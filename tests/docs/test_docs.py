@@ -205,18 +205,7 @@ def test_every_yaml_example_is_valid_yaml() -> None:
 
 # -- every key is used in an example -----------------------------------------------------------
 
-KEY_SETS = {
-    "manifest": fp.MANIFEST_KEYS,
-    "stat": fp.STAT_KEYS,
-    "flag": fp.FLAG_KEYS,
-    "person": fp.PERSON_KEYS,
-    "chapter": fp.CHAPTER_KEYS,
-    "scene": fp.SCENE_KEYS,
-    "choice": fp.CHOICE_KEYS,
-    "outcome": fp.OUTCOME_KEYS,
-    "branch": fp.BRANCH_KEYS,
-    "ending": fp.ENDING_KEYS,
-}
+KEY_SETS = fp.KEY_TABLES
 
 
 def _keys_used(b: Block) -> Iterator[tuple[str, str]]:

@@ -35,18 +35,7 @@ STORIES = ROOT / "stories"
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
 PLAIN_GUIDE = "\n".join(sc.plain(line) for line in GUIDE.splitlines())  # as descriptions quote it
 #: Each definition that describes one of the parser's kinds of mapping, with its key table.
-TABLES = {
-    "manifest": fp.MANIFEST_KEYS,
-    "stat": fp.STAT_KEYS,
-    "flag": fp.FLAG_KEYS,
-    "person": fp.PERSON_KEYS,
-    "chapter": fp.CHAPTER_KEYS,
-    "scene": fp.SCENE_KEYS,
-    "choice": fp.CHOICE_KEYS,
-    "outcome": fp.OUTCOME_KEYS,
-    "branch": fp.BRANCH_KEYS,
-    "ending": fp.ENDING_KEYS,
-}
+TABLES = fp.KEY_TABLES
 
 
 def as_kind(kind: str) -> jsonschema.Draft7Validator:
