@@ -148,7 +148,7 @@ class _Html(_Book):
             )
             label = f"{s.label} / {s.opposite_label}" if s.opposite else s.label
             rows.append(
-                f'<figure><figcaption>{e(label)}: {values[0]} → {values[-1]}</figcaption>'
+                f"<figure><figcaption>{e(label)}: {values[0]} → {values[-1]}</figcaption>"
                 f'<svg viewBox="0 -2 {width} {height + 4}" width="100%" height="{height}" role="img" '
                 f'aria-label="{e(label)} from {values[0]} to {values[-1]}">'
                 f'<polyline fill="none" stroke="currentColor" stroke-width="2" points="{points}"/>'

@@ -25,10 +25,7 @@ if TYPE_CHECKING:
 #: Before a choice id in an answer or in `--choices`: `id:3` is the choice whose id is `3`, not
 #: the third one. A choice id never holds a colon, so this can name nothing else.
 ID_PREFIX = "id:"
-HELP = (
-    "Type a choice's number. Other keys: u undo, s stats, p people, h history, "
-    "save NAME, q quit, ? help."
-)
+HELP = "Type a choice's number. Other keys: u undo, s stats, p people, h history, save NAME, q quit, ? help."
 
 
 class ScriptError(PointeEdgeError):

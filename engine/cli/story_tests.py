@@ -27,9 +27,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     for failure in outcome.failures:
         out.write(failure.format() + "\n")
     if outcome.files == 0:
-        out.write(
-            f"{story.title}: no tests (write them in {display_path(folder)}/{TESTS_DIR}/*.yaml)\n"
-        )
+        out.write(f"{story.title}: no tests (write them in {display_path(folder)}/{TESTS_DIR}/*.yaml)\n")
         return 0
     failed = len({(f.file, f.case) for f in outcome.failures})
     bad = sum(p.is_error for p in outcome.problems)

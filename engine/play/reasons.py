@@ -168,7 +168,6 @@ class _Explainer:
             case _:  # pragma: no cover - every kind of node is above
                 assert_never(tree)
 
-
     def other_side(self, tree: ex.Arith | ex.Cmp) -> str | None:
         """The label of a pair's other side, which the linker wrote as `min + max - stat`."""
         left, right = tree.left, tree.right

@@ -41,6 +41,7 @@ present = [c for c in CAREERS if (STORIES_DIR / c / "story.yaml").is_file()]
 pytestmark = pytest.mark.skipif(not present, reason="no career written yet")
 careers = pytest.mark.parametrize("career", present)
 
+
 def data_of(career: str) -> dict:
     return yaml.safe_load((PLAYTHROUGHS / f"{career}.yaml").read_text(encoding="utf-8"))
 

@@ -935,6 +935,7 @@ def test_the_limits_table_is_the_engines() -> None:
     (rows,) = TABLES["limits"]
     assert rows == [[limit.what, limit.limit] for limit in LIMITS]
 
+
 EXAMPLE_STATE = SimpleNamespace(
     stats={"technique": 54, "artistry": 41, "nerve": 62, "stamina": 30},
     flags={"sore_ankle": True, "injured": False},

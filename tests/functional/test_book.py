@@ -78,9 +78,11 @@ def test_the_html_book_is_one_well_formed_page_with_a_chart_of_every_stat(tmp_pa
     assert code == 2 and "--out goes with --format" in said
 
 
-_LINE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40
-).map(lambda s: s.strip()).filter(bool)
+_LINE = (
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40)
+    .map(lambda s: s.strip())
+    .filter(bool)
+)
 
 
 @settings(max_examples=300, deadline=None)

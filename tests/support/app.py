@@ -59,6 +59,7 @@ def _heard(app: App[Any]) -> _Heard:
         heard = app.__dict__["_tests_heard"] = _Heard()
     return heard
 
+
 REQUESTS = tuple(  # every message class of engine/tui/messages.py
     c for c in vars(messages).values() if isinstance(c, type) and issubclass(c, Message) and c is not Message
 )

@@ -17,8 +17,6 @@ from engine.saves.store import Saved, SaveStore
 FLUSH = 5.0  # seconds; a healthy writer flushes in milliseconds, a dead one waits all of it
 
 
-
-
 def careers(demo: Story, count: int) -> list[Career]:
     """`count` different careers (each a separate run, so each has its own id)."""
     out = []

@@ -69,6 +69,7 @@ def _story(folder: Path, extra: str = "", **manifest: str) -> Path:
 
 # -- special files: the reader itself ------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", SPECIAL)
 def test_the_reader_refuses_special_files_without_opening_them(kind: str, tmp_path: Path) -> None:
     folder = tmp_path / "f"

@@ -16,8 +16,6 @@ POISE = Stat("poise", "Poise", 40, 0, 60, "", Pos("story.yaml", 1, 1))
 GRACE = Stat("grace", "Grace", 0, -20, 20, "", Pos("story.yaml", 1, 1))
 
 
-
-
 def test_a_typed_value_is_read_within_the_stat_range() -> None:
     assert stat_value(POISE, " 42 ") == 42
     assert stat_value(POISE, "+7") == 7

@@ -251,10 +251,7 @@ def _shape(story: Story, graph: StoryGraph) -> tuple[dict[str, int], set[str]]:
     successors = graph.successors
     components, post = strong_components([story.start], successors)
     looped = {
-        sid
-        for component in components
-        for sid in component
-        if len(component) > 1 or sid in successors(sid)
+        sid for component in components for sid in component if len(component) > 1 or sid in successors(sid)
     }
     n = len(post)
     return {sid: n - i for i, sid in enumerate(post)}, looped
