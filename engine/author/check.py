@@ -20,7 +20,8 @@ from engine.core import template as tpl
 from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.model import CHANCE_MAX, CHANCE_MIN, PHASES, Pos, Route, Story
 from engine.load.cache import ParseCache
-from engine.load.folder import LoadResult, collector_paused, load_story, parse_cache
+from engine.load.collector import collector_paused
+from engine.load.folder import LoadResult, load_story, parse_cache
 
 if TYPE_CHECKING:
     from engine.author.ranges.solve import Ranges

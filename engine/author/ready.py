@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from engine.core.diagnostics import Diagnostic
 from engine.load.cache import ParseCache, code_digest, read_entry, write_entry
-from engine.load.folder import collector_paused, find_story, link_sources, read_sources
+from engine.load.collector import collector_paused
+from engine.load.folder import find_story, link_sources, read_sources
 from engine.load.link import SourceFile
 
 if TYPE_CHECKING:

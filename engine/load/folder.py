@@ -9,10 +9,9 @@ parse cache when its bytes are unchanged), then all are linked. What the story d
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from engine.core.paths import BUNDLED_STORIES, own_stories
 from engine.core.safe_read import FileRefused, read_regular
 from engine.core.textsafe import has_unsafe
 from engine.load.cache import ParseCache, default_dir
+from engine.load.collector import collector_paused
 from engine.load.ir import FileIR
 from engine.load.link import Linker, SourceFile
 from engine.load.parse import TESTS_FOLDER, content_hash, parse_file
@@ -216,31 +216,6 @@ def _one_problem(code: str, message: str, hint: str | None) -> FileIR:
         "grafts": [],
         "problems": [(code, message, 1, 1, None, hint)],
     }
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a story is built.
-
-    Loading allocates hundreds of thousands of small, long-lived, acyclic objects and frees
-    almost none, which makes the collector rescan a growing heap again and again: pausing it
-    makes a large story load several times faster (bench/README.md). Nothing is frozen here:
-    a front end that keeps what it loaded for its whole life calls `freeze_once`.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            # Everything built while paused sits in the youngest generation, so the first
-            # collection afterwards would walk all of it (0.6 s at 10,000 scenes) only to
-            # promote it. Freezing and unfreezing moves it straight to the oldest generation
-            # instead, which only a full collection walks; nothing is pinned, and cyclic
-            # garbage among it is still found by that full collection.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 _frozen = False

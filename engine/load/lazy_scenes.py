@@ -15,11 +15,11 @@ scene of the story, in the story's order, linking what it hands out.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, ItemsView, Iterator, KeysView, ValuesView
 from typing import Any
 
 from engine.core.model import Scene
+from engine.load.collector import collector_paused
 
 
 class LazyScenes(dict[str, Scene]):
@@ -47,15 +47,8 @@ class LazyScenes(dict[str, Scene]):
         # to its oldest generation. Left to the collector, the scenes linked during play (long
         # lived, hundreds of objects each) set off full collections of the whole story again
         # and again: at 10,000 scenes that cost play more than the linking itself.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             scene = self._build(sid)
-        finally:
-            if collecting:
-                gc.freeze()
-                gc.unfreeze()
-                gc.enable()
         dict.__setitem__(self, sid, scene)
         if dict.__len__(self) == len(self._ids):
             self._finish()
@@ -80,11 +73,11 @@ class LazyScenes(dict[str, Scene]):
         return dict.__len__(self)
 
     def _all(self) -> None:
+        """Link every scene not linked yet (the last one linked puts them in order)."""
         if not self._complete:
             for sid in self._ids:
                 if not dict.__contains__(self, sid):
                     self.__missing__(sid)
-            self._finish()
 
     # -- the mapping, as the whole story --------------------------------------------------
 

@@ -28,11 +28,11 @@ from engine.core.diagnostics import Diagnostic, sort_key
 from engine.core.model import Story
 from engine.core.safe_read import FileRefused
 from engine.load.cache import ParseCache, default_dir
+from engine.load.collector import collector_paused
 from engine.load.folder import (
     MANIFEST,
     TESTS_DIR,
     LoadResult,
-    collector_paused,
     display_path,
     read_sources,
     read_story_file,
