@@ -72,11 +72,12 @@ def load_checked(
 ) -> CheckedStory:
     """Load a story folder (or bundled id) and run the whole-story checks: everything `check`
     reports. Never raises for problems in the story; raises `StoryNotFound` for no story."""
-    if not ranges and cache is not None and cache is not False:
+    parses = parse_cache(cache)
+    if not ranges and parses is not None:
         from engine.author.ready import load_ready  # it builds on this module
 
-        return load_ready(name, parse_cache(cache) or ParseCache(None))
-    return check_story(load_story(name, cache=cache), ranges=ranges)
+        return load_ready(name, parses)
+    return check_story(load_story(name, cache=parses), ranges=ranges)
 
 
 class _Analysis:

@@ -127,8 +127,8 @@ def read_entry(path: Path) -> bytes | None:
     except OSError:
         return None
     head = len(_MAGIC) + 32
-    payload = blob[head:]
-    if len(blob) < head or not blob.startswith(_MAGIC) or hashlib.sha256(payload).digest() != blob[8:head]:
+    payload, checksum = blob[head:], blob[len(_MAGIC) : head]
+    if len(blob) < head or not blob.startswith(_MAGIC) or hashlib.sha256(payload).digest() != checksum:
         drop_entry(path)
         return None
     return payload
