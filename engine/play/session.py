@@ -339,7 +339,7 @@ class Session:
         if cache is None:
             state = self.state
             scene = self.story.scenes[state.scene]
-            template = scene.text if scene.revisit is None else scene.text_for(state.visits.get(scene.id, 0))
+            template = scene.text_for(state.visits.get(scene.id, 0))
             text = template.render(state) if template is not None else ()
             cache = self._cache = (text, self._build_choices(scene))
         return cache
@@ -352,21 +352,6 @@ class Session:
             label: tpl.Rendered = (((scene.continue_label, tpl.PLAIN),),)
             return (ChoiceView(CONTINUE, 1, label, False, None, None),)
         views: list[ChoiceView] = []
-        if scene.plain_choices:  # the usual scene (offer.offered's first rule), without the pairs
-            for choice in scene.choices:
-                condition = choice.condition
-                if condition is None or condition.fn(state):
-                    chance = self._chance(choice) if choice.chance is not None else None
-                    views.append(
-                        ChoiceView(choice.id, len(views) + 1, choice.text.render(state), False, None, chance)
-                    )
-                elif choice.show_locked:
-                    chance = self._chance(choice) if choice.chance is not None else None
-                    why = self._lock_reason(scene, choice)
-                    views.append(
-                        ChoiceView(choice.id, len(views) + 1, choice.text.render(state), True, why, chance)
-                    )
-            return tuple(views)
         for choice, is_open in offer.offered(scene, state):
             locked = not is_open
             reason = self._lock_reason(scene, choice) if locked else None
